@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import secrets
+
+from fangkong.accounts.models import User
+from fangkong.accounts.roles import Role
+from fangkong.accounts.services import account_upsert
+from fangkong.areas.models import Area
+
+# user name, role, area code (None: the whole tree), display name
+DEMO_ACCOUNTS: list[tuple[str, str, str | None, str]] = [
+    ("fengtai_officer", Role.DISTRICT_OFFICER, "110106", "丰台区防控办"),
+    ("wanping_officer", Role.STREET_OFFICER, "110106014", "宛平城地区办事处"),
+    ("wanping_worker", Role.COMMUNITY_WORKER, "110106014001", "冯佳（宛平城社区）"),
+    ("zhenguosi_worker", Role.COMMUNITY_WORKER, "110106015001", "郑凤莲（镇国寺社区）"),
+    ("wanping_medic", Role.MEDICAL_STAFF, "110106014001", "下沉医务人员"),
+    ("wanping_police", Role.POLICE_OFFICER, "110106014001", "管片民警"),
+    ("chengnei_guard", Role.GATE_GUARD, "110106014001Z1", "城内街志愿服务岗"),
+    ("wang_ying", Role.CADRE, "110106015001", "王颖（下沉干部）"),
+    ("wanping_unit", Role.UNIT_CONTACT, "110106014001", "地铁16号线施工单位"),
+    ("nanfangzhuang_treasurer", Role.PARTY_TREASURER, "110106007001", "南方庄社区党委"),
+    ("admin", Role.SYSTEM_ADMIN, None, "系统管理员"),
+]
+
+
+def demo_password() -> str:
+    # 18 characters from a CSPRNG: passes the 12-character rule and the common-list check.
+    return secrets.token_urlsafe(14)
+
+
+def load_demo_accounts() -> list[tuple[User, str]]:
+    """Create (or reset) one account per role; returns each with its new password."""
+    out = []
+    for username, role, code, display in DEMO_ACCOUNTS:
+        area = Area.objects.get(code=code) if code else None
+        password = demo_password()
+        user = account_upsert(username=username, role=role, area=area, password=password,
+                              first_name=display)
+        if role == Role.SYSTEM_ADMIN:
+            User.objects.filter(pk=user.pk).update(is_superuser=True)
+        out.append((user, password))
+    return out

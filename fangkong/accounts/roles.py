@@ -1,0 +1,46 @@
+"""Roles and what each may do. Territory comes from the account's area; this says which
+modules a role may read or change inside it."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DISTRICT_OFFICER = "district_officer", _("区级工作人员")
+    STREET_OFFICER = "street_officer", _("街乡工作人员")
+    COMMUNITY_WORKER = "community_worker", _("社区工作者")
+    MEDICAL_STAFF = "medical_staff", _("医务人员")
+    POLICE_OFFICER = "police_officer", _("民警")
+    GATE_GUARD = "gate_guard", _("门岗 / 志愿者")
+    CADRE = "cadre", _("下沉干部")
+    UNIT_CONTACT = "unit_contact", _("单位联系人")
+    PARTY_TREASURER = "party_treasurer", _("党组织收款人")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+
+
+class Capability(models.TextChoices):
+    AREAS_VIEW = "areas.view", _("查看区域")
+    AREAS_CHANGE = "areas.change", _("调整区域")
+    POLICY_VIEW = "policy.view", _("查看政策")
+    POLICY_CHANGE = "policy.change", _("发布政策")
+    AUDIT_VIEW = "audit.view", _("查看审计日志")
+    ACCOUNTS_MANAGE = "accounts.manage", _("管理账号")
+
+
+_EVERYONE = {Capability.AREAS_VIEW, Capability.POLICY_VIEW}
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.DISTRICT_OFFICER: frozenset(_EVERYONE | {Capability.AREAS_CHANGE,
+                                                  Capability.POLICY_CHANGE}),
+    Role.STREET_OFFICER: frozenset(_EVERYONE),
+    Role.COMMUNITY_WORKER: frozenset(_EVERYONE),
+    Role.MEDICAL_STAFF: frozenset(_EVERYONE),
+    Role.POLICE_OFFICER: frozenset(_EVERYONE),
+    Role.GATE_GUARD: frozenset(_EVERYONE),
+    Role.CADRE: frozenset(_EVERYONE),
+    Role.UNIT_CONTACT: frozenset(_EVERYONE),
+    Role.PARTY_TREASURER: frozenset(_EVERYONE),
+    Role.SYSTEM_ADMIN: frozenset(Capability.values),
+}

@@ -1,0 +1,115 @@
+"""The API's shared pieces: one error format for every 4xx, pagination, scoped views.
+
+Errors always look like {"errors": [{"field": "parent", "code": "cycle", "reason": "…"}]};
+`field` is null when the error is not about one input field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+from rest_framework import exceptions, generics, permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from fangkong.core.errors import Conflict
+from fangkong.core.scoping import ScopedQuerySet, get_visible_or_404
+
+NON_FIELD = {"non_field_errors", "__all__"}
+
+
+def _flatten(detail: Any, field: str | None = None) -> list[dict[str, Any]]:
+    if isinstance(detail, dict):
+        out: list[dict[str, Any]] = []
+        for key, value in detail.items():
+            name = None if key in NON_FIELD else (f"{field}.{key}" if field else str(key))
+            out.extend(_flatten(value, name))
+        return out
+    if isinstance(detail, list):
+        return [item for value in detail for item in _flatten(value, field)]
+    code = getattr(detail, "code", None) or "invalid"
+    return [{"field": field, "code": code, "reason": str(detail)}]
+
+
+def django_errors(error: DjangoValidationError) -> list[dict[str, Any]]:
+    if hasattr(error, "error_dict"):
+        return [
+            {"field": None if key in NON_FIELD else key, "code": e.code or "invalid",
+             "reason": " ".join(e.messages)}
+            for key, errors in error.error_dict.items() for e in errors
+        ]
+    return [{"field": None, "code": e.code or "invalid", "reason": " ".join(e.messages)}
+            for e in error.error_list]
+
+
+def error_response(errors: list[dict[str, Any]], status_code: int, **extra: Any) -> Response:
+    return Response({"errors": errors, **extra}, status=status_code)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        return error_response(django_errors(exc), status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Conflict):
+        return error_response(
+            [{"field": exc.field, "code": exc.code, "reason": exc.reason}],
+            exc.status_code, **exc.extra,
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("未找到，或不在您的管辖范围内。")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied("您的角色无权进行此操作。")
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a real bug: let it surface as a 500 and be logged
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        field = "Authorization" if isinstance(
+            exc, exceptions.AuthenticationFailed | exceptions.NotAuthenticated) else None
+        errors = [{"field": field, "code": getattr(detail, "code", "error"),
+                   "reason": str(detail)}]
+    response.data = {"errors": errors}
+    return response
+
+
+class HasCapability(permissions.BasePermission):
+    """Role check: the view names the capability it needs in `capability`."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        needed = getattr(view, "capability", None)
+        if needed is None:
+            return True
+        user = request.user
+        return bool(user and user.is_authenticated and user.can(needed))  # type: ignore[union-attr]
+
+
+class ScopedListAPIView(generics.ListAPIView):  # type: ignore[type-arg]
+    """Base for every list endpoint: the queryset is always cut to the caller's area."""
+
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability: str | None = None
+
+    def base_queryset(self) -> ScopedQuerySet[Any]:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.base_queryset().visible_to(self.request.user)
+
+
+class ScopedRetrieveAPIView(generics.RetrieveAPIView):  # type: ignore[type-arg]
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability: str | None = None
+
+    def base_queryset(self) -> ScopedQuerySet[Any]:
+        raise NotImplementedError
+
+    def get_object(self) -> Any:
+        lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
+        return get_visible_or_404(self.base_queryset(), self.request.user, **lookup)

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from fangkong.accounts.roles import Capability
+
+# Navigation by module; a module appears when the account's role may use it.
+MODULES: list[tuple[str, str, str | None]] = [
+    ("首页", "core:home", None),
+    ("区域", "areas:list", Capability.AREAS_VIEW),
+    ("政策", "policy:list", Capability.POLICY_VIEW),
+    ("审计", "audit:list", Capability.AUDIT_VIEW),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = [
+        {"label": label, "url": reverse(name),
+         "active": request.resolver_match is not None
+         and f"{request.resolver_match.namespace}:" == name.split(":")[0] + ":"
+         and (name != "core:home" or request.resolver_match.url_name == "home")}
+        for label, name, capability in MODULES
+        if capability is None or user.can(capability)
+    ]
+    return {"nav_modules": items}

@@ -1,0 +1,58 @@
+"""Territorial responsibility (属地责任) in one place.
+
+Every page, API view, export and report reaches scoped records through
+`ScopedQuerySet.visible_to(user)` or `get_visible_or_404(...)`. A model opts in by using
+a `ScopedQuerySet` manager and naming the lookup that leads to its Area in
+`scope_field` ("" for Area itself, "area" for a direct foreign key, "residence__area" …).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from fangkong.accounts.models import User
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+def _path_lookup(model: type[models.Model]) -> str:
+    field = getattr(model, "scope_field", None)
+    if field is None:
+        raise TypeError(f"{model.__name__} has no scope_field; it cannot be scoped")
+    return f"{field}__path__startswith" if field else "path__startswith"
+
+
+def scope_filter(model: type[models.Model], user: Any) -> models.Q | None:
+    """The Q that limits `model` to what `user` may see; None means "everything"."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return models.Q(pk__in=[])
+    if user.sees_everything:
+        return None
+    if user.area_id is None:
+        return models.Q(pk__in=[])
+    return models.Q(**{_path_lookup(model): user.area.path})
+
+
+class ScopedQuerySet(models.QuerySet[_M]):
+    def visible_to(self, user: User | Any) -> ScopedQuerySet[_M]:
+        condition = scope_filter(self.model, user)
+        return self if condition is None else self.filter(condition)
+
+
+def get_visible_or_404(
+    queryset: models.QuerySet[_M] | type[_M], user: User | Any, **lookup: Any
+) -> _M:
+    """One object the user may see, or 404 — the same answer as for an object that does
+    not exist, so the response tells nothing about other jurisdictions."""
+    qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
+    condition = scope_filter(qs.model, user)
+    if condition is not None:
+        qs = qs.filter(condition)
+    try:
+        return qs.get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("not found") from None

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from fangkong.accounts.api import TokenApi
+
+api_v1 = [
+    path("auth/token/", TokenApi.as_view(), name="auth-token"),
+    path("", include("fangkong.areas.api_urls")),
+    path("", include("fangkong.policy.api_urls")),
+    path("", include("fangkong.audit.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("fangkong.core.urls")),
+    path("accounts/", include("fangkong.accounts.urls")),
+    path("areas/", include("fangkong.areas.urls")),
+    path("policy/", include("fangkong.policy.urls")),
+    path("audit/", include("fangkong.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+handler403 = "fangkong.core.views.permission_denied"
+handler404 = "fangkong.core.views.page_not_found"
