@@ -1,10 +1,10 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from fangkong.accounts.api import TokenApi
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenApi.as_view(), name="auth-token"),
     path("", include("fangkong.areas.api_urls")),
     path("", include("fangkong.policy.api_urls")),

@@ -37,10 +37,14 @@ class TokenApi(APIView):
     def post(self, request: Request) -> Response:
         data = TokenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request._request, username=data.validated_data["username"],
-                            password=data.validated_data["password"])
+        user = authenticate(
+            request._request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
         if user is None:
             raise serializers.ValidationError(
-                {"password": serializers.ErrorDetail("用户名或密码不正确", code="invalid_login")})
+                {"password": serializers.ErrorDetail("用户名或密码不正确", code="invalid_login")}
+            )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key}, status=status.HTTP_200_OK)

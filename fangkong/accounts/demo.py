@@ -34,8 +34,9 @@ def load_demo_accounts() -> list[tuple[User, str]]:
     for username, role, code, display in DEMO_ACCOUNTS:
         area = Area.objects.get(code=code) if code else None
         password = demo_password()
-        user = account_upsert(username=username, role=role, area=area, password=password,
-                              first_name=display)
+        user = account_upsert(
+            username=username, role=role, area=area, password=password, first_name=display
+        )
         if role == Role.SYSTEM_ADMIN:
             User.objects.filter(pk=user.pk).update(is_superuser=True)
         out.append((user, password))

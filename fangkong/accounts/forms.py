@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -15,7 +14,12 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = "用户名"
         self.fields["password"].label = "密码"
         self.fields["username"].widget.attrs.update(
-            {"class": "form-control form-control-lg", "autocomplete": "username",
-             "autocapitalize": "none"})
+            {
+                "class": "form-control form-control-lg",
+                "autocomplete": "username",
+                "autocapitalize": "none",
+            }
+        )
         self.fields["password"].widget.attrs.update(
-            {"class": "form-control form-control-lg", "autocomplete": "current-password"})
+            {"class": "form-control form-control-lg", "autocomplete": "current-password"}
+        )

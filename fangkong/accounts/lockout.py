@@ -12,7 +12,8 @@ LOCKED_REASON = "登录失败次数过多，该账号已暂时锁定，请 {minu
 
 
 def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None = None,
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
     credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
     minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
@@ -25,5 +26,6 @@ def lockout_response(
     from fangkong.accounts.forms import LoginForm
 
     form = LoginForm(request)
-    return render(request, "accounts/login.html", {"form": form, "locked_reason": reason},
-                  status=429)
+    return render(
+        request, "accounts/login.html", {"form": form, "locked_reason": reason}, status=429
+    )

@@ -10,8 +10,11 @@ from fangkong.accounts.roles import CAPABILITIES, Role
 
 
 class FangkongUserManager(UserManager["User"]):
-    def create_superuser(  # type: ignore[override]
-        self, username: str, email: str | None = None, password: str | None = None,
+    def create_superuser(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
         **extra: Any,
     ) -> User:
         # `fangkong createsuperuser` makes a system admin who sees the whole tree.
@@ -23,7 +26,11 @@ class User(AbstractUser):
     """An account: one area node and one role (the spine of the system)."""
 
     area = models.ForeignKey(
-        "areas.Area", models.PROTECT, null=True, blank=True, related_name="accounts",
+        "areas.Area",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
         verbose_name=_("所属区域"),
         help_text=_("账号只能看到和处理这个区域及其下级的数据；系统管理员可以不设"),
     )

@@ -32,8 +32,9 @@ class Capability(models.TextChoices):
 _EVERYONE = {Capability.AREAS_VIEW, Capability.POLICY_VIEW}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.DISTRICT_OFFICER: frozenset(_EVERYONE | {Capability.AREAS_CHANGE,
-                                                  Capability.POLICY_CHANGE}),
+    Role.DISTRICT_OFFICER: frozenset(
+        _EVERYONE | {Capability.AREAS_CHANGE, Capability.POLICY_CHANGE}
+    ),
     Role.STREET_OFFICER: frozenset(_EVERYONE),
     Role.COMMUNITY_WORKER: frozenset(_EVERYONE),
     Role.MEDICAL_STAFF: frozenset(_EVERYONE),

@@ -12,8 +12,9 @@ from fangkong.core.errors import invalid
 
 
 @transaction.atomic
-def account_upsert(*, username: str, role: str, area: Any, password: str,
-                   first_name: str = "") -> User:
+def account_upsert(
+    *, username: str, role: str, area: Any, password: str, first_name: str = ""
+) -> User:
     """Create or update an account bound to one area and one role."""
     if role not in Role.values:
         raise invalid("role", f"未知角色“{role}”", "unknown_role")

@@ -18,25 +18,27 @@ from fangkong.core.errors import invalid
 
 
 class AreaOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
-    parent = serializers.CharField(source="parent.code", allow_null=True, default=None)
+    # "parent" is also an attribute of DRF fields; the contract needs this name.
+    parent = serializers.CharField(  # type: ignore[assignment]
+        source="parent.code", allow_null=True, default=None
+    )
     successor = serializers.CharField(source="successor.code", allow_null=True, default=None)
 
     class Meta:
         model = Area
-        fields = ["code", "name", "kind", "parent", "depth", "is_demo", "retired_on",
-                  "successor"]
+        fields = ["code", "name", "kind", "parent", "depth", "is_demo", "retired_on", "successor"]
 
 
 class AreaCreateInput(serializers.Serializer):  # type: ignore[type-arg]
     code = serializers.CharField(max_length=32)
     name = serializers.CharField(max_length=100)
     kind = serializers.ChoiceField(choices=AreaKind.choices)
-    parent = serializers.CharField(max_length=32, help_text="上级区域代码")
+    parent = serializers.CharField(max_length=32, help_text="上级区域代码")  # type: ignore[assignment]
 
 
 class AreaUpdateInput(serializers.Serializer):  # type: ignore[type-arg]
     name = serializers.CharField(max_length=100, required=False)
-    parent = serializers.CharField(max_length=32, required=False)
+    parent = serializers.CharField(max_length=32, required=False)  # type: ignore[assignment]
     effective_on = serializers.DateField(required=False)
 
 
@@ -66,11 +68,14 @@ class AreaListApi(ScopedListAPIView):
             self.permission_denied(request, message="您的角色无权调整区域。")
         data = AreaCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        parent = area_visible_by_code(user=request.user, code=data.validated_data["parent"],
-                                      field_name="parent")
+        parent = area_visible_by_code(
+            user=request.user, code=data.validated_data["parent"], field_name="parent"
+        )
         area = services.area_create(
-            code=data.validated_data["code"], name=data.validated_data["name"],
-            kind=data.validated_data["kind"], parent=parent,
+            code=data.validated_data["code"],
+            name=data.validated_data["name"],
+            kind=data.validated_data["kind"],
+            parent=parent,
         )
         return Response(AreaOutput(area).data, status=status.HTTP_201_CREATED)
 
@@ -96,8 +101,9 @@ class AreaDetailApi(ScopedRetrieveAPIView):
             raise invalid("name", "请给出新的名称（name）或新的上级（parent）", "required")
         when = values.get("effective_on")
         if "parent" in values:
-            parent = area_visible_by_code(user=request.user, code=values["parent"],
-                                          field_name="parent")
+            parent = area_visible_by_code(
+                user=request.user, code=values["parent"], field_name="parent"
+            )
             area = services.area_move(area=area, parent=parent, effective_on=when)
         if "name" in values:
             area = services.area_rename(area=area, name=values["name"], effective_on=when)

@@ -55,10 +55,14 @@ def load_demo_areas() -> dict[str, Area]:
         existing = Area.objects.filter(code=code).first()
         if existing is None:
             areas[code] = area_create(
-                code=code, name=name, kind=kind,
-                parent=areas[parent_code] if parent_code else None, is_demo=invented,
+                code=code,
+                name=name,
+                kind=kind,
+                parent=areas[parent_code] if parent_code else None,
+                is_demo=invented,
             )
         else:
-            areas[code] = area_rename(area=existing, name=name) if existing.name != name \
-                else existing
+            areas[code] = (
+                area_rename(area=existing, name=name) if existing.name != name else existing
+            )
     return areas

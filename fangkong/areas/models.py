@@ -8,7 +8,7 @@ from typing import ClassVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.scoping import ScopedQuerySet
+from fangkong.core.scoping import ScopedQuerySet, subtree_q
 
 
 class AreaKind(models.TextChoices):
@@ -40,7 +40,7 @@ class AreaQuerySet(ScopedQuerySet["Area"]):
         return self.filter(retired_on__isnull=True)
 
     def subtree_of(self, area: Area) -> AreaQuerySet:
-        return self.filter(path__startswith=area.path)
+        return self.filter(subtree_q("path", area.path, using=self.db))
 
 
 class Area(models.Model):
@@ -53,18 +53,27 @@ class Area(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=16, choices=AreaKind.choices)
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("上级"),
     )
     path = models.CharField(max_length=400, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     is_demo = models.BooleanField(
-        _("演示数据"), default=False,
+        _("演示数据"),
+        default=False,
         help_text=_("名称或代码为演示而编写，并非官方数据"),
     )
     retired_on = models.DateField(_("撤销日期"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="predecessors",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
         verbose_name=_("并入 / 更名为"),
     )
 
@@ -108,9 +117,7 @@ class AreaChange(models.Model):
     new_name = models.CharField(max_length=100, blank=True)
     old_parent_code = models.CharField(max_length=32, blank=True)
     new_parent_code = models.CharField(max_length=32, blank=True)
-    successor = models.ForeignKey(
-        Area, models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    successor = models.ForeignKey(Area, models.PROTECT, null=True, blank=True, related_name="+")
     note = models.CharField(max_length=200, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 

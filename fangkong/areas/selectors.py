@@ -32,7 +32,7 @@ def area_children_summary(*, area: Area) -> list[ChildSummary]:
     children = list(area.children.current().order_by("code"))
     out = []
     for child in children:
-        below = Area.objects.current().filter(path__startswith=child.path)
+        below = Area.objects.current().subtree_of(child)
         kinds = below.aggregate(
             communities=Count("id", filter=Q(kind__in=[AreaKind.COMMUNITY, AreaKind.VILLAGE])),
             zones=Count("id", filter=Q(kind=AreaKind.ZONE)),
@@ -43,7 +43,7 @@ def area_children_summary(*, area: Area) -> list[ChildSummary]:
 
 
 def area_subtree_totals(*, area: Area) -> dict[str, int]:
-    below = Area.objects.current().filter(path__startswith=area.path).exclude(pk=area.pk)
+    below = Area.objects.current().subtree_of(area).exclude(pk=area.pk)
     counts = dict(below.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     return {kind: counts.get(kind, 0) for kind in AreaKind.values}
 

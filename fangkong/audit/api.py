@@ -14,8 +14,17 @@ class AuditEventOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = AuditEvent
-        fields = ["id", "at", "actor_name", "action", "object_type", "object_id", "area",
-                  "ip", "detail"]
+        fields = [
+            "id",
+            "at",
+            "actor_name",
+            "action",
+            "object_type",
+            "object_id",
+            "area",
+            "ip",
+            "detail",
+        ]
 
 
 class AuditEventListApi(ScopedListAPIView):

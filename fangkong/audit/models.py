@@ -35,20 +35,30 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("操作人"),
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
     action = models.CharField(_("动作"), max_length=32, choices=AuditAction.choices)
     object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     area = models.ForeignKey(
-        "areas.Area", models.PROTECT, null=True, blank=True, related_name="+",
+        "areas.Area",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("区域"),
     )
     ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
     detail = models.CharField(
-        _("说明"), max_length=300, blank=True,
+        _("说明"),
+        max_length=300,
+        blank=True,
         help_text=_("不得含证件号、电话等个人信息明文"),
     )
 

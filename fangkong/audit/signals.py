@@ -24,9 +24,15 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 @receiver(user_login_failed)
-def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
-                  **kwargs: Any) -> None:
+def _login_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     # The attempted user name is not personal data of a resident; keep it short.
     name = str(credentials.get("username", ""))[:60]
-    audit_record(actor=None, action=AuditAction.LOGIN_FAILED, request=request,
-                 object_type="accounts.user", object_id=name)
+    audit_record(
+        actor=None,
+        action=AuditAction.LOGIN_FAILED,
+        request=request,
+        object_type="accounts.user",
+        object_id=name,
+    )

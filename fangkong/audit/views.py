@@ -19,6 +19,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if actor:
         qs = qs.filter(actor_name=actor)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
-    return render(request, "audit/list.html", {
-        "page": page, "actions": AuditAction.choices, "action": action, "actor": actor,
-    })
+    return render(
+        request,
+        "audit/list.html",
+        {
+            "page": page,
+            "actions": AuditAction.choices,
+            "action": action,
+            "actor": actor,
+        },
+    )

@@ -40,12 +40,18 @@ def _flatten(detail: Any, field: str | None = None) -> list[dict[str, Any]]:
 def django_errors(error: DjangoValidationError) -> list[dict[str, Any]]:
     if hasattr(error, "error_dict"):
         return [
-            {"field": None if key in NON_FIELD else key, "code": e.code or "invalid",
-             "reason": " ".join(e.messages)}
-            for key, errors in error.error_dict.items() for e in errors
+            {
+                "field": None if key in NON_FIELD else key,
+                "code": e.code or "invalid",
+                "reason": " ".join(e.messages),
+            }
+            for key, errors in error.error_dict.items()
+            for e in errors
         ]
-    return [{"field": None, "code": e.code or "invalid", "reason": " ".join(e.messages)}
-            for e in error.error_list]
+    return [
+        {"field": None, "code": e.code or "invalid", "reason": " ".join(e.messages)}
+        for e in error.error_list
+    ]
 
 
 def error_response(errors: list[dict[str, Any]], status_code: int, **extra: Any) -> Response:
@@ -58,7 +64,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, Conflict):
         return error_response(
             [{"field": exc.field, "code": exc.code, "reason": exc.reason}],
-            exc.status_code, **exc.extra,
+            exc.status_code,
+            **exc.extra,
         )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到，或不在您的管辖范围内。")
@@ -71,10 +78,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         errors = _flatten(exc.detail)
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
-        field = "Authorization" if isinstance(
-            exc, exceptions.AuthenticationFailed | exceptions.NotAuthenticated) else None
-        errors = [{"field": field, "code": getattr(detail, "code", "error"),
-                   "reason": str(detail)}]
+        field = (
+            "Authorization"
+            if isinstance(exc, exceptions.AuthenticationFailed | exceptions.NotAuthenticated)
+            else None
+        )
+        errors = [{"field": field, "code": getattr(detail, "code", "error"), "reason": str(detail)}]
     response.data = {"errors": errors}
     return response
 
@@ -87,7 +96,7 @@ class HasCapability(permissions.BasePermission):
         if needed is None:
             return True
         user = request.user
-        return bool(user and user.is_authenticated and user.can(needed))  # type: ignore[union-attr]
+        return bool(user and user.is_authenticated and user.can(needed))
 
 
 class ScopedListAPIView(generics.ListAPIView):  # type: ignore[type-arg]

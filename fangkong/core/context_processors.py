@@ -4,15 +4,16 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from fangkong.accounts.roles import Capability
 
 # Navigation by module; a module appears when the account's role may use it.
-MODULES: list[tuple[str, str, str | None]] = [
-    ("首页", "core:home", None),
-    ("区域", "areas:list", Capability.AREAS_VIEW),
-    ("政策", "policy:list", Capability.POLICY_VIEW),
-    ("审计", "audit:list", Capability.AUDIT_VIEW),
+MODULES: list[tuple[str, str, str | None]] = [  # labels translated in base.html
+    (gettext_noop("首页"), "core:home", None),
+    (gettext_noop("区域"), "areas:list", Capability.AREAS_VIEW),
+    (gettext_noop("政策"), "policy:list", Capability.POLICY_VIEW),
+    (gettext_noop("审计"), "audit:list", Capability.AUDIT_VIEW),
 ]
 
 
@@ -21,10 +22,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     items = [
-        {"label": label, "url": reverse(name),
-         "active": request.resolver_match is not None
-         and f"{request.resolver_match.namespace}:" == name.split(":")[0] + ":"
-         and (name != "core:home" or request.resolver_match.url_name == "home")}
+        {
+            "label": label,
+            "url": reverse(name),
+            "active": request.resolver_match is not None
+            and f"{request.resolver_match.namespace}:" == name.split(":")[0] + ":"
+            and (name != "core:home" or request.resolver_match.url_name == "home"),
+        }
         for label, name, capability in MODULES
         if capability is None or user.can(capability)
     ]

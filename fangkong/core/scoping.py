@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import models
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import connections, models
 from django.http import Http404
 
 if TYPE_CHECKING:
@@ -19,11 +20,23 @@ if TYPE_CHECKING:
 _M = TypeVar("_M", bound=models.Model)
 
 
-def _path_lookup(model: type[models.Model]) -> str:
+def _path_field(model: type[models.Model]) -> str:
     field = getattr(model, "scope_field", None)
     if field is None:
         raise TypeError(f"{model.__name__} has no scope_field; it cannot be scoped")
-    return f"{field}__path__startswith" if field else "path__startswith"
+    return f"{field}__path" if field else "path"
+
+
+def subtree_q(path_field: str, path: str, *, using: str = "default") -> models.Q:
+    """Rows whose materialised path lies under `path` (which ends with "/").
+
+    PostgreSQL: a prefix LIKE, served by the varchar_pattern_ops index Django adds.
+    SQLite: LIKE is case-insensitive there and skips the index, so use the equivalent
+    range [path, path-with-"/"-bumped-to-"0"), which the ordinary index serves."""
+    if connections[using].vendor == "sqlite":
+        upper = path[:-1] + chr(ord(path[-1]) + 1)
+        return models.Q(**{f"{path_field}__gte": path, f"{path_field}__lt": upper})
+    return models.Q(**{f"{path_field}__startswith": path})
 
 
 def scope_filter(model: type[models.Model], user: Any) -> models.Q | None:
@@ -34,7 +47,7 @@ def scope_filter(model: type[models.Model], user: Any) -> models.Q | None:
         return None
     if user.area_id is None:
         return models.Q(pk__in=[])
-    return models.Q(**{_path_lookup(model): user.area.path})
+    return subtree_q(_path_field(model), user.area.path)
 
 
 class ScopedQuerySet(models.QuerySet[_M]):
@@ -54,5 +67,5 @@ def get_visible_or_404(
         qs = qs.filter(condition)
     try:
         return qs.get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404("not found") from None

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from fangkong.areas.models import Area, AreaKind
+from fangkong.areas.models import KIND_LEVEL, Area, AreaKind
 from fangkong.areas.selectors import area_children_summary, area_subtree_totals
 
 View = Callable[..., HttpResponse]
@@ -46,6 +46,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def levels_below(area: Area) -> dict[str, bool]:
+    """Which counts make sense under this node: a community has zones, not streets."""
+    level = KIND_LEVEL[area.kind]
+    return {
+        "streets": level < 1,
+        "communities": level < 2,
+        "zones": level < 3,
+        "child_communities": level < 1,
+        "child_zones": level < 2,
+    }
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -54,13 +66,22 @@ def home(request: HttpRequest) -> HttpResponse:
     else:  # a system admin without a node: every district
         roots = list(Area.objects.current().filter(parent__isnull=True).order_by("code"))
     sections = [
-        {"area": root, "totals": area_subtree_totals(area=root),
-         "children": area_children_summary(area=root)}
+        {
+            "area": root,
+            "totals": area_subtree_totals(area=root),
+            "children": area_children_summary(area=root),
+            "show": levels_below(root),
+        }
         for root in roots
     ]
-    return render(request, "core/home.html", {
-        "sections": sections, "kinds": AreaKind,
-    })
+    return render(
+        request,
+        "core/home.html",
+        {
+            "sections": sections,
+            "kinds": AreaKind,
+        },
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -27,11 +27,23 @@ class PolicyOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = PolicyVersion
-        fields = ["id", "label", "effective_from", "issued_by", "observation_days",
-                  "fever_threshold", "dorm_min_area_m2", "dorm_max_per_room",
-                  "underground_min_area_m2", "underground_max_per_room",
-                  "underground_bunk_beds_allowed", "onsite_rate_max",
-                  "donation_suggested_max", "note", "origin_rules"]
+        fields = [
+            "id",
+            "label",
+            "effective_from",
+            "issued_by",
+            "observation_days",
+            "fever_threshold",
+            "dorm_min_area_m2",
+            "dorm_max_per_room",
+            "underground_min_area_m2",
+            "underground_max_per_room",
+            "underground_bunk_beds_allowed",
+            "onsite_rate_max",
+            "donation_suggested_max",
+            "note",
+            "origin_rules",
+        ]
 
 
 class PolicyListApi(generics.ListAPIView):  # type: ignore[type-arg]

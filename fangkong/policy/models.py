@@ -15,26 +15,34 @@ class PolicyVersion(models.Model):
     effective_from = models.DateField(_("生效日期"), unique=True)
     issued_by = models.CharField(_("发布机关"), max_length=100, blank=True)
     observation_days = models.PositiveSmallIntegerField(
-        _("观察天数"), validators=[MinValueValidator(1), MaxValueValidator(60)])
+        _("观察天数"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
     fever_threshold = models.DecimalField(
-        _("发热线（°C）"), max_digits=3, decimal_places=1,
+        _("发热线（°C）"),
+        max_digits=3,
+        decimal_places=1,
         validators=[MinValueValidator(Decimal("37.0")), MaxValueValidator(Decimal("38.5"))],
         help_text=_("体温达到或超过此值即为发热"),
     )
-    dorm_min_area_m2 = models.DecimalField(_("宿舍人均面积下限（㎡）"), max_digits=4,
-                                           decimal_places=1)
+    dorm_min_area_m2 = models.DecimalField(
+        _("宿舍人均面积下限（㎡）"), max_digits=4, decimal_places=1
+    )
     dorm_max_per_room = models.PositiveSmallIntegerField(_("宿舍每间人数上限"))
-    underground_min_area_m2 = models.DecimalField(_("地下宿舍人均面积下限（㎡）"),
-                                                  max_digits=4, decimal_places=1)
+    underground_min_area_m2 = models.DecimalField(
+        _("地下宿舍人均面积下限（㎡）"), max_digits=4, decimal_places=1
+    )
     underground_max_per_room = models.PositiveSmallIntegerField(_("地下宿舍每间人数上限"))
     underground_bunk_beds_allowed = models.BooleanField(_("地下宿舍允许上下铺"), default=False)
     onsite_rate_max = models.DecimalField(
-        _("在岗率上限"), max_digits=4, decimal_places=3,
+        _("在岗率上限"),
+        max_digits=4,
+        decimal_places=3,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text=_("人员密集企业同时在岗人数占比上限，如 0.500 即 50%"),
     )
-    donation_suggested_max = models.DecimalField(_("建议捐款上限（元）"), max_digits=10,
-                                                 decimal_places=2)
+    donation_suggested_max = models.DecimalField(
+        _("建议捐款上限（元）"), max_digits=10, decimal_places=2
+    )
     note = models.TextField(_("说明"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -65,14 +73,16 @@ class OriginRule(models.Model):
     region_name = models.CharField(_("来源地"), max_length=50)
     risk = models.CharField(_("处置"), max_length=32, choices=OriginRisk.choices)
     observation_days = models.PositiveSmallIntegerField(
-        _("观察天数"), null=True, blank=True, help_text=_("留空则用本版本的观察天数"))
+        _("观察天数"), null=True, blank=True, help_text=_("留空则用本版本的观察天数")
+    )
 
     class Meta:
         verbose_name = _("来源地规则")
         verbose_name_plural = _("来源地规则")
         constraints = [
-            models.UniqueConstraint(fields=["policy", "region_code"],
-                                    name="origin_rule_unique_region"),
+            models.UniqueConstraint(
+                fields=["policy", "region_code"], name="origin_rule_unique_region"
+            ),
         ]
         ordering = ["policy", "region_code"]
 

@@ -8,8 +8,9 @@ from fangkong.policy.models import OriginRule, PolicyVersion
 
 def policy_in_force(*, on: dt.date) -> PolicyVersion:
     """The policy version in force on date `on`: the latest one effective on or before it."""
-    policy = (PolicyVersion.objects.filter(effective_from__lte=on)
-              .order_by("-effective_from").first())
+    policy = (
+        PolicyVersion.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
+    )
     if policy is None:
         raise invalid("date", f"{on} 没有生效的防控政策", "no_policy")
     return policy
@@ -28,5 +29,4 @@ def origin_rule_for(*, policy: PolicyVersion, region_code: str) -> OriginRule:
             rule = rules[candidate]
             rule.policy = policy
             return rule
-    raise invalid("origin", f"政策“{policy.label}”没有适用于“{region_code}”的来源地规则",
-                  "no_rule")
+    raise invalid("origin", f"政策“{policy.label}”没有适用于“{region_code}”的来源地规则", "no_rule")

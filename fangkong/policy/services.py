@@ -4,6 +4,7 @@ new version with a later effective date, so old decisions keep their meaning."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -32,12 +33,14 @@ POLICY_2020: dict[str, Any] = {
     "underground_bunk_beds_allowed": False,
     "onsite_rate_max": Decimal("0.500"),
     "donation_suggested_max": Decimal("100.00"),
-    "note": "湖北返京人员暂缓返京；其他地区返京人员居家或集中观察 14 天；境外来京人员登记并观察 14 天。",
+    "note": (
+        "湖北返京人员暂缓返京；其他地区返京人员居家或集中观察 14 天；境外来京人员登记并观察 14 天。"
+    ),
 }
 
 
 @transaction.atomic
-def policy_publish(*, rules: list[tuple[str, str, str]], **fields: Any) -> PolicyVersion:
+def policy_publish(*, rules: Sequence[tuple[str, str, str]], **fields: Any) -> PolicyVersion:
     effective_from = fields.get("effective_from")
     if not isinstance(effective_from, dt.date):
         raise invalid("effective_from", "请给出生效日期", "required")

@@ -29,10 +29,17 @@ def policy_list(request: HttpRequest) -> HttpResponse:
             in_force = policy_in_force(on=on)
         except ValidationError as exc:
             error = " ".join(exc.messages)
-    return render(request, "policy/list.html", {
-        "versions": PolicyVersion.objects.prefetch_related("origin_rules"),
-        "in_force": in_force, "on": on, "error": error, "raw": raw,
-    })
+    return render(
+        request,
+        "policy/list.html",
+        {
+            "versions": PolicyVersion.objects.prefetch_related("origin_rules"),
+            "in_force": in_force,
+            "on": on,
+            "error": error,
+            "raw": raw,
+        },
+    )
 
 
 @capability_required(Capability.POLICY_VIEW)

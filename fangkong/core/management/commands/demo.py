@@ -12,8 +12,10 @@ from fangkong.policy.services import policy_seed_2020
 
 
 class Command(BaseCommand):
-    help = ("The embedded demo: migrate the SQLite database under var/, load the Fengtai demo "
-            "data (idempotent), print the demo accounts, and serve http://127.0.0.1:8000.")
+    help = (
+        "The embedded demo: migrate the SQLite database under var/, load the Fengtai demo "
+        "data (idempotent), print the demo accounts, and serve http://127.0.0.1:8000."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="load data and exit")
@@ -24,8 +26,11 @@ class Command(BaseCommand):
         areas = load_demo_areas()
         policy = policy_seed_2020()
         accounts = load_demo_accounts()
-        self.stdout.write(self.style.SUCCESS(
-            f"demo data: {len(areas)} areas of 丰台区 (2020), policy “{policy.label}”"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"demo data: {len(areas)} areas of 丰台区 (2020), policy “{policy.label}”"
+            )
+        )
         self.stdout.write("demo accounts (new passwords on every run):")
         width = max(len(user.username) for user, _ in accounts)
         lines = []
@@ -40,6 +45,7 @@ class Command(BaseCommand):
         self.stdout.write(f"(also written to {accounts_file})")
         if options["no_serve"]:
             return
-        self.stdout.write(self.style.SUCCESS(
-            f"serving http://127.0.0.1:{options['port']}/ — Ctrl-C to stop"))
+        self.stdout.write(
+            self.style.SUCCESS(f"serving http://127.0.0.1:{options['port']}/ — Ctrl-C to stop")
+        )
         call_command("runserver", f"127.0.0.1:{options['port']}", use_reloader=False)

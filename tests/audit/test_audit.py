@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from fangkong.audit.models import AuditAction, AuditEvent
+from fangkong.audit.services import audit_document_search, audit_export, audit_view_record
+from tests.conftest import WANPING, World
+
+
+def test_reads_searches_and_exports_are_recorded(world: World) -> None:
+    area = world.areas[WANPING]
+    audit_view_record(actor=world.wanping_worker, obj=area)
+    audit_document_search(actor=world.wanping_worker, found=1)
+    audit_export(actor=world.wanping_worker, what="registry.person", rows=12, area=area)
+    actions = list(
+        AuditEvent.objects.filter(actor=world.wanping_worker).values_list("action", flat=True)
+    )
+    assert set(actions) >= {
+        AuditAction.VIEW_RECORD,
+        AuditAction.SEARCH_DOCUMENT,
+        AuditAction.EXPORT,
+    }
+    event = AuditEvent.objects.get(action=AuditAction.VIEW_RECORD)
+    assert (event.object_type, event.object_id) == ("areas.area", str(area.pk))
+    assert event.actor_name == "wanping_worker" and event.area == area
+
+
+def test_the_log_refuses_changes_in_code(world: World) -> None:
+    event = audit_document_search(actor=world.admin)
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        event.delete()
+    with pytest.raises(TypeError):
+        AuditEvent.objects.all().delete()
+    with pytest.raises(TypeError):
+        AuditEvent.objects.update(detail="x")
+
+
+def test_the_database_itself_refuses_update_and_delete(world: World) -> None:
+    event = audit_document_search(actor=world.admin)
+    for sql in (
+        "UPDATE audit_auditevent SET detail = 'x' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk, detail=event.detail).exists()
+
+
+def test_only_admins_read_the_log(world: World) -> None:
+    audit_document_search(actor=world.wanping_worker, found=0)
+    assert world.client(world.wanping_worker).get("/audit/").status_code == 403
+    assert world.api(world.wanping_worker).get("/api/v1/audit-events/").status_code == 403
+    page = world.client(world.admin).get("/audit/")
+    assert page.status_code == 200 and "按证件号查询" in page.content.decode()
+    rows = world.api(world.admin).get("/api/v1/audit-events/").json()["results"]
+    assert any(r["action"] == "search_document" for r in rows)
+
+
+def test_the_api_has_no_write_methods_for_the_log(world: World) -> None:
+    response = world.api(world.admin).post("/api/v1/audit-events/", {}, format="json")
+    assert response.status_code == 405

@@ -1,0 +1,67 @@
+"""Personas (STYLE.md): a Wanping community worker, a Zhenguosi worker who must see
+nothing of Wanping, the Wanping street officer above the first, a district officer above
+both, a gate guard and a system admin — on the demo tree of 丰台区."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from fangkong.accounts.models import User
+from fangkong.accounts.roles import Role
+from fangkong.accounts.services import account_upsert
+from fangkong.areas.demo import load_demo_areas
+from fangkong.areas.models import Area
+
+PASSWORD = "correct-horse-battery-1"
+
+WANPING = "110106014001"
+WANPING_ZONE = "110106014001Z1"
+ZHENGUOSI = "110106015001"
+WANPING_STREET = "110106014"
+FENGTAI = "110106"
+
+
+@dataclass
+class World:
+    areas: dict[str, Area]
+    wanping_worker: User
+    zhenguosi_worker: User
+    wanping_officer: User
+    district_officer: User
+    guard: User
+    admin: User
+
+    def client(self, user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    def api(self, user: User) -> APIClient:
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+
+def make_account(username: str, role: str, code: str | None) -> User:
+    area = Area.objects.get(code=code) if code else None
+    return account_upsert(username=username, role=role, area=area, password=PASSWORD)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    areas = load_demo_areas()
+    return World(
+        areas=areas,
+        wanping_worker=make_account("wanping_worker", Role.COMMUNITY_WORKER, WANPING),
+        zhenguosi_worker=make_account("zhenguosi_worker", Role.COMMUNITY_WORKER, ZHENGUOSI),
+        wanping_officer=make_account("wanping_officer", Role.STREET_OFFICER, WANPING_STREET),
+        district_officer=make_account("fengtai_officer", Role.DISTRICT_OFFICER, FENGTAI),
+        guard=make_account("chengnei_guard", Role.GATE_GUARD, WANPING_ZONE),
+        admin=make_account("admin", Role.SYSTEM_ADMIN, None),
+    )

@@ -1,0 +1,128 @@
+"""The generic scoping test: every page and API endpoint, walked as an account of another
+community, shows nothing of Wanping. New URLs are picked up from the URL conf, so a new
+endpoint is covered without writing a new test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from fangkong.audit.services import audit_record
+from tests.conftest import WANPING, World
+
+# What must never show up for a Zhenguosi account: Wanping's names and codes.
+WANPING_MARKERS = ["宛平城社区", "城内街", "桥西街", "城北街", WANPING]
+SKIP_PREFIXES = ("admin/", "i18n/", "accounts/logout/")
+
+
+def walk(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    resolver = resolver or get_resolver()
+    for item in resolver.url_patterns:
+        route = prefix + str(item.pattern)
+        if isinstance(item, URLResolver):
+            yield from walk(item, route)
+        elif isinstance(item, URLPattern):
+            yield route, item.pattern.converters
+
+
+def list_routes() -> list[str]:
+    return sorted(
+        {
+            "/" + route.lstrip("^").rstrip("$")
+            for route, converters in walk()
+            if not converters and not route.startswith(SKIP_PREFIXES)
+        }
+    )
+
+
+def detail_routes() -> list[tuple[str, str]]:
+    """Routes with exactly one argument, e.g. areas/<str:code>/."""
+    out = []
+    for route, converters in walk():
+        if len(converters) == 1 and not route.startswith(SKIP_PREFIXES):
+            out.append((route, next(iter(converters))))
+    return sorted(set(out))
+
+
+def wanping_identifiers() -> dict[str, set[str]]:
+    """pk and code of every scoped record under Wanping, across all apps."""
+    ids: dict[str, set[str]] = {"pk": set(), "code": set()}
+    for model in apps.get_models():
+        field = getattr(model, "scope_field", None)
+        if field is None:
+            continue
+        path = f"{field}__path__startswith" if field else "path__startswith"
+        for row in model._default_manager.filter(**{path: f"/110106/110106014/{WANPING}/"}):
+            ids["pk"].add(str(row.pk))
+            if hasattr(row, "code"):
+                ids["code"].add(row.code)
+    return ids
+
+
+def assert_nothing_of_wanping(response: Any, url: str) -> None:
+    assert response.status_code < 500, url
+    body = response.content.decode("utf-8", errors="replace")
+    for marker in WANPING_MARKERS:
+        assert marker not in body, f"{url} shows {marker!r} to a Zhenguosi account"
+
+
+@pytest.fixture
+def populated(world: World) -> World:
+    audit_record(
+        actor=world.wanping_worker,
+        action="view_record",
+        area=world.areas[WANPING],
+        object_type="demo",
+        object_id="1",
+        detail="宛平城社区 record",
+    )
+    return world
+
+
+def test_the_walk_finds_the_list_endpoints() -> None:
+    routes = list_routes()
+    assert "/api/v1/areas/" in routes and "/areas/" in routes and "/audit/" in routes
+
+
+def test_a_zhenguosi_worker_sees_nothing_of_wanping_anywhere(populated: World) -> None:
+    page = populated.client(populated.zhenguosi_worker)
+    api = populated.api(populated.zhenguosi_worker)
+    for url in list_routes():
+        client = api if url.startswith("/api/") else page
+        assert_nothing_of_wanping(client.get(url), url)
+
+
+def test_wanping_objects_answer_404_to_a_zhenguosi_worker(populated: World) -> None:
+    page = populated.client(populated.zhenguosi_worker)
+    api = populated.api(populated.zhenguosi_worker)
+    ids = wanping_identifiers()
+    tried = 0
+    for route, name in detail_routes():
+        values = ids["code"] if name == "code" else ids["pk"]
+        for value in values:
+            url = "/" + route.replace(f"<{name}>", value)
+            for conv in ("str", "int", "slug", "uuid", "path"):
+                url = url.replace(f"<{conv}:{name}>", value)
+            if "<" in url:
+                continue
+            client = api if url.startswith("/api/") else page
+            response = client.get(url)
+            if response.status_code != 404:
+                assert_nothing_of_wanping(response, url)
+            tried += 1
+    assert tried > 0
+
+
+def test_the_walk_would_catch_a_leak(populated: World) -> None:
+    """The same walk as a Wanping account does see Wanping: the markers are real."""
+    page = populated.client(populated.wanping_worker)
+    seen = [
+        url
+        for url in list_routes()
+        if not url.startswith("/api/") and WANPING_MARKERS[0] in page.get(url).content.decode()
+    ]
+    assert "/areas/" in seen
