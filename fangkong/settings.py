@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "fangkong.core.middleware.ProxiedClientMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -174,9 +175,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "fangkong.accounts.lockout.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env_int("FANGKONG_PROXY_COUNT", 0, minimum=0) or None
 AXES_VERBOSE = False
 
+# Behind N trusted reverse proxies, the client is the Nth address from the right of
+# X-Forwarded-For (fangkong.core.middleware.ProxiedClientMiddleware); 0 trusts no header.
+PROXY_COUNT = env_int("FANGKONG_PROXY_COUNT", 0, minimum=0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("FANGKONG_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG

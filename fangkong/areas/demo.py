@@ -1,5 +1,7 @@
 """The Fengtai tree as the source document (March 2020) shows it. Names the page does not
-give are invented and marked `is_demo`. Codes below the street level are our own."""
+give, and codes we could not confirm against the 2020 table (卢沟桥乡, 花乡, 长辛店镇 were
+abolished in 2021 and their codes are not in the current table), are marked `is_demo`.
+Codes below the street level are our own."""
 
 from __future__ import annotations
 
@@ -13,13 +15,13 @@ K = AreaKind
 FENGTAI_2020: list[tuple[str, str, str, str | None, bool]] = [
     ("110106", "丰台区", K.DISTRICT, None, False),
     # 卢沟桥乡: four villages paired with four city organs.
-    ("110106200", "卢沟桥乡", K.TOWNSHIP, "110106", False),
+    ("110106200", "卢沟桥乡", K.TOWNSHIP, "110106", True),
     ("110106200201", "大瓦窑村", K.VILLAGE, "110106200", True),
     ("110106200202", "小屯村", K.VILLAGE, "110106200", True),
     ("110106200203", "周庄子村", K.VILLAGE, "110106200", True),
     ("110106200204", "郭庄子村", K.VILLAGE, "110106200", True),
     # 花乡: four villages.
-    ("110106201", "花乡", K.TOWNSHIP, "110106", False),
+    ("110106201", "花乡", K.TOWNSHIP, "110106", True),
     ("110106201201", "白盆窑村", K.VILLAGE, "110106201", True),
     ("110106201202", "四合庄村", K.VILLAGE, "110106201", True),
     ("110106201203", "郭公庄村", K.VILLAGE, "110106201", True),
@@ -33,9 +35,9 @@ FENGTAI_2020: list[tuple[str, str, str, str | None, bool]] = [
     ("110106014201", "卢沟桥村", K.VILLAGE, "110106014", False),
     ("110106014202", "晓月村", K.VILLAGE, "110106014", True),
     # 长辛店镇 and 王佐镇: villages paired with 首发集团 and 公交集团.
-    ("110106100", "长辛店镇", K.TOWN, "110106", False),
-    ("110106100201", "张郭庄村", K.VILLAGE, "110106100", True),
-    ("110106100202", "太子峪村", K.VILLAGE, "110106100", True),
+    ("110106199", "长辛店镇", K.TOWN, "110106", True),
+    ("110106199201", "张郭庄村", K.VILLAGE, "110106199", True),
+    ("110106199202", "太子峪村", K.VILLAGE, "110106199", True),
     ("110106101", "王佐镇", K.TOWN, "110106", False),
     ("110106101201", "魏各庄村", K.VILLAGE, "110106101", True),
     # 马家堡街道: 镇国寺社区 (王颖's community).
