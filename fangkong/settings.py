@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "fangkong.accounts",
     "fangkong.audit",
     "fangkong.policy",
+    "fangkong.units",
+    "fangkong.registry",
 ]
 
 MIDDLEWARE = [

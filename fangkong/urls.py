@@ -9,6 +9,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("fangkong.areas.api_urls")),
     path("", include("fangkong.policy.api_urls")),
     path("", include("fangkong.audit.api_urls")),
+    path("", include("fangkong.registry.api_urls")),
 ]
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("areas/", include("fangkong.areas.urls")),
     path("policy/", include("fangkong.policy.urls")),
     path("audit/", include("fangkong.audit.urls")),
+    path("registry/", include("fangkong.registry.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

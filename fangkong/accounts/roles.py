@@ -27,20 +27,34 @@ class Capability(models.TextChoices):
     POLICY_CHANGE = "policy.change", _("发布政策")
     AUDIT_VIEW = "audit.view", _("查看审计日志")
     ACCOUNTS_MANAGE = "accounts.manage", _("管理账号")
+    REGISTRY_VIEW = "registry.view", _("查看人员登记")
+    REGISTRY_CHANGE = "registry.change", _("登记和修改人员")
+    REGISTRY_REVEAL = "registry.reveal", _("查看完整证件号和电话")
+    REGISTRY_EXPORT = "registry.export", _("导出人员")
+    REGISTRY_IMPORT = "registry.import", _("导入摸排表")
 
 
 _EVERYONE = {Capability.AREAS_VIEW, Capability.POLICY_VIEW}
+_REGISTRY_READ = {Capability.REGISTRY_VIEW, Capability.REGISTRY_EXPORT}
+_REGISTRY_WORK = _REGISTRY_READ | {
+    Capability.REGISTRY_CHANGE,
+    Capability.REGISTRY_REVEAL,
+    Capability.REGISTRY_IMPORT,
+}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.DISTRICT_OFFICER: frozenset(
-        _EVERYONE | {Capability.AREAS_CHANGE, Capability.POLICY_CHANGE}
+        _EVERYONE | _REGISTRY_READ | {Capability.AREAS_CHANGE, Capability.POLICY_CHANGE}
     ),
-    Role.STREET_OFFICER: frozenset(_EVERYONE),
-    Role.COMMUNITY_WORKER: frozenset(_EVERYONE),
-    Role.MEDICAL_STAFF: frozenset(_EVERYONE),
-    Role.POLICE_OFFICER: frozenset(_EVERYONE),
+    Role.STREET_OFFICER: frozenset(_EVERYONE | _REGISTRY_READ),
+    Role.COMMUNITY_WORKER: frozenset(_EVERYONE | _REGISTRY_WORK),
+    Role.MEDICAL_STAFF: frozenset(_EVERYONE | {Capability.REGISTRY_VIEW}),
+    Role.POLICE_OFFICER: frozenset(
+        _EVERYONE | {Capability.REGISTRY_VIEW, Capability.REGISTRY_REVEAL}
+    ),
     Role.GATE_GUARD: frozenset(_EVERYONE),
-    Role.CADRE: frozenset(_EVERYONE),
+    # Cadres join the community team "with the same duties" (同岗同责).
+    Role.CADRE: frozenset(_EVERYONE | _REGISTRY_WORK),
     Role.UNIT_CONTACT: frozenset(_EVERYONE),
     Role.PARTY_TREASURER: frozenset(_EVERYONE),
     Role.SYSTEM_ADMIN: frozenset(Capability.values),

@@ -12,6 +12,9 @@ from fangkong.accounts.roles import Capability
 MODULES: list[tuple[str, str, str | None]] = [  # labels translated in base.html
     (gettext_noop("首页"), "core:home", None),
     (gettext_noop("区域"), "areas:list", Capability.AREAS_VIEW),
+    (gettext_noop("人员"), "registry:people", Capability.REGISTRY_VIEW),
+    (gettext_noop("摸排"), "registry:rounds", Capability.REGISTRY_VIEW),
+    (gettext_noop("导入"), "registry:imports", Capability.REGISTRY_IMPORT),
     (gettext_noop("政策"), "policy:list", Capability.POLICY_VIEW),
     (gettext_noop("审计"), "audit:list", Capability.AUDIT_VIEW),
 ]

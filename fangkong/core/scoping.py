@@ -8,7 +8,7 @@ a `ScopedQuerySet` manager and naming the lookup that leads to its Area in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connections, models
@@ -51,7 +51,7 @@ def scope_filter(model: type[models.Model], user: Any) -> models.Q | None:
 
 
 class ScopedQuerySet(models.QuerySet[_M]):
-    def visible_to(self, user: User | Any) -> ScopedQuerySet[_M]:
+    def visible_to(self, user: User | Any) -> Self:
         condition = scope_filter(self.model, user)
         return self if condition is None else self.filter(condition)
 

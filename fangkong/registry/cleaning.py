@@ -1,0 +1,176 @@
+"""Turning what a person typed (a form, a JSON body, one spreadsheet row) into clean field
+values, with every problem named by field. Pure: no database access, so an import can
+clean 100,000 rows before it touches a table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from fangkong.core.crypto import blind_index
+from fangkong.registry.identity import (
+    mask_document,
+    mask_phone,
+    normalize_phone,
+    validate_document,
+    validate_resident_id,
+)
+from fangkong.registry.models import DocumentType, Residency, Sex, Whereabouts
+
+
+@dataclass
+class CleanPerson:
+    name: str
+    document_type: str
+    document_number: str  # normalised; "" when none was given
+    phone: str  # E.164; "" when none
+    sex: str
+    birth_date: dt.date | None
+    residency: str
+    whereabouts: str
+    away_from: str
+
+    @property
+    def document_index(self) -> str | None:
+        if not self.document_number:
+            return None
+        return blind_index(f"doc:{self.document_type}", self.document_number)
+
+    @property
+    def phone_index(self) -> str | None:
+        return blind_index("phone", self.phone) if self.phone else None
+
+    @property
+    def document_masked(self) -> str:
+        return mask_document(self.document_number) if self.document_number else ""
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone) if self.phone else ""
+
+
+@dataclass
+class Problems:
+    """Field → reasons; turns into one ValidationError naming every field at once."""
+
+    errors: dict[str, list[ValidationError]] = field(default_factory=dict)
+
+    def add(self, name: str, error: ValidationError | str, code: str = "invalid") -> None:
+        if isinstance(error, str):
+            error = ValidationError(error, code=code)
+        self.errors.setdefault(name, []).append(error)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def _choice(value: Any, choices: type, name: str, problems: Problems, default: str) -> str:
+    """Accept the code ("migrant") or the Chinese label ("流动人口" / "流动")."""
+    if value in (None, ""):
+        return default
+    text = str(value).strip()
+    for code, label in choices.choices:  # type: ignore[attr-defined]
+        if text in (code, str(label)) or (len(text) >= 2 and str(label).startswith(text)):
+            return str(code)
+    labels = "、".join(str(label) for _, label in choices.choices)  # type: ignore[attr-defined]
+    problems.add(name, f"“{text}”不是可选值（{labels}）", "invalid_choice")
+    return default
+
+
+def _date(value: Any, name: str, problems: Problems, today: dt.date) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip().replace("/", "-").replace(".", "-")
+    try:
+        parsed = dt.date.fromisoformat(text)
+    except ValueError:
+        problems.add(name, f"日期“{value}”不存在或格式不对，应为 年-月-日", "invalid_date")
+        return None
+    if parsed > today:
+        problems.add(name, f"日期 {parsed} 晚于今天", "future_date")
+    return parsed
+
+
+def clean_person(
+    data: dict[str, Any],
+    *,
+    today: dt.date,
+    require_document: bool = True,
+    require_phone: bool = False,
+) -> CleanPerson:
+    """Validate one person's fields; raises a ValidationError naming each bad field."""
+    problems = Problems()
+    name = str(data.get("name") or "").strip()
+    if not name:
+        problems.add("name", "姓名不能为空", "required")
+    elif len(name) > 50:
+        problems.add("name", "姓名不能超过 50 个字", "too_long")
+
+    document_type = _choice(
+        data.get("document_type"), DocumentType, "document_type", problems, DocumentType.RESIDENT_ID
+    )
+    raw_number = str(data.get("document_number") or "").strip()
+    number = ""
+    sex = _choice(data.get("sex"), Sex, "sex", problems, Sex.UNKNOWN)
+    birth_date = _date(data.get("birth_date"), "birth_date", problems, today)
+    if raw_number:
+        try:
+            number = validate_document(document_type, raw_number, today=today)
+        except ValidationError as exc:
+            problems.add("document_number", exc)
+        else:
+            if document_type == DocumentType.RESIDENT_ID:
+                rid = validate_resident_id(number, today=today)
+                if birth_date and birth_date != rid.birth_date:
+                    problems.add(
+                        "birth_date",
+                        f"出生日期与身份证号不符（证件上为 {rid.birth_date}）",
+                        "mismatch",
+                    )
+                if sex != Sex.UNKNOWN and sex != rid.sex:
+                    problems.add("sex", "性别与身份证号不符", "mismatch")
+                birth_date, sex = rid.birth_date, rid.sex
+    elif require_document:
+        problems.add("document_number", "证件号码不能为空", "required")
+
+    raw_phone = str(data.get("phone") or "").strip()
+    phone = ""
+    if raw_phone:
+        try:
+            phone = normalize_phone(raw_phone)
+        except ValidationError as exc:
+            problems.add("phone", exc)
+    elif require_phone:
+        problems.add("phone", "电话不能为空", "required")
+
+    residency = _choice(
+        data.get("residency"), Residency, "residency", problems, Residency.REGISTERED
+    )
+    whereabouts = _choice(
+        data.get("whereabouts"), Whereabouts, "whereabouts", problems, Whereabouts.IN_BEIJING
+    )
+    away_from = str(data.get("away_from") or "").strip()[:100]
+    if whereabouts == Whereabouts.NOT_BACK and not away_from:
+        problems.add("away_from", "未返京人员请填写目前所在地", "required")
+    if whereabouts == Whereabouts.IN_BEIJING:
+        away_from = ""
+    problems.raise_if_any()
+    return CleanPerson(
+        name=name,
+        document_type=document_type,
+        document_number=number,
+        phone=phone,
+        sex=sex,
+        birth_date=birth_date,
+        residency=residency,
+        whereabouts=whereabouts,
+        away_from=away_from,
+    )

@@ -1,0 +1,100 @@
+"""Page forms: structure and widgets only; the rules are in registry.cleaning/services,
+whose field-named errors are put back onto these forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from fangkong.areas.models import Area
+from fangkong.registry.models import DocumentType, ResidenceKind, Residency, Sex, Whereabouts
+from fangkong.registry.services import LIVING_KINDS
+
+
+def _css(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        widget.attrs.setdefault(
+            "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
+        )
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50, required=False)
+    document_type = forms.ChoiceField(
+        label="证件类型", choices=DocumentType.choices, initial=DocumentType.RESIDENT_ID
+    )
+    document_number = forms.CharField(
+        label="证件号码",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text="一时拿不到可以先留空，之后补录；留空的记录会参与疑似重复检查",
+    )
+    phone = forms.CharField(
+        label="电话",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    area = forms.ModelChoiceField(
+        label="社区 / 片区", queryset=Area.objects.none(), to_field_name="code"
+    )
+    sex = forms.ChoiceField(
+        label="性别",
+        choices=Sex.choices,
+        initial=Sex.UNKNOWN,
+        help_text="填写身份证号时自动取证件上的性别",
+    )
+    birth_date = forms.DateField(
+        label="出生日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    residency = forms.ChoiceField(label="人员类别", choices=Residency.choices)
+    whereabouts = forms.ChoiceField(label="是否在京", choices=Whereabouts.choices)
+    away_from = forms.CharField(label="未返京所在地", max_length=100, required=False)
+    building = forms.CharField(label="楼栋 / 院", max_length=40, required=False)
+    entrance = forms.CharField(label="单元", max_length=20, required=False)
+    room = forms.CharField(label="房间", max_length=20, required=False)
+    residence_kind = forms.ChoiceField(label="居住类型", choices=ResidenceKind.choices)
+    since = forms.DateField(
+        label="入住日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    landlord_document = forms.CharField(
+        label="房东证件号码", max_length=40, required=False, help_text="租住时填写；房东须已登记"
+    )
+
+    def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = (  # type: ignore[attr-defined]
+            Area.objects.visible_to(user).current().filter(kind__in=LIVING_KINDS)
+        )
+        if editing:
+            for name in (
+                "building",
+                "entrance",
+                "room",
+                "residence_kind",
+                "since",
+                "landlord_document",
+            ):
+                del self.fields[name]
+            self.fields["document_number"].help_text = "留空则不修改"
+        _css(self)
+
+    def add_domain_errors(self, error: ValidationError) -> None:
+        """Put a service's field-named errors on the matching form fields."""
+        for name, messages in error.message_dict.items():
+            target = name if name in self.fields else None
+            if name in ("kind",):
+                target = "residence_kind" if "residence_kind" in self.fields else None
+            if name in ("landlord",):
+                target = "landlord_document" if "landlord_document" in self.fields else None
+            for message in messages:
+                self.add_error(target, message)
+
+
+class MergeForm(forms.Form):
+    keep = forms.IntegerField(widget=forms.HiddenInput)
+    duplicate = forms.IntegerField(widget=forms.HiddenInput)
