@@ -246,6 +246,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, so integrators see AreaKind, not Kind13bEnum.
+    "ENUM_NAME_OVERRIDES": {
+        "AreaKindEnum": "fangkong.areas.models.AreaKind",
+        "ResidenceKindEnum": "fangkong.registry.models.people.ResidenceKind",
+        "SexEnum": "fangkong.registry.models.people.Sex",
+        "DocumentTypeEnum": "fangkong.registry.models.people.DocumentType",
+        "WhereaboutsEnum": "fangkong.registry.models.people.Whereabouts",
+        "ResidencyEnum": "fangkong.registry.models.people.Residency",
+    },
 }
 
 LOGGING = {

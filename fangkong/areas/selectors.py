@@ -27,8 +27,8 @@ class ChildSummary:
 
 
 def area_children_summary(*, area: Area) -> list[ChildSummary]:
-    """For the home page: each direct child with real counts over its own subtree.
-    One query per kind of count, not one per child."""
+    """For the home page: each direct child with real counts over its own subtree
+    (two small aggregate queries per child; a node has tens of children at most)."""
     children = list(area.children.current().order_by("code"))
     out = []
     for child in children:

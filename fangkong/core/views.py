@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from fangkong.areas.models import KIND_LEVEL, Area, AreaKind
 from fangkong.areas.selectors import area_children_summary, area_subtree_totals
+from fangkong.registry.selectors import people_counts
 
 View = Callable[..., HttpResponse]
 
@@ -69,7 +70,11 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "area": root,
             "totals": area_subtree_totals(area=root),
-            "children": area_children_summary(area=root),
+            "people": people_counts(area=root),
+            "children": [
+                (child, people_counts(area=child.area))
+                for child in area_children_summary(area=root)
+            ],
             "show": levels_below(root),
         }
         for root in roots

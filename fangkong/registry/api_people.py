@@ -24,6 +24,7 @@ from fangkong.registry.models import (
     Person,
     ResidenceKind,
     Residency,
+    Sex,
     Whereabouts,
 )
 
@@ -79,7 +80,7 @@ class PersonInput(serializers.Serializer):  # type: ignore[type-arg]
     document_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     area = serializers.CharField(max_length=32, help_text="社区、村或片区代码")
-    sex = serializers.ChoiceField(choices=["male", "female", "unknown"], required=False)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
     birth_date = serializers.DateField(required=False, allow_null=True)
     residency = serializers.ChoiceField(choices=Residency.choices, required=False)
     whereabouts = serializers.ChoiceField(choices=Whereabouts.choices, required=False)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -123,3 +124,35 @@ def test_the_demo_command_is_idempotent(db: None, capsys: pytest.CaptureFixture[
     assert User.objects.count() == 11
     out = capsys.readouterr().out
     assert "wanping_worker" in out and "社区工作者 · 宛平城社区" in out
+
+
+def test_every_api_route_is_in_the_schema(world: World) -> None:
+    """A new endpoint shows up in /api/schema/ without anyone adding it to a list here."""
+    import yaml  # noqa: PLC0415  (PyYAML comes with drf-spectacular)
+
+    from tests.core.test_scoping_walk import walk
+
+    schema = yaml.safe_load(Client().get("/api/schema/").content)
+    def shape(p: str) -> str:
+        return re.sub(r"\{[^}]+\}", "{}", p)
+
+    documented = {shape(p) for p in schema["paths"]}
+    for route, converters in walk():
+        if not route.startswith("api/v1/"):
+            continue
+        path = "/" + route
+        for name, _conv in converters.items():
+            for kind in ("str", "int", "slug", "uuid", "path"):
+                path = path.replace(f"<{kind}:{name}>", "{" + name + "}")
+        assert shape(path) in documented, f"{path} is missing from the OpenAPI schema"
+
+
+def test_the_home_page_counts_people(world: World) -> None:
+    from tests.conftest import WANPING
+    from tests.factories import make_person
+
+    make_person(world.wanping_worker, world.areas[WANPING], "甲")
+    make_person(world.wanping_worker, world.areas[f"{WANPING}Z1"], "乙",
+                whereabouts="not_back", away_from="湖北省")
+    page = world.client(world.wanping_officer).get("/").content.decode()
+    assert 'data-stat="people">2<' in page and 'data-stat="not_back">1<' in page

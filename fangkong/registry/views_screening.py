@@ -1,0 +1,295 @@
+"""Screening round pages (摸排): the list, a new round, a round's progress and households,
+the visit form for one household, and what changed since the previous round."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from fangkong.accounts.roles import Capability
+from fangkong.areas.selectors import area_visible_by_code
+from fangkong.core.scoping import get_visible_or_404
+from fangkong.core.views import capability_required
+from fangkong.registry.models import FindingStatus, ScreeningRound
+from fangkong.registry.screening import (
+    MAX_ROUND_DAYS,
+    Finding,
+    HouseholdMember,
+    round_addresses,
+    round_areas,
+    round_buildings,
+    round_changes,
+    round_create,
+    round_progress,
+    rounds_visible,
+    visit_household,
+    visit_record,
+)
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(
+        label="摸排名称",
+        max_length=100,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "如：春节后第一轮"}),
+    )
+    area = forms.ChoiceField(
+        label="社区 / 片区", widget=forms.Select(attrs={"class": "form-select"})
+    )
+    starts_on = forms.DateField(label="开始日期", widget=DATE)
+    ends_on = forms.DateField(
+        label="结束日期", widget=DATE, help_text=f"一轮最长 {MAX_ROUND_DAYS} 天"
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [  # type: ignore[attr-defined]
+            (a.code, f"{a.name}（{a.get_kind_display()}）") for a in round_areas(user=user)
+        ]
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label="走访日期", widget=DATE)
+    observation_notes = forms.CharField(
+        label="居家观察条件",
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(
+            attrs={
+                "class": "form-control",
+                "rows": 3,
+                "placeholder": "如：有独立房间和卫生间；同住老人一名",
+            }
+        ),
+    )
+
+
+def _put_errors(form: forms.Form, error: ValidationError) -> None:
+    for name, reasons in error.message_dict.items():
+        for reason in reasons:
+            form.add_error(name if name in form.fields else None, reason)
+
+
+def _get_round(request: HttpRequest, pk: int) -> ScreeningRound:
+    return get_visible_or_404(ScreeningRound.objects.select_related("area"), request.user, pk=pk)
+
+
+def _can_change(request: HttpRequest) -> bool:
+    return bool(request.user.can(Capability.REGISTRY_CHANGE))  # type: ignore[union-attr]
+
+
+@capability_required(Capability.REGISTRY_VIEW)
+def round_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(rounds_visible(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(
+        request, "registry/rounds.html", {"page": page, "can_change": _can_change(request)}
+    )
+
+
+@capability_required(Capability.REGISTRY_CHANGE)
+def round_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = RoundForm(request.POST, user=request.user)
+        if form.is_valid():
+            values = form.cleaned_data
+            try:
+                screening_round = round_create(
+                    actor=request.user,
+                    area=area_visible_by_code(user=request.user, code=values["area"]),
+                    name=values["name"],
+                    starts_on=values["starts_on"],
+                    ends_on=values["ends_on"],
+                )
+            except ValidationError as exc:
+                _put_errors(form, exc)
+            else:
+                messages.success(request, f"已新建摸排“{screening_round.name}”")
+                return redirect("registry:round-detail", pk=screening_round.pk)
+    else:
+        today = timezone.localdate()
+        form = RoundForm(
+            user=request.user,
+            initial={"starts_on": today, "ends_on": today + dt.timedelta(days=6)},
+        )
+    return render(request, "registry/rounds_new.html", {"form": form})
+
+
+@capability_required(Capability.REGISTRY_VIEW)
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    screening_round = _get_round(request, pk)
+    buildings = round_buildings(screening_round=screening_round)
+    building = request.GET.get("building", "")
+    unvisited = request.GET.get("unvisited") == "1"
+    households = round_addresses(
+        screening_round=screening_round,
+        building=building,
+        households_only=True,
+        unvisited=unvisited,
+    )
+    page = Paginator(households, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/rounds_detail.html",
+        {
+            "round": screening_round,
+            "progress": round_progress(round=screening_round),
+            "buildings": buildings,
+            "building": building,
+            "unvisited": unvisited,
+            "page": page,
+            "can_change": _can_change(request),
+            "tab": "detail",
+        },
+    )
+
+
+@dataclass
+class VisitRow:
+    """One person on the visit form, with what the worker chose and any error."""
+
+    member: HouseholdMember
+    status: str
+    away_from: str
+    error: str = ""
+
+
+def _visit_pick(request: HttpRequest, screening_round: ScreeningRound) -> HttpResponse:
+    building = request.GET.get("building", "")
+    addresses = (
+        round_addresses(screening_round=screening_round, building=building) if building else None
+    )
+    return render(
+        request,
+        "registry/visit_pick.html",
+        {
+            "round": screening_round,
+            "buildings": round_buildings(screening_round=screening_round),
+            "building": building,
+            "addresses": addresses,
+            "can_change": _can_change(request),
+            "tab": "visit",
+        },
+    )
+
+
+def _default_visit_date(screening_round: ScreeningRound) -> dt.date:
+    today = timezone.localdate()
+    return min(max(today, screening_round.starts_on), screening_round.ends_on)
+
+
+@capability_required(Capability.REGISTRY_VIEW)
+def round_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Without an address: pick a building, then a room. With one: the household's form."""
+    screening_round = _get_round(request, pk)
+    address_id = request.GET.get("address") or request.POST.get("address")
+    if not address_id:
+        return _visit_pick(request, screening_round)
+    # Only addresses under the round's area, and through the caller's scope.
+    address = get_visible_or_404(
+        round_addresses(screening_round=screening_round), request.user, pk=address_id
+    )
+    visit, members = visit_household(screening_round=screening_round, address=address)
+    building = f"{address.area_id}:{address.building}"
+    can_change = _can_change(request)
+
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        form = VisitForm(request.POST)
+        rows = [
+            VisitRow(
+                m,
+                request.POST.get(f"status_{m.person.pk}", ""),
+                request.POST.get(f"away_from_{m.person.pk}", "").strip(),
+            )
+            for m in members
+        ]
+        if form.is_valid():
+            try:
+                visit_record(
+                    actor=request.user,
+                    round=screening_round,
+                    address=address,
+                    visited_on=form.cleaned_data["visited_on"],
+                    findings=[Finding(r.member.person, r.status, r.away_from) for r in rows],
+                    observation_notes=form.cleaned_data["observation_notes"],
+                )
+            except ValidationError as exc:
+                _put_visit_errors(form, rows, exc)
+            else:
+                messages.success(request, f"已保存走访：{address.area.name} {address}")
+                url = reverse("registry:round-visit", kwargs={"pk": screening_round.pk})
+                return redirect(f"{url}?{urlencode({'building': building})}")
+    else:
+        form = VisitForm(
+            initial={
+                "visited_on": visit.visited_on if visit else _default_visit_date(screening_round),
+                "observation_notes": visit.observation_notes if visit else "",
+            }
+        )
+        rows = [VisitRow(m, m.status, m.away_from) for m in members]
+    return render(
+        request,
+        "registry/visit.html",
+        {
+            "round": screening_round,
+            "address": address,
+            "visit": visit,
+            "rows": rows,
+            "form": form,
+            "statuses": FindingStatus.choices,
+            "building": building,
+            "can_change": can_change,
+            "tab": "visit",
+        },
+    )
+
+
+def _put_visit_errors(form: VisitForm, rows: list[VisitRow], error: ValidationError) -> None:
+    """`findings.<i>.<field>` errors go on row i; the rest on the form."""
+    for name, reasons in error.message_dict.items():
+        parts = name.split(".")
+        if parts[0] == "findings" and len(parts) > 1 and parts[1].isdigit():
+            index = int(parts[1])
+            if index < len(rows):
+                rows[index].error = " ".join(reasons)
+                continue
+        for reason in reasons:
+            form.add_error(name if name in form.fields else None, reason)
+
+
+@capability_required(Capability.REGISTRY_VIEW)
+def round_changes_page(request: HttpRequest, pk: int) -> HttpResponse:
+    screening_round = _get_round(request, pk)
+    changes = round_changes(round=screening_round)
+    sections = [
+        ("newly_not_back", "新增未返京", changes.newly_not_back),
+        ("returned", "已返京", changes.returned),
+        ("newly_found", "新发现", changes.newly_found),
+        ("gone", "已搬离或本轮未见", changes.gone),
+    ]
+    return render(
+        request,
+        "registry/rounds_changes.html",
+        {
+            "round": screening_round,
+            "changes": changes,
+            "sections": sections,
+            "progress": round_progress(round=screening_round),
+            "can_change": _can_change(request),
+            "tab": "changes",
+        },
+    )
