@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "fangkong.policy",
     "fangkong.units",
     "fangkong.registry",
+    "fangkong.arrivals",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("fangkong.policy.api_urls")),
     path("", include("fangkong.audit.api_urls")),
     path("", include("fangkong.registry.api_urls")),
+    path("", include("fangkong.arrivals.api_urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +20,9 @@ urlpatterns = [
     path("policy/", include("fangkong.policy.urls")),
     path("audit/", include("fangkong.audit.urls")),
     path("registry/", include("fangkong.registry.urls")),
+    path("arrivals/", include("fangkong.arrivals.urls")),
+    # Pages for people without an account: advance notice, self-report (signed links).
+    path("r/", include("fangkong.arrivals.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

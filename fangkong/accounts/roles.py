@@ -32,6 +32,11 @@ class Capability(models.TextChoices):
     REGISTRY_REVEAL = "registry.reveal", _("查看完整证件号和电话")
     REGISTRY_EXPORT = "registry.export", _("导出人员")
     REGISTRY_IMPORT = "registry.import", _("导入摸排表")
+    ARRIVALS_VIEW = "arrivals.view", _("查看返京报备和观察")
+    ARRIVALS_CHANGE = "arrivals.change", _("处理返京报备和观察")
+    ARRIVALS_INSPECT = "arrivals.inspect", _("核查观察条件")
+    HEALTH_RECORD = "health.record", _("代填健康报告")
+    ALERTS_HANDLE = "alerts.handle", _("处置发热预警")
 
 
 _EVERYONE = {Capability.AREAS_VIEW, Capability.POLICY_VIEW}
@@ -41,20 +46,43 @@ _REGISTRY_WORK = _REGISTRY_READ | {
     Capability.REGISTRY_REVEAL,
     Capability.REGISTRY_IMPORT,
 }
+_ARRIVALS_WORK = {
+    Capability.ARRIVALS_VIEW,
+    Capability.ARRIVALS_CHANGE,
+    Capability.ARRIVALS_INSPECT,
+    Capability.HEALTH_RECORD,
+}
 
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.DISTRICT_OFFICER: frozenset(
-        _EVERYONE | _REGISTRY_READ | {Capability.AREAS_CHANGE, Capability.POLICY_CHANGE}
+        _EVERYONE
+        | _REGISTRY_READ
+        | {Capability.AREAS_CHANGE, Capability.POLICY_CHANGE, Capability.ARRIVALS_VIEW}
     ),
-    Role.STREET_OFFICER: frozenset(_EVERYONE | _REGISTRY_READ),
-    Role.COMMUNITY_WORKER: frozenset(_EVERYONE | _REGISTRY_WORK),
-    Role.MEDICAL_STAFF: frozenset(_EVERYONE | {Capability.REGISTRY_VIEW}),
+    Role.STREET_OFFICER: frozenset(_EVERYONE | _REGISTRY_READ | {Capability.ARRIVALS_VIEW}),
+    Role.COMMUNITY_WORKER: frozenset(_EVERYONE | _REGISTRY_WORK | _ARRIVALS_WORK),
+    Role.MEDICAL_STAFF: frozenset(
+        _EVERYONE
+        | {
+            Capability.REGISTRY_VIEW,
+            Capability.ARRIVALS_VIEW,
+            Capability.ARRIVALS_INSPECT,
+            Capability.HEALTH_RECORD,
+            Capability.ALERTS_HANDLE,
+        }
+    ),
     Role.POLICE_OFFICER: frozenset(
-        _EVERYONE | {Capability.REGISTRY_VIEW, Capability.REGISTRY_REVEAL}
+        _EVERYONE
+        | {
+            Capability.REGISTRY_VIEW,
+            Capability.REGISTRY_REVEAL,
+            Capability.ARRIVALS_VIEW,
+            Capability.ARRIVALS_INSPECT,
+        }
     ),
     Role.GATE_GUARD: frozenset(_EVERYONE),
     # Cadres join the community team "with the same duties" (同岗同责).
-    Role.CADRE: frozenset(_EVERYONE | _REGISTRY_WORK),
+    Role.CADRE: frozenset(_EVERYONE | _REGISTRY_WORK | _ARRIVALS_WORK),
     Role.UNIT_CONTACT: frozenset(_EVERYONE),
     Role.PARTY_TREASURER: frozenset(_EVERYONE),
     Role.SYSTEM_ADMIN: frozenset(Capability.values),

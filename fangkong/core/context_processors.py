@@ -15,6 +15,9 @@ MODULES: list[tuple[str, str, str | None]] = [  # labels translated in base.html
     (gettext_noop("人员"), "registry:people", Capability.REGISTRY_VIEW),
     (gettext_noop("摸排"), "registry:rounds", Capability.REGISTRY_VIEW),
     (gettext_noop("导入"), "registry:imports", Capability.REGISTRY_IMPORT),
+    (gettext_noop("返京报备"), "arrivals:notices", Capability.ARRIVALS_VIEW),
+    (gettext_noop("观察"), "arrivals:observations", Capability.ARRIVALS_VIEW),
+    (gettext_noop("预警"), "arrivals:alerts", Capability.ARRIVALS_VIEW),
     (gettext_noop("政策"), "policy:list", Capability.POLICY_VIEW),
     (gettext_noop("审计"), "audit:list", Capability.AUDIT_VIEW),
 ]
