@@ -255,6 +255,9 @@ SPECTACULAR_SETTINGS = {
         "DocumentTypeEnum": "fangkong.registry.models.people.DocumentType",
         "WhereaboutsEnum": "fangkong.registry.models.people.Whereabouts",
         "ResidencyEnum": "fangkong.registry.models.people.Residency",
+        "NoticeStatusEnum": "fangkong.arrivals.models.NoticeStatus",
+        "ObservationStatusEnum": "fangkong.arrivals.models.ObservationStatus",
+        "ObservationModeEnum": "fangkong.arrivals.models.ObservationMode",
     },
 }
 

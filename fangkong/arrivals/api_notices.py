@@ -1,3 +1,569 @@
-from django.urls import URLPattern
+"""Advance notices over the API: file, confirm or reject, inspect, sign the letter, plan and
+record spot checks, register an unannounced arrival. Each notice is looked up through the
+caller's area (another community's answers 404); document numbers and phones are masked."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import URLPattern, path
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import permissions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from fangkong.accounts.roles import Capability
+from fangkong.areas.selectors import area_visible_by_code
+from fangkong.arrivals import notices
+from fangkong.arrivals.models import (
+    ArrivalNotice,
+    FiledBy,
+    Inspection,
+    NoticePerson,
+    NoticeStatus,
+    ObservationMode,
+    ResponsibilityLetter,
+    SpotCheck,
+    SpotCheckResult,
+)
+from fangkong.core.api import HasCapability, ScopedListAPIView
+from fangkong.core.errors import invalid
+from fangkong.core.scoping import get_visible_or_404
+from fangkong.policy.models import PolicyVersion
+from fangkong.registry.models import DocumentType, Person, ResidenceKind, Residency
+from fangkong.units.models import Unit
+
+# --- output ----------------------------------------------------------------------------------
+
+
+class PolicyRefOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = PolicyVersion
+        fields = ["id", "label", "effective_from"]
+
+
+class NoticePersonOutput(serializers.Serializer):  # type: ignore[type-arg]
+    """Masked. `person` is the registry id, given only when the caller may open it."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    document_type = serializers.CharField()
+    document_number = serializers.CharField(source="document_masked")
+    phone = serializers.CharField(source="phone_masked")
+    person = serializers.SerializerMethodField()
+
+    def get_person(self, row: NoticePerson) -> int | None:
+        visible: set[int] = self.context.get("visible_people", set())
+        return row.person_id if row.person_id in visible else None
+
+
+class InspectionMemberOutput(serializers.Serializer):  # type: ignore[type-arg]
+    name = serializers.CharField()
+    role = serializers.CharField()
+
+
+class InspectionOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+    team = InspectionMemberOutput(many=True, read_only=True)
+    inspector = serializers.CharField(source="inspector.username")
+    checklist = serializers.DictField(child=serializers.BooleanField())
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id",
+            "kind",
+            "result",
+            "checklist",
+            "reasons",
+            "inspected_on",
+            "team",
+            "inspector",
+        ]
+
+
+class LetterOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+    unit_name = serializers.CharField(source="unit.name")
+
+    class Meta:
+        model = ResponsibilityLetter
+        fields = ["id", "unit", "unit_name", "signed_on", "unit_signatory", "community_signatory"]
+
+
+class SpotCheckOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+    checked_by = serializers.CharField(source="checked_by.username", default=None)
+
+    class Meta:
+        model = SpotCheck
+        fields = ["id", "notice", "scheduled_on", "done_on", "result", "findings", "checked_by"]
+
+
+class NoticeOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+    reference = serializers.SerializerMethodField()
+    area = serializers.CharField(source="area.code")
+    area_name = serializers.CharField(source="area.name")
+    status_label = serializers.CharField(source="get_status_display")
+    filer_phone = serializers.CharField(source="filer_phone_masked")
+    address = serializers.SerializerMethodField()
+    unit_name = serializers.CharField(source="unit.name", default=None)
+    policy = PolicyRefOutput(allow_null=True)
+    people_count = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ArrivalNotice
+        fields = [
+            "id",
+            "reference",
+            "area",
+            "area_name",
+            "status",
+            "status_label",
+            "filed_by",
+            "filer_name",
+            "filer_phone",
+            "origin_code",
+            "origin_name",
+            "planned_on",
+            "mode",
+            "address",
+            "unit",
+            "unit_name",
+            "decision",
+            "observation_days",
+            "policy",
+            "unannounced",
+            "note",
+            "people_count",
+            "created_at",
+            "confirmed_at",
+        ]
+
+    def get_reference(self, notice: ArrivalNotice) -> str:
+        return notices.notice_reference(notice)
+
+    def get_address(self, notice: ArrivalNotice) -> str | None:
+        return str(notice.address) if notice.address else None
+
+    def get_people_count(self, notice: ArrivalNotice) -> int:
+        return int(getattr(notice, "people_count", None) or notice.people.count())
+
+
+class NoticeDetailOutput(NoticeOutput):
+    people = serializers.SerializerMethodField()
+    inspections = InspectionOutput(many=True, read_only=True)
+    letter = serializers.SerializerMethodField()
+    spot_checks = SpotCheckOutput(many=True, read_only=True)
+    next_step = serializers.SerializerMethodField()
+
+    class Meta(NoticeOutput.Meta):
+        fields = [
+            *NoticeOutput.Meta.fields,
+            "people",
+            "inspections",
+            "letter",
+            "spot_checks",
+            "next_step",
+        ]
+
+    @extend_schema_field(NoticePersonOutput(many=True))
+    def get_people(self, notice: ArrivalNotice) -> list[Any]:
+        rows = list(notice.people.order_by("id"))
+        user = self.context["request"].user
+        ids = [r.person_id for r in rows if r.person_id]
+        visible = set(
+            Person.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        return list(NoticePersonOutput(rows, many=True, context={"visible_people": visible}).data)
+
+    @extend_schema_field(LetterOutput(allow_null=True))
+    def get_letter(self, notice: ArrivalNotice) -> dict[str, Any] | None:
+        letter = ResponsibilityLetter.objects.filter(notice=notice).select_related("unit").first()
+        return dict(LetterOutput(letter).data) if letter else None
+
+    def get_next_step(self, notice: ArrivalNotice) -> str:
+        return notices.notice_next_step(notice)
+
+
+def _detail(request: Request, notice: ArrivalNotice, code: int = status.HTTP_200_OK) -> Response:
+    notice = ArrivalNotice.objects.select_related("area", "unit", "policy", "address").get(
+        pk=notice.pk
+    )
+    return Response(NoticeDetailOutput(notice, context={"request": request}).data, status=code)
+
+
+# --- input -----------------------------------------------------------------------------------
+
+
+class NoticePersonInput(serializers.Serializer):  # type: ignore[type-arg]
+    name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    document_type = serializers.ChoiceField(
+        choices=DocumentType.choices, required=False, default=DocumentType.RESIDENT_ID
+    )
+    document_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+class PlaceInput(serializers.Serializer):  # type: ignore[type-arg]
+    building = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    entrance = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    room = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    unit = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="用工单位编号（单位集中观察）"
+    )
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class NoticeInput(PlaceInput):
+    """Structure only; the rules (dates, documents, the policy) live in arrivals.notices."""
+
+    area = serializers.CharField(max_length=32, help_text="社区、村或片区代码")
+    filed_by = serializers.ChoiceField(choices=FiledBy.choices, default=FiledBy.WORKER)
+    filer_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    filer_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    origin_code = serializers.CharField(
+        max_length=16, help_text="省级行政区划代码（如 410000 河南省）或 overseas"
+    )
+    origin_name = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
+    planned_on = serializers.DateField(help_text="计划到京日期：今天到 90 天内")
+    mode = serializers.ChoiceField(choices=ObservationMode.choices)
+    people = NoticePersonInput(many=True, help_text="至少一人")
+
+
+class ConfirmInput(serializers.Serializer):  # type: ignore[type-arg]
+    unit = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="单位集中观察尚未选定单位时必填"
+    )
+
+
+class RejectInput(serializers.Serializer):  # type: ignore[type-arg]
+    reason = serializers.CharField(max_length=200, allow_blank=True)
+
+
+class InspectionInput(serializers.Serializer):  # type: ignore[type-arg]
+    kind = serializers.ChoiceField(
+        choices=[ObservationMode.HOME, ObservationMode.UNIT],
+        required=False,
+        help_text="默认与报备的观察方式相同",
+    )
+    checklist = serializers.DictField(
+        child=serializers.BooleanField(),
+        help_text="核查项代码 → 是否符合；缺的项按不符合计。居家："
+        + "、".join(notices.CHECKLISTS[ObservationMode.HOME])
+        + "；单位："
+        + "、".join(notices.CHECKLISTS[ObservationMode.UNIT]),
+    )
+    team = InspectionMemberOutput(many=True, help_text="核查组成员：姓名和职责")
+    inspected_on = serializers.DateField()
+    reasons = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class LetterInput(serializers.Serializer):  # type: ignore[type-arg]
+    signed_on = serializers.DateField()
+    unit_signatory = serializers.CharField(max_length=50, allow_blank=True)
+    community_signatory = serializers.CharField(max_length=50, allow_blank=True)
+
+
+class ScheduleInput(serializers.Serializer):  # type: ignore[type-arg]
+    count = serializers.IntegerField(min_value=1, max_value=60)
+    start = serializers.DateField(required=False, allow_null=True, default=None)
+    end = serializers.DateField(required=False, allow_null=True, default=None)
+    seed = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="给定则抽取结果可重现"
+    )
+
+
+class SpotCheckInput(serializers.Serializer):  # type: ignore[type-arg]
+    done_on = serializers.DateField()
+    result = serializers.ChoiceField(choices=[SpotCheckResult.COMPLIANT, SpotCheckResult.PROBLEM])
+    findings = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class UnannouncedPersonInput(NoticePersonInput):
+    residency = serializers.ChoiceField(choices=Residency.choices, required=False)
+
+
+class UnannouncedInput(PlaceInput):
+    area = serializers.CharField(max_length=32, help_text="社区、村或片区代码")
+    person = UnannouncedPersonInput()
+    origin_code = serializers.CharField(max_length=16)
+    origin_name = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
+    arrived_on = serializers.DateField()
+    mode = serializers.ChoiceField(choices=ObservationMode.choices, default=ObservationMode.HOME)
+    residence_kind = serializers.ChoiceField(
+        choices=ResidenceKind.choices, required=False, allow_null=True, default=None
+    )
+    landlord = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="房东的人员编号（须已登记）"
+    )
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+def _unit(user: Any, unit_id: int | None) -> Unit | None:
+    if unit_id is None:
+        return None
+    unit = Unit.objects.visible_to(user).filter(pk=unit_id).first()
+    if unit is None:
+        raise invalid("unit", f"单位编号 {unit_id} 不存在或不在您的辖区", "unknown_unit")
+    return unit
+
+
+def _landlord(user: Any, landlord_id: int | None) -> Person | None:
+    if landlord_id is None:
+        return None
+    landlord = Person.objects.visible_to(user).active().filter(pk=landlord_id).first()
+    if landlord is None:
+        raise invalid("landlord", f"人员编号 {landlord_id} 不存在或不在您的辖区", "unknown_person")
+    return landlord
+
+
+def _notice(request: Request, pk: int) -> ArrivalNotice:
+    return get_visible_or_404(ArrivalNotice.objects.select_related("area"), request.user, pk=pk)
+
+
+class _NoticeAction(APIView):
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability: str | None = Capability.ARRIVALS_CHANGE
+
+
+# --- views -----------------------------------------------------------------------------------
+
+
+class ArrivalNoticesApi(ScopedListAPIView):
+    """Notices in the caller's area, pending confirmation first. POST files a notice as a
+    worker: confirmed at once, with the policy decision."""
+
+    serializer_class = NoticeOutput
+    capability = Capability.ARRIVALS_VIEW
+
+    def base_queryset(self) -> Any:
+        return ArrivalNotice.objects.all()
+
+    def get_queryset(self) -> QuerySet[ArrivalNotice]:
+        params = self.request.query_params
+        user = self.request.user
+        state = params.get("status", "")
+        if state and state not in NoticeStatus.values:
+            raise invalid("status", f"未知状态“{state}”", "invalid_choice")
+        area = area_visible_by_code(user=user, code=params["area"]) if params.get("area") else None
+        return notices.notices_for(user=user, status=state, area=area, q=params.get("q", ""))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=NoticeStatus.values),
+            OpenApiParameter("area", str, description="区域代码（含下级）"),
+            OpenApiParameter("q", str, description="姓名、报备人、来源地、单位或报备编号"),
+        ]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=NoticeInput, responses={201: NoticeDetailOutput})
+    def post(self, request: Request) -> Response:
+        if not request.user.can(Capability.ARRIVALS_CHANGE):  # type: ignore[union-attr]
+            self.permission_denied(request, message="您的角色不能登记返京报备。")
+        values = _valid(NoticeInput, request)
+        area = area_visible_by_code(user=request.user, code=values["area"])
+        notice = notices.notice_file(
+            actor=request.user,  # type: ignore[arg-type]
+            area=area,
+            filed_by=values["filed_by"],
+            filer_name=values["filer_name"],
+            filer_phone=values["filer_phone"],
+            origin_code=values["origin_code"],
+            origin_name=values["origin_name"],
+            planned_on=values["planned_on"],
+            mode=values["mode"],
+            people=values["people"],
+            building=values["building"],
+            entrance=values["entrance"],
+            room=values["room"],
+            unit=_unit(request.user, values["unit"]),
+            note=values["note"],
+        )
+        return _detail(request, notice, status.HTTP_201_CREATED)
+
+
+class ArrivalNoticeApi(APIView):
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability = Capability.ARRIVALS_VIEW
+
+    @extend_schema(responses={200: NoticeDetailOutput})
+    def get(self, request: Request, pk: int) -> Response:
+        return _detail(request, _notice(request, pk))
+
+
+class NoticeConfirmApi(_NoticeAction):
+    """The community called the filer and believes the notice."""
+
+    @extend_schema(request=ConfirmInput, responses={200: NoticeDetailOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        notice = _notice(request, pk)
+        values = _valid(ConfirmInput, request)
+        notice = notices.notice_confirm(
+            actor=request.user,  # type: ignore[arg-type]
+            notice=notice,
+            unit=_unit(request.user, values["unit"]),
+        )
+        return _detail(request, notice)
+
+
+class NoticeRejectApi(_NoticeAction):
+    @extend_schema(request=RejectInput, responses={200: NoticeDetailOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        notice = _notice(request, pk)
+        values = _valid(RejectInput, request)
+        notice = notices.notice_reject(
+            actor=request.user,  # type: ignore[arg-type]
+            notice=notice,
+            reason=values["reason"],
+        )
+        return _detail(request, notice)
+
+
+class NoticeInspectionsApi(_NoticeAction):
+    """观察条件核查: passes only if every checklist item is true; a failure needs reasons."""
+
+    capability = Capability.ARRIVALS_INSPECT
+
+    @extend_schema(request=InspectionInput, responses={201: InspectionOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        notice = _notice(request, pk)
+        values = _valid(InspectionInput, request)
+        inspection = notices.inspection_record(
+            actor=request.user,  # type: ignore[arg-type]
+            notice=notice,
+            kind=values.get("kind") or notice.mode,
+            checklist=values["checklist"],
+            team=[(m["name"], m["role"]) for m in values["team"]],
+            inspected_on=values["inspected_on"],
+            reasons=values["reasons"],
+        )
+        return Response(InspectionOutput(inspection).data, status=status.HTTP_201_CREATED)
+
+
+class NoticeLetterApi(_NoticeAction):
+    """《疫情防控责任书》 signed by the unit of a unit observation."""
+
+    @extend_schema(request=LetterInput, responses={201: LetterOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        notice = _notice(request, pk)
+        values = _valid(LetterInput, request)
+        letter = notices.letter_sign(
+            actor=request.user,  # type: ignore[arg-type]
+            notice=notice,
+            signed_on=values["signed_on"],
+            unit_signatory=values["unit_signatory"],
+            community_signatory=values["community_signatory"],
+        )
+        return Response(LetterOutput(letter).data, status=status.HTTP_201_CREATED)
+
+
+class NoticeSpotChecksApi(_NoticeAction):
+    """Unannounced spot checks of a unit observation. POST draws random dates."""
+
+    capability = Capability.ARRIVALS_VIEW
+
+    @extend_schema(responses={200: SpotCheckOutput(many=True)})
+    def get(self, request: Request, pk: int) -> Response:
+        notice = _notice(request, pk)
+        checks = notice.spot_checks.select_related("checked_by")
+        return Response(SpotCheckOutput(checks, many=True).data)
+
+    @extend_schema(request=ScheduleInput, responses={201: SpotCheckOutput(many=True)})
+    def post(self, request: Request, pk: int) -> Response:
+        if not request.user.can(Capability.ARRIVALS_CHANGE):  # type: ignore[union-attr]
+            self.permission_denied(request, message="您的角色不能安排抽查。")
+        notice = _notice(request, pk)
+        values = _valid(ScheduleInput, request)
+        checks = notices.spot_checks_schedule(
+            actor=request.user,  # type: ignore[arg-type]
+            notice=notice,
+            **values,
+        )
+        return Response(SpotCheckOutput(checks, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class SpotCheckApi(_NoticeAction):
+    capability = Capability.ARRIVALS_INSPECT
+
+    @extend_schema(request=SpotCheckInput, responses={200: SpotCheckOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        check = get_visible_or_404(SpotCheck, request.user, pk=pk)
+        values = _valid(SpotCheckInput, request)
+        check = notices.spot_check_record(
+            actor=request.user,  # type: ignore[arg-type]
+            check=check,
+            done_on=values["done_on"],
+            result=values["result"],
+            findings=values["findings"],
+        )
+        return Response(SpotCheckOutput(check).data)
+
+
+class UnannouncedArrivalsApi(_NoticeAction):
+    """A returnee found without notice: registered, housed with the landlord to contact,
+    decided by policy and sent to inspection in one call."""
+
+    @extend_schema(request=UnannouncedInput, responses={201: NoticeDetailOutput})
+    def post(self, request: Request) -> Response:
+        values = _valid(UnannouncedInput, request)
+        area = area_visible_by_code(user=request.user, code=values["area"])
+        notice = notices.unannounced_register(
+            actor=request.user,  # type: ignore[arg-type]
+            area=area,
+            person_data=values["person"],
+            origin_code=values["origin_code"],
+            origin_name=values["origin_name"],
+            arrived_on=values["arrived_on"],
+            building=values["building"],
+            entrance=values["entrance"],
+            room=values["room"],
+            landlord=_landlord(request.user, values["landlord"]),
+            mode=values["mode"],
+            unit=_unit(request.user, values["unit"]),
+            residence_kind=values["residence_kind"],
+            note=values["note"],
+        )
+        return _detail(request, notice, status.HTTP_201_CREATED)
+
+
+urlpatterns: list[URLPattern] = [
+    path("arrival-notices/", ArrivalNoticesApi.as_view(), name="arrival-notices"),
+    path("arrival-notices/<int:pk>/", ArrivalNoticeApi.as_view(), name="arrival-notice"),
+    path(
+        "arrival-notices/<int:pk>/confirm/",
+        NoticeConfirmApi.as_view(),
+        name="arrival-notice-confirm",
+    ),
+    path(
+        "arrival-notices/<int:pk>/reject/", NoticeRejectApi.as_view(), name="arrival-notice-reject"
+    ),
+    path(
+        "arrival-notices/<int:pk>/inspections/",
+        NoticeInspectionsApi.as_view(),
+        name="arrival-notice-inspections",
+    ),
+    path(
+        "arrival-notices/<int:pk>/letter/", NoticeLetterApi.as_view(), name="arrival-notice-letter"
+    ),
+    path(
+        "arrival-notices/<int:pk>/spot-checks/",
+        NoticeSpotChecksApi.as_view(),
+        name="arrival-notice-spot-checks",
+    ),
+    path("spot-checks/<int:pk>/", SpotCheckApi.as_view(), name="spot-check"),
+    path("unannounced-arrivals/", UnannouncedArrivalsApi.as_view(), name="unannounced-arrivals"),
+]
