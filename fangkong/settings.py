@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from fangkong.core.env import env_bool, env_int, env_list, env_str
@@ -141,6 +142,10 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = env_bool("FANGKONG_TASKS_EAGER", REDIS_URL is None)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# `celery -A fangkong beat`: the daily jobs run ten minutes after midnight, local time.
+CELERY_BEAT_SCHEDULE = {
+    "arrivals-daily": {"task": "arrivals.daily", "schedule": crontab(hour=0, minute=10)},
+}
 
 # --- accounts and security -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -1,0 +1,47 @@
+"""`fangkong daily [--date D] [--dry-run]`: the daily jobs (arrivals.observation.DAILY_STEPS)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from fangkong.arrivals.observation import DAILY_LABELS, daily_run
+
+
+class Command(BaseCommand):
+    help = (
+        "The daily jobs for a date (default today, Asia/Shanghai): raise call tasks for the "
+        "reports missed the day before, release observations whose last day has passed, "
+        "and whatever other modules add to DAILY_STEPS. Idempotent: running it twice, or "
+        "for a past date to catch up a missed day, does nothing twice."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", help="the day to run for, YYYY-MM-DD (default today)")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="count what would be done, change nothing"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        on = timezone.localdate()
+        if options["date"]:
+            try:
+                on = dt.date.fromisoformat(options["date"])
+            except ValueError:
+                raise CommandError(
+                    f"--date: “{options['date']}” is not a date (YYYY-MM-DD)"
+                ) from None
+        result = daily_run(on=on, dry_run=options["dry_run"])
+        verbosity = options["verbosity"]
+        if verbosity < 1:
+            return
+        head = f"{on} 每日任务" + ("（试运行，未作修改）" if result.dry_run else "")
+        self.stdout.write(head)
+        for name, count in result.counts.items():
+            line = f"  {DAILY_LABELS.get(name, name)}: {count}"
+            if verbosity >= 2:
+                line += f"（{result.seconds[name]:.2f} 秒）"
+            self.stdout.write(line)
