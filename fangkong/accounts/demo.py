@@ -14,6 +14,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, str | None, str]] = [
     ("wanping_worker", Role.COMMUNITY_WORKER, "110106014001", "冯佳（宛平城社区）"),
     ("zhenguosi_worker", Role.COMMUNITY_WORKER, "110106015001", "郑凤莲（镇国寺社区）"),
     ("wanping_medic", Role.MEDICAL_STAFF, "110106014001", "下沉医务人员"),
+    ("zhenguosi_medic", Role.MEDICAL_STAFF, "110106015001", "镇国寺社区卫生服务站"),
     ("wanping_police", Role.POLICE_OFFICER, "110106014001", "管片民警"),
     ("chengnei_guard", Role.GATE_GUARD, "110106014001Z1", "城内街志愿服务岗"),
     ("wang_ying", Role.CADRE, "110106015001", "王颖（下沉干部）"),

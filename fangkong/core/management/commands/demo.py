@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from fangkong.accounts.demo import load_demo_accounts
 from fangkong.areas.demo import load_demo_areas
+from fangkong.arrivals.demo import load_demo_arrivals
 from fangkong.policy.services import policy_seed_2020
 from fangkong.registry.demo import load_demo_registry
 
@@ -28,12 +29,14 @@ class Command(BaseCommand):
         policy = policy_seed_2020()
         accounts = load_demo_accounts()
         registry = load_demo_registry()
+        arrivals = load_demo_arrivals()
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data: {len(areas)} areas of 丰台区 (2020), policy “{policy.label}”"
             )
         )
         self.stdout.write(self.style.SUCCESS(registry.summary()))
+        self.stdout.write(self.style.SUCCESS(arrivals.summary()))
         self.stdout.write("demo accounts (new passwords on every run):")
         width = max(len(user.username) for user, _ in accounts)
         lines = []
