@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "fangkong.units",
     "fangkong.registry",
     "fangkong.arrivals",
+    "fangkong.access",
 ]
 
 MIDDLEWARE = [

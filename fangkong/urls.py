@@ -11,6 +11,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("fangkong.audit.api_urls")),
     path("", include("fangkong.registry.api_urls")),
     path("", include("fangkong.arrivals.api_urls")),
+    path("", include("fangkong.access.api_urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("audit/", include("fangkong.audit.urls")),
     path("registry/", include("fangkong.registry.urls")),
     path("arrivals/", include("fangkong.arrivals.urls")),
+    path("access/", include("fangkong.access.urls")),
     # Pages for people without an account: advance notice, self-report (signed links).
     path("r/", include("fangkong.arrivals.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -37,6 +37,9 @@ class Capability(models.TextChoices):
     ARRIVALS_INSPECT = "arrivals.inspect", _("核查观察条件")
     HEALTH_RECORD = "health.record", _("代填健康报告")
     ALERTS_HANDLE = "alerts.handle", _("处置发热预警")
+    PASSES_VIEW = "passes.view", _("查看出入证和门岗记录")
+    PASSES_ISSUE = "passes.issue", _("核发出入证")
+    GATE_CHECK = "gate.check", _("门岗查验")
 
 
 _EVERYONE = {Capability.AREAS_VIEW, Capability.POLICY_VIEW}
@@ -53,14 +56,23 @@ _ARRIVALS_WORK = {
     Capability.HEALTH_RECORD,
 }
 
+_PASSES_WORK = {Capability.PASSES_VIEW, Capability.PASSES_ISSUE, Capability.GATE_CHECK}
+
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.DISTRICT_OFFICER: frozenset(
         _EVERYONE
         | _REGISTRY_READ
-        | {Capability.AREAS_CHANGE, Capability.POLICY_CHANGE, Capability.ARRIVALS_VIEW}
+        | {
+            Capability.AREAS_CHANGE,
+            Capability.POLICY_CHANGE,
+            Capability.ARRIVALS_VIEW,
+            Capability.PASSES_VIEW,
+        }
     ),
-    Role.STREET_OFFICER: frozenset(_EVERYONE | _REGISTRY_READ | {Capability.ARRIVALS_VIEW}),
-    Role.COMMUNITY_WORKER: frozenset(_EVERYONE | _REGISTRY_WORK | _ARRIVALS_WORK),
+    Role.STREET_OFFICER: frozenset(
+        _EVERYONE | _REGISTRY_READ | {Capability.ARRIVALS_VIEW, Capability.PASSES_VIEW}
+    ),
+    Role.COMMUNITY_WORKER: frozenset(_EVERYONE | _REGISTRY_WORK | _ARRIVALS_WORK | _PASSES_WORK),
     Role.MEDICAL_STAFF: frozenset(
         _EVERYONE
         | {
@@ -78,11 +90,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.REGISTRY_REVEAL,
             Capability.ARRIVALS_VIEW,
             Capability.ARRIVALS_INSPECT,
+            Capability.PASSES_VIEW,
         }
     ),
-    Role.GATE_GUARD: frozenset(_EVERYONE),
+    Role.GATE_GUARD: frozenset(_EVERYONE | {Capability.GATE_CHECK}),
     # Cadres join the community team "with the same duties" (同岗同责).
-    Role.CADRE: frozenset(_EVERYONE | _REGISTRY_WORK | _ARRIVALS_WORK),
+    Role.CADRE: frozenset(_EVERYONE | _REGISTRY_WORK | _ARRIVALS_WORK | _PASSES_WORK),
     Role.UNIT_CONTACT: frozenset(_EVERYONE),
     Role.PARTY_TREASURER: frozenset(_EVERYONE),
     Role.SYSTEM_ADMIN: frozenset(Capability.values),

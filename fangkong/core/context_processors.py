@@ -18,6 +18,8 @@ MODULES: list[tuple[str, str, str | None]] = [  # labels translated in base.html
     (gettext_noop("返京报备"), "arrivals:notices", Capability.ARRIVALS_VIEW),
     (gettext_noop("观察"), "arrivals:observations", Capability.ARRIVALS_VIEW),
     (gettext_noop("预警"), "arrivals:alerts", Capability.ARRIVALS_VIEW),
+    (gettext_noop("出入证"), "access:passes", Capability.PASSES_VIEW),
+    (gettext_noop("门岗查验"), "access:gate", Capability.GATE_CHECK),
     (gettext_noop("政策"), "policy:list", Capability.POLICY_VIEW),
     (gettext_noop("审计"), "audit:list", Capability.AUDIT_VIEW),
 ]
