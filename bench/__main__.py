@@ -12,7 +12,7 @@ import os
 import sys
 import tempfile
 
-BENCHMARKS = ["areas"]
+BENCHMARKS = ["areas", "registry_import", "arrivals_daily"]
 
 
 def setup_django() -> None:

@@ -1,0 +1,588 @@
+"""The screening sheet (摸排表) as a spreadsheet: one column definition shared by the
+template, the import and the export, a streaming reader and the writers.
+
+Reading is python-calamine only: it reads ~15× faster than openpyxl here. calamine holds
+the sheet's cells in Rust while rows are handed to Python one at a time, so Python's
+share stays flat; the upload limit (50 MB) bounds the rest. Writing is openpyxl in
+write-only mode, which streams rows to disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Final
+
+from django.conf import settings
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet.datavalidation import (  # type: ignore[import-untyped]
+    DataValidation,
+)
+from python_calamine import CalamineError, CalamineWorkbook
+
+from fangkong.registry.identity import resident_id_check_digit
+from fangkong.registry.models import DocumentType, ResidenceKind, Residency, Sex, Whereabouts
+
+MAX_UPLOAD_BYTES: Final = 50 * 1024 * 1024
+SHEET_TITLE: Final = "人员"
+HELP_TITLE: Final = "说明"
+REASON_HEADER: Final = "错误原因"
+ROW_HEADER: Final = "原表行号"
+# A title row or two above the header is common in office sheets; look this far for it.
+HEADER_SEARCH_ROWS: Final = 10
+EXCEL_MIME: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def upload_limit() -> int:
+    """Bytes; FANGKONG's settings may lower it (tests do), never raise it past sanity."""
+    return int(getattr(settings, "IMPORT_MAX_BYTES", MAX_UPLOAD_BYTES))
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    header: str
+    required: bool = False
+    export_only: bool = False  # written by the export; optional on import (matches a person)
+    text: bool = False  # keep as text in Excel: long digit strings must not become numbers
+    width: int = 12
+    example: str = ""
+    help: str = ""
+    choices: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        """The header cell as written: required columns carry a star."""
+        return f"{self.header}*" if self.required else self.header
+
+
+def _labels(choices: Any) -> tuple[str, ...]:
+    return tuple(str(label) for _, label in choices.choices)
+
+
+def _example_id() -> str:
+    first17 = "11010619900307123"
+    return first17 + resident_id_check_digit(first17)
+
+
+COLUMNS: Final[tuple[Column, ...]] = (
+    Column(
+        "id",
+        "人员编号",
+        export_only=True,
+        width=10,
+        help="导出时填写，用于再次导入时更新同一人；新增人员留空",
+    ),
+    Column("name", "姓名", required=True, width=10, example="张三"),
+    Column(
+        "document_type",
+        "证件类型",
+        width=12,
+        example="居民身份证",
+        choices=_labels(DocumentType),
+        help="留空视为居民身份证",
+    ),
+    Column(
+        "document_number",
+        "证件号码",
+        text=True,
+        width=22,
+        example=_example_id(),
+        help="请用文本格式填写；身份证号会校验出生日期和校验位",
+    ),
+    Column(
+        "phone",
+        "手机号",
+        text=True,
+        width=14,
+        example="13800138000",
+        help="11 位手机号，或带区号的固定电话",
+    ),
+    Column(
+        "sex",
+        "性别",
+        width=6,
+        example="男",
+        choices=_labels(Sex),
+        help="有身份证号时可留空，按证件号计算",
+    ),
+    Column(
+        "birth_date",
+        "出生日期",
+        width=12,
+        example="1990-03-07",
+        help="年-月-日；有身份证号时可留空",
+    ),
+    Column("residency", "人员类别", width=10, example="常住人口", choices=_labels(Residency)),
+    Column("whereabouts", "是否在京", width=10, example="在京", choices=_labels(Whereabouts)),
+    Column("away_from", "未返京所在地", width=16, help="未返京人员必填，如：湖北省武汉市"),
+    Column(
+        "area",
+        "区域代码",
+        required=True,
+        text=True,
+        width=16,
+        help="社区或片区代码，须在本次导入的区域内",
+    ),
+    Column("building", "楼栋/院", required=True, width=12, example="1号院"),
+    Column("entrance", "单元", width=8),
+    Column("room", "房间", width=8, example="101"),
+    Column(
+        "residence_kind",
+        "居住类型",
+        width=10,
+        example="自有住房",
+        choices=_labels(ResidenceKind),
+        help="留空时：填了房东视为租住，否则为自有住房",
+    ),
+    Column("since", "入住日期", width=12, help="年-月-日，可留空"),
+    Column(
+        "landlord_document",
+        "房东证件号码",
+        text=True,
+        width=22,
+        help="租住人员填写；房东须已登记，或在本表中一并登记",
+    ),
+    Column("employer", "工作单位", width=20, help="单位名称；辖区内没有的单位会新建"),
+)
+BY_KEY: Final = {c.key: c for c in COLUMNS}
+HEADER_OF: Final = {c.key: c.header for c in COLUMNS}
+IMPORT_COLUMNS: Final = tuple(c for c in COLUMNS if not c.export_only)
+
+
+class SheetError(Exception):
+    """The whole file is refused (not Excel, empty, a required column missing, too big)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def normalize_header(value: Any) -> str:
+    """ "姓名*", " 姓 名 ", "证件号码（必填）" → the bare header text."""
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    text = "".join(ch for ch in text if not ch.isspace())
+    for mark in ("(必填)", "必填"):
+        text = text.replace(mark, "")
+    return text.rstrip("*")
+
+
+_ALIASES: Final = {
+    "手机号码": "phone",
+    "电话": "phone",
+    "联系电话": "phone",
+    "身份证号": "document_number",
+    "身份证号码": "document_number",
+    "证件号": "document_number",
+    "楼栋": "building",
+    "院": "building",
+    "楼号": "building",
+    "房号": "room",
+    "房间号": "room",
+    "房东身份证号": "landlord_document",
+    "编号": "id",
+}
+_BY_HEADER: Final = {c.header: c.key for c in COLUMNS} | _ALIASES
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: 13812345678.0 → "13812345678", dates → ISO, None → ""."""
+    if type(value) is str:  # nearly every cell: skip the checks below
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+@dataclass
+class Sheet:
+    """The first worksheet, positioned after its header row."""
+
+    header_row: int  # Excel row number of the header (1-based)
+    headers: list[str]  # the header cells as written, for the error report
+    index: dict[str, int]  # column key → position in each row
+    estimated_rows: int  # data rows including blank ones, for the progress bar
+    _rows: Iterator[tuple[int, list[Any]]] = field(repr=False)
+    _workbook: CalamineWorkbook = field(repr=False)
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """(Excel row number, cells) for every non-blank data row."""
+        try:
+            for number, cells in self._rows:
+                if any(c not in ("", None) for c in cells):
+                    yield number, cells
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        with contextlib.suppress(CalamineError):  # already closed
+            self._workbook.close()
+
+
+def open_sheet(source: str | Path | IO[bytes]) -> Sheet:
+    """Open the first worksheet and find its header; SheetError for a file to refuse."""
+    try:
+        if isinstance(source, str | Path):
+            workbook = CalamineWorkbook.from_path(str(source))
+        else:
+            workbook = CalamineWorkbook.from_filelike(source)
+        sheet = workbook.get_sheet_by_index(0)
+    except (CalamineError, OSError, ValueError) as exc:
+        raise SheetError(
+            "文件不是有效的 Excel 工作簿，请上传 .xlsx 或 .xls 文件", "not_excel"
+        ) from exc
+    except Exception as exc:  # calamine raises its own panics for some broken archives
+        raise SheetError(
+            "文件不是有效的 Excel 工作簿，请上传 .xlsx 或 .xls 文件", "not_excel"
+        ) from exc
+    end = sheet.end
+    if sheet.height == 0 or end is None:
+        workbook.close()
+        raise SheetError("第一个工作表是空的，没有表头也没有数据", "empty")
+    # iter_rows() starts at the sheet's first row (A1), whatever the first used cell.
+    rows = enumerate(sheet.iter_rows(), start=1)
+    for number, cells in rows:
+        headers = [cell_text(c) for c in cells]
+        keys = {i: _BY_HEADER.get(normalize_header(h)) for i, h in enumerate(headers)}
+        if "name" in keys.values() or number >= HEADER_SEARCH_ROWS:
+            break
+    else:
+        workbook.close()
+        raise SheetError("第一个工作表是空的，没有表头也没有数据", "empty")
+    index: dict[str, int] = {}
+    for i, key in keys.items():
+        if key is not None and key not in index:
+            index[key] = i
+    missing = [c.header for c in IMPORT_COLUMNS if c.required and c.key not in index]
+    if missing:
+        workbook.close()
+        raise SheetError(
+            f"缺少必填列：{'、'.join(missing)}（表头须在前 {HEADER_SEARCH_ROWS} 行内，"
+            "请下载模板对照）",
+            "missing_column",
+        )
+    estimated = max(0, end[0] + 1 - number)
+    if estimated == 0:
+        workbook.close()
+        raise SheetError("表中只有表头，没有数据行", "empty")
+    return Sheet(
+        header_row=number,
+        headers=headers,
+        index=index,
+        estimated_rows=estimated,
+        _rows=rows,
+        _workbook=workbook,
+    )
+
+
+# --- writing ---------------------------------------------------------------------------
+_HEADER_FONT = Font(bold=True)
+_REQUIRED_FILL = PatternFill("solid", fgColor="FDE2E1")
+_HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")
+
+
+def new_workbook() -> Workbook:
+    return Workbook(write_only=True)
+
+
+def header_cells(ws: Any, columns: Iterable[Column], extra: Iterable[str] = ()) -> list[Any]:
+    cells = []
+    for column in columns:
+        cell = WriteOnlyCell(ws, value=column.title)
+        cell.font = _HEADER_FONT
+        cell.fill = _REQUIRED_FILL if column.required else _HEADER_FILL
+        cells.append(cell)
+    for title in extra:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cells.append(cell)
+    return cells
+
+
+def set_widths(ws: Any, widths: Iterable[int]) -> None:
+    """Column widths; write-only sheets take them before the first row."""
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def text_cell(ws: Any, value: Any) -> Any:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = "@"
+    return cell
+
+
+def add_choice_lists(ws: Any, columns: list[Column], rows: int = 20000) -> None:
+    for i, column in enumerate(columns, start=1):
+        if column.choices:
+            letter = get_column_letter(i)
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(column.choices) + '"',
+                allow_blank=True,
+                showErrorMessage=False,
+            )
+            dv.add(f"{letter}2:{letter}{rows}")
+            ws.data_validations.append(dv)
+
+
+def template_workbook(*, area_code: str = "") -> Workbook:
+    """The empty sheet to fill in: the header, one example row and a 说明 sheet."""
+    wb = new_workbook()
+    columns = list(IMPORT_COLUMNS)
+    ws = wb.create_sheet(SHEET_TITLE)
+    set_widths(ws, (c.width for c in columns))
+    ws.freeze_panes = "B2"
+    add_choice_lists(ws, columns)
+    ws.append(header_cells(ws, columns))
+    example = {c.key: c.example for c in columns}
+    example["area"] = area_code or "110106014001Z1"
+    ws.append([text_cell(ws, example[c.key]) if c.text else example[c.key] for c in columns])
+    notes = wb.create_sheet(HELP_TITLE)
+    notes.column_dimensions["A"].width = 16
+    notes.column_dimensions["B"].width = 70
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for line in (
+        ("填写说明", "每行一人。带 * 的列必填。第 2 行是示例，导入前请删除或改成真实数据。"),
+        (
+            "文件",
+            f"Excel 工作簿（.xlsx），不超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB；"
+            "只读取第一个工作表。",
+        ),
+        (
+            "导入方式",
+            "先校验再导入：任何一行有误时整表不导入，可下载错误报告改正后重新上传；"
+            "也可明确选择只导入无误的行。",
+        ),
+        (
+            "再次导入",
+            "从系统导出的表格带“人员编号”，修改后上传即更新对应人员；"
+            "遮挡的证件号码、手机号保持不变。",
+        ),
+    ):
+        notes.append([line[0], line[1]])
+    notes.append([])
+    notes.append([WriteOnlyCell(notes, value="列"), WriteOnlyCell(notes, value="说明")])
+    for column in columns:
+        text = column.help
+        if column.choices:
+            text = (text + "；" if text else "") + "可选：" + "、".join(column.choices)
+        cell = WriteOnlyCell(notes, value=text or "—")
+        cell.alignment = wrap
+        notes.append([column.title, cell])
+    return wb
+
+
+class ErrorReport:
+    """The refused rows as uploaded, plus a 错误原因 column, streamed to a file: fix them
+    and upload the report itself again. Nothing is created until the first refused row."""
+
+    def __init__(self, path: Path, headers: list[str]) -> None:
+        self.path = path
+        self.rows = 0
+        self._headers = headers
+        self._width = len(headers)
+        self._wb: Workbook | None = None
+        self._ws: Any = None
+
+    def _start(self) -> Any:
+        self._wb = new_workbook()
+        ws = self._ws = self._wb.create_sheet(SHEET_TITLE)
+        set_widths(ws, [14] * self._width + [60, 10])
+        cells = [WriteOnlyCell(ws, value=h) for h in [*self._headers, REASON_HEADER, ROW_HEADER]]
+        for cell in cells:
+            cell.font = _HEADER_FONT
+        ws.append(cells)
+        return ws
+
+    def add(self, number: int, cells: list[Any], reason: str) -> None:
+        ws = self._ws if self._ws is not None else self._start()
+        padded = list(cells[: self._width]) + [""] * (self._width - len(cells))
+        # Long digit strings stay text so that Excel does not round them.
+        values = [text_cell(ws, v) if isinstance(v, str) and v.isdigit() else v for v in padded]
+        ws.append([*values, reason, number])
+        self.rows += 1
+
+    def save(self) -> None:
+        if self._wb is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._wb.save(self.path)
+
+
+# --- streaming export --------------------------------------------------------------------
+# openpyxl's write-only mode writes ~4,000 rows a second here and hands out nothing until
+# the whole file is zipped: a 1,000,000-row export would run four minutes before its first
+# byte, past any proxy's timeout. This writer turns each row into XML and pushes it through
+# a deflating zip stream at once, so the response starts at the first rows and memory stays
+# the same whatever the count. One sheet, inline strings, two styles (bold, text).
+EXCEL_MAX_ROWS: Final = 1_048_576  # Excel's own limit, header included
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+    'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.styles+xml"/></Types>'
+)
+_ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="{title}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/styles" Target="styles.xml"/></Relationships>'
+)
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
+    "</cellStyles></styleSheet>"
+)
+_BOLD, _TEXT = 1, 2
+# XML 1.0 cannot carry most control characters; a cell typed with one loses it.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(value: str) -> str:
+    text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _ILLEGAL_XML.sub("", text)
+
+
+class _Sink:
+    """Where the zip stream writes; the generator drains it after each batch of rows."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data = b"".join(self._parts)
+        self._parts.clear()
+        return data
+
+
+def stream_xlsx(
+    rows: Iterable[Sequence[Any]],
+    *,
+    columns: Sequence[Column],
+    title: str = SHEET_TITLE,
+    batch: int = 1000,
+) -> Iterator[bytes]:
+    """The bytes of a one-sheet workbook: `columns` as the header, then `rows` (values:
+    str, int, float or None/"" for an empty cell). Text columns stay text in Excel."""
+    letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
+    text_style = [c.text for c in columns]
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        zf.writestr("_rels/.rels", _ROOT_RELS)
+        zf.writestr("xl/workbook.xml", _WORKBOOK.format(title=_xml_text(title)))
+        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        zf.writestr("xl/styles.xml", _STYLES)
+        yield sink.take()
+        with zf.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            cols = "".join(
+                f'<col min="{i}" max="{i}" width="{c.width}" customWidth="1"'
+                + (f' style="{_TEXT}"' if c.text else "")
+                + "/>"
+                for i, c in enumerate(columns, start=1)
+            )
+            head = "".join(
+                f'<c r="{letter}1" t="inlineStr" s="{_BOLD}"><is><t>'
+                f"{_xml_text(c.title)}</t></is></c>"
+                for letter, c in zip(letters, columns, strict=True)
+            )
+            sheet.write(
+                (
+                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+                    'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+                    f'<cols>{cols}</cols><sheetData><row r="1">{head}</row>'
+                ).encode()
+            )
+            parts: list[str] = []
+            number = 1
+            for number, row in enumerate(rows, start=2):
+                if number > EXCEL_MAX_ROWS:
+                    raise ValueError("more rows than an Excel sheet holds")
+                cells = [f'<row r="{number}">']
+                for letter, is_text, value in zip(letters, text_style, row, strict=False):
+                    if value is None or value == "":
+                        continue
+                    if isinstance(value, bool):
+                        value = "是" if value else "否"
+                    if isinstance(value, int | float):
+                        cells.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
+                        continue
+                    text = _xml_text(str(value))
+                    space = ' xml:space="preserve"' if text != text.strip() else ""
+                    style = f' s="{_TEXT}"' if is_text else ""
+                    cells.append(
+                        f'<c r="{letter}{number}" t="inlineStr"{style}><is>'
+                        f"<t{space}>{text}</t></is></c>"
+                    )
+                cells.append("</row>")
+                parts.append("".join(cells))
+                if len(parts) >= batch:
+                    sheet.write("".join(parts).encode())
+                    parts.clear()
+                    data = sink.take()
+                    if data:
+                        yield data
+            sheet.write(("".join(parts) + "</sheetData></worksheet>").encode())
+    yield sink.take()

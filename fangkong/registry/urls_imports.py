@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from fangkong.registry import views_imports as views
+
+urlpatterns: list[URLPattern] = [
+    path("imports/", views.imports, name="imports"),
+    path("imports/template.xlsx", views.import_template, name="import-template"),
+    path("imports/<int:pk>/", views.import_detail, name="import"),
+    path("imports/<int:pk>/progress/", views.import_progress_fragment, name="import-progress"),
+    path("imports/<int:pk>/confirm/", views.import_confirm_view, name="import-confirm"),
+    path("imports/<int:pk>/cancel/", views.import_cancel_view, name="import-cancel"),
+    path("imports/<int:pk>/errors.xlsx", views.import_report, name="import-report"),
+]
