@@ -123,12 +123,16 @@ def clean_person(
     birth_date = _date(data.get("birth_date"), "birth_date", problems, today)
     if raw_number:
         try:
-            number = validate_document(document_type, raw_number, today=today)
+            if document_type == DocumentType.RESIDENT_ID:
+                # Validated once and decoded in the same pass (sex, birth date).
+                rid = validate_resident_id(raw_number, today=today)
+                number = rid.number
+            else:
+                number = validate_document(document_type, raw_number, today=today)
         except ValidationError as exc:
             problems.add("document_number", exc)
         else:
             if document_type == DocumentType.RESIDENT_ID:
-                rid = validate_resident_id(number, today=today)
                 if birth_date and birth_date != rid.birth_date:
                     problems.add(
                         "birth_date",

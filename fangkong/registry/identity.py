@@ -64,8 +64,13 @@ class ResidentId:
     region_code: str
 
 
+_ASCII_PLAIN = re.compile(r"[0-9A-Za-z+()]*")
+
+
 def _strip_separators(text: str) -> str:
     """Drop whitespace (full-width included), dashes and zero-width characters."""
+    if _ASCII_PLAIN.fullmatch(text):  # the common case: nothing to strip (import hot path)
+        return text
     return "".join(
         ch
         for ch in text
