@@ -17,6 +17,9 @@ FILES = {
     "bootstrap/dist/js/bootstrap.bundle.min.js.map": "bootstrap/bootstrap.bundle.min.js.map",
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
+    # The gate page's camera scanner (an ES module; it imports its worker from beside it).
+    "qr-scanner/qr-scanner.min.js": "qr-scanner/qr-scanner.min.js",
+    "qr-scanner/qr-scanner-worker.min.js": "qr-scanner/qr-scanner-worker.min.js",
 }
 
 

@@ -1,3 +1,3 @@
-from django.urls import URLPattern
+from fangkong.access.api import urlpatterns
 
-urlpatterns: list[URLPattern] = []
+__all__ = ["urlpatterns"]

@@ -1,19 +1,24 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path
 
-from fangkong.accounts.roles import Capability
-from fangkong.core.views import capability_required
-
-
-@capability_required(Capability.PASSES_VIEW)
-def _placeholder(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
-
+from fangkong.access import views
 
 app_name = "access"
 urlpatterns: list[URLPattern] = [
-    path("passes/", _placeholder, name="passes"),
-    path("gate/", _placeholder, name="gate"),
+    path("passes/", views.pass_list, name="passes"),
+    path("passes/new/", views.pass_new, name="pass-new"),
+    path("passes/print/", views.pass_print, name="pass-print"),
+    path("passes/<int:pk>/", views.pass_detail, name="pass"),
+    path("passes/<int:pk>/<str:action>/", views.pass_action, name="pass-action"),
+    path("gates/", views.gate_list, name="gates"),
+    path("gates/<int:pk>/", views.gate_detail, name="gate-detail"),
+    path("checks/", views.check_list, name="checks"),
+    path("people/<int:pk>/movements/", views.movements, name="movements"),
+    path("referrals/", views.referral_list, name="referrals"),
+    path("referrals/<int:pk>/handle/", views.referral_handle, name="referral-handle"),
+    path("visits/", views.visit_list, name="visits"),
+    # The guard's phone pages.
+    path("gate/", views.gate_page, name="gate"),
+    path("gate/visit/", views.gate_visit, name="gate-visit"),
 ]

@@ -124,5 +124,4 @@ def duplicate_groups(*, user: Any) -> list[list[Person]]:
 def people_counts(*, area: Area) -> dict[str, int]:
     """People registered under an area and how many of them are not back yet."""
     qs = Person.objects.active().filter(subtree_q("area__path", area.path))
-    return qs.aggregate(people=Count("id"),
-                        not_back=Count("id", filter=Q(whereabouts="not_back")))
+    return qs.aggregate(people=Count("id"), not_back=Count("id", filter=Q(whereabouts="not_back")))

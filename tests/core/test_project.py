@@ -128,11 +128,12 @@ def test_the_demo_command_is_idempotent(db: None, capsys: pytest.CaptureFixture[
 
 def test_every_api_route_is_in_the_schema(world: World) -> None:
     """A new endpoint shows up in /api/schema/ without anyone adding it to a list here."""
-    import yaml  # noqa: PLC0415  (PyYAML comes with drf-spectacular)
+    import yaml
 
     from tests.core.test_scoping_walk import walk
 
     schema = yaml.safe_load(Client().get("/api/schema/").content)
+
     def shape(p: str) -> str:
         return re.sub(r"\{[^}]+\}", "{}", p)
 
@@ -152,7 +153,12 @@ def test_the_home_page_counts_people(world: World) -> None:
     from tests.factories import make_person
 
     make_person(world.wanping_worker, world.areas[WANPING], "甲")
-    make_person(world.wanping_worker, world.areas[f"{WANPING}Z1"], "乙",
-                whereabouts="not_back", away_from="湖北省")
+    make_person(
+        world.wanping_worker,
+        world.areas[f"{WANPING}Z1"],
+        "乙",
+        whereabouts="not_back",
+        away_from="湖北省",
+    )
     page = world.client(world.wanping_officer).get("/").content.decode()
     assert 'data-stat="people">2<' in page and 'data-stat="not_back">1<' in page

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from fangkong.access.demo import load_demo_access
 from fangkong.accounts.demo import load_demo_accounts
 from fangkong.areas.demo import load_demo_areas
 from fangkong.arrivals.demo import load_demo_arrivals
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         accounts = load_demo_accounts()
         registry = load_demo_registry()
         arrivals = load_demo_arrivals()
+        access = load_demo_access()
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data: {len(areas)} areas of 丰台区 (2020), policy “{policy.label}”"
@@ -37,6 +39,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(self.style.SUCCESS(registry.summary()))
         self.stdout.write(self.style.SUCCESS(arrivals.summary()))
+        self.stdout.write(self.style.SUCCESS(access.summary()))
         self.stdout.write("demo accounts (new passwords on every run):")
         width = max(len(user.username) for user, _ in accounts)
         lines = []
