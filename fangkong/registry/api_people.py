@@ -18,6 +18,7 @@ from fangkong.core.api import HasCapability, ScopedListAPIView
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.registry import selectors, services
+from fangkong.registry.cleaning import PERSON_FIELDS
 from fangkong.registry.models import (
     Address,
     DocumentType,
@@ -97,19 +98,6 @@ class PersonInput(serializers.Serializer):  # type: ignore[type-arg]
 
 class PersonUpdateInput(PersonInput):
     area = serializers.CharField(max_length=32, required=False)
-
-
-PERSON_FIELDS = [
-    "name",
-    "document_type",
-    "document_number",
-    "phone",
-    "sex",
-    "birth_date",
-    "residency",
-    "whereabouts",
-    "away_from",
-]
 
 
 def _landlord(user: Any, landlord_id: int | None) -> Person | None:

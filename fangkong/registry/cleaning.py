@@ -20,6 +20,19 @@ from fangkong.registry.identity import (
 )
 from fangkong.registry.models import DocumentType, Residency, Sex, Whereabouts
 
+# The keys clean_person() reads: what a form, a JSON body or a sheet row may set.
+PERSON_FIELDS = (
+    "name",
+    "document_type",
+    "document_number",
+    "phone",
+    "sex",
+    "birth_date",
+    "residency",
+    "whereabouts",
+    "away_from",
+)
+
 
 @dataclass
 class CleanPerson:

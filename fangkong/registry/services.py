@@ -12,9 +12,10 @@ from django.utils import timezone
 from fangkong.areas.models import Area, AreaKind
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
-from fangkong.core.crypto import decrypt, encrypt
+from fangkong.core.crypto import blind_index, decrypt, encrypt
 from fangkong.core.errors import Conflict, invalid
 from fangkong.registry.cleaning import CleanPerson, clean_person
+from fangkong.registry.identity import normalize_phone, validate_document
 from fangkong.registry.models import (
     Address,
     Person,
@@ -177,13 +178,11 @@ def people_find_by_document(
 ) -> models.QuerySet[Person]:
     """Exact search by document number within the actor's scope; always audited, found or
     not, and the number itself never reaches the log."""
-    from fangkong.registry.identity import validate_document
 
     try:
         normalised = validate_document(document_type, number)
     except Exception:  # an invalid number simply finds no one
         normalised = None
-    from fangkong.core.crypto import blind_index
 
     qs = Person.objects.visible_to(actor).active()
     qs = (
@@ -204,8 +203,6 @@ def people_find_by_document(
 
 
 def people_find_by_phone(*, actor: Any, phone: str) -> models.QuerySet[Person]:
-    from fangkong.core.crypto import blind_index
-    from fangkong.registry.identity import normalize_phone
 
     try:
         e164 = normalize_phone(phone)

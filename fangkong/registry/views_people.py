@@ -19,6 +19,7 @@ from fangkong.core.errors import Conflict
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry import selectors, services
+from fangkong.registry.cleaning import PERSON_FIELDS
 from fangkong.registry.forms import PersonForm
 from fangkong.registry.identity import normalize_phone
 from fangkong.registry.models import (
@@ -29,18 +30,6 @@ from fangkong.registry.models import (
     Whereabouts,
 )
 from fangkong.registry.services import LIVING_KINDS
-
-PERSON_FIELDS = [
-    "name",
-    "document_type",
-    "document_number",
-    "phone",
-    "sex",
-    "birth_date",
-    "residency",
-    "whereabouts",
-    "away_from",
-]
 
 
 def _number_search(request: HttpRequest, number: str) -> Any:
