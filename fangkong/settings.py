@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "fangkong.registry",
     "fangkong.arrivals",
     "fangkong.access",
+    "fangkong.reports",
 ]
 
 MIDDLEWARE = [
@@ -146,7 +147,11 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 # `celery -A fangkong beat`: the daily jobs run ten minutes after midnight, local time.
 CELERY_BEAT_SCHEDULE = {
     "arrivals-daily": {"task": "arrivals.daily", "schedule": crontab(hour=0, minute=10)},
+    "reports-today": {"task": "reports.refresh_today", "schedule": crontab(minute="*/5")},
 }
+# Today's figures are rebuilt every five minutes by the beat above; a page or API read
+# rebuilds them itself only when they are older than this (e.g. no beat running).
+REPORTS_MAX_AGE = env_int("FANGKONG_REPORTS_MAX_AGE", 900)
 
 # --- accounts and security -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -12,6 +12,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("fangkong.registry.api_urls")),
     path("", include("fangkong.arrivals.api_urls")),
     path("", include("fangkong.access.api_urls")),
+    path("", include("fangkong.reports.api")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("registry/", include("fangkong.registry.urls")),
     path("arrivals/", include("fangkong.arrivals.urls")),
     path("access/", include("fangkong.access.urls")),
+    path("reports/", include("fangkong.reports.urls")),
     # Pages for people without an account: advance notice, self-report (signed links).
     path("r/", include("fangkong.arrivals.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

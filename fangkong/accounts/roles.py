@@ -40,9 +40,12 @@ class Capability(models.TextChoices):
     PASSES_VIEW = "passes.view", _("查看出入证和门岗记录")
     PASSES_ISSUE = "passes.issue", _("核发出入证")
     GATE_CHECK = "gate.check", _("门岗查验")
+    REPORTS_VIEW = "reports.view", _("查看日报和数据看板")
 
 
 _EVERYONE = {Capability.AREAS_VIEW, Capability.POLICY_VIEW}
+# Everyone who works on a jurisdiction's records reads its daily figures.
+_REPORTS = {Capability.REPORTS_VIEW}
 _REGISTRY_READ = {Capability.REGISTRY_VIEW, Capability.REGISTRY_EXPORT}
 _REGISTRY_WORK = _REGISTRY_READ | {
     Capability.REGISTRY_CHANGE,
@@ -61,6 +64,7 @@ _PASSES_WORK = {Capability.PASSES_VIEW, Capability.PASSES_ISSUE, Capability.GATE
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.DISTRICT_OFFICER: frozenset(
         _EVERYONE
+        | _REPORTS
         | _REGISTRY_READ
         | {
             Capability.AREAS_CHANGE,
@@ -70,11 +74,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     Role.STREET_OFFICER: frozenset(
-        _EVERYONE | _REGISTRY_READ | {Capability.ARRIVALS_VIEW, Capability.PASSES_VIEW}
+        _EVERYONE | _REPORTS | _REGISTRY_READ | {Capability.ARRIVALS_VIEW, Capability.PASSES_VIEW}
     ),
-    Role.COMMUNITY_WORKER: frozenset(_EVERYONE | _REGISTRY_WORK | _ARRIVALS_WORK | _PASSES_WORK),
+    Role.COMMUNITY_WORKER: frozenset(
+        _EVERYONE | _REPORTS | _REGISTRY_WORK | _ARRIVALS_WORK | _PASSES_WORK
+    ),
     Role.MEDICAL_STAFF: frozenset(
         _EVERYONE
+        | _REPORTS
         | {
             Capability.REGISTRY_VIEW,
             Capability.ARRIVALS_VIEW,
@@ -85,6 +92,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.POLICE_OFFICER: frozenset(
         _EVERYONE
+        | _REPORTS
         | {
             Capability.REGISTRY_VIEW,
             Capability.REGISTRY_REVEAL,
@@ -95,7 +103,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.GATE_GUARD: frozenset(_EVERYONE | {Capability.GATE_CHECK}),
     # Cadres join the community team "with the same duties" (同岗同责).
-    Role.CADRE: frozenset(_EVERYONE | _REGISTRY_WORK | _ARRIVALS_WORK | _PASSES_WORK),
+    Role.CADRE: frozenset(_EVERYONE | _REPORTS | _REGISTRY_WORK | _ARRIVALS_WORK | _PASSES_WORK),
     Role.UNIT_CONTACT: frozenset(_EVERYONE),
     Role.PARTY_TREASURER: frozenset(_EVERYONE),
     Role.SYSTEM_ADMIN: frozenset(Capability.values),

@@ -747,8 +747,13 @@ def self_report_submit(
 DAILY_STEPS: list[tuple[str, str]] = [
     ("call_tasks", "fangkong.arrivals.observation.daily_raise_call_tasks"),
     ("released", "fangkong.arrivals.observation.daily_release"),
+    ("figures", "fangkong.reports.figures.daily_snapshot"),
 ]
-DAILY_LABELS = {"call_tasks": "新增电话询问任务", "released": "到期解除观察"}
+DAILY_LABELS = {
+    "call_tasks": "新增电话询问任务",
+    "released": "到期解除观察",
+    "figures": "生成每日数据（区域行数）",
+}
 
 
 @dataclass

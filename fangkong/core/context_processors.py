@@ -11,6 +11,7 @@ from fangkong.accounts.roles import Capability
 # Navigation by module; a module appears when the account's role may use it.
 MODULES: list[tuple[str, str, str | None]] = [  # labels translated in base.html
     (gettext_noop("首页"), "core:home", None),
+    (gettext_noop("日报"), "reports:dashboard", Capability.REPORTS_VIEW),
     (gettext_noop("区域"), "areas:list", Capability.AREAS_VIEW),
     (gettext_noop("人员"), "registry:people", Capability.REGISTRY_VIEW),
     (gettext_noop("摸排"), "registry:rounds", Capability.REGISTRY_VIEW),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "fangkong.reports"
+    verbose_name = "日报与数据看板"

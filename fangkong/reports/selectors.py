@@ -1,0 +1,202 @@
+"""Reading the figures: an area's day (summed over its subtree, with its children), and a
+range of days for trends. Every read goes through an area the caller may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Sum
+from django.utils import timezone
+
+from fangkong.areas.models import Area
+from fangkong.areas.selectors import area_visible_by_code
+from fangkong.core.errors import invalid
+from fangkong.core.scoping import subtree_q
+from fangkong.reports.figures import STORED_KEYS, build_day, ensure_day, with_derived
+from fangkong.reports.models import DailyFigures, DayBuild
+
+MAX_RANGE_DAYS = 366
+TREND_DAYS = 30
+
+
+def resolve_area(*, user: Any, code: str | None) -> Area:
+    """The area asked for (by code, within the caller's scope), or the caller's own; an
+    account over the whole tree starts from its first top-level area."""
+    if code:
+        return area_visible_by_code(user=user, code=code.strip())
+    if user.area_id is not None:
+        return Area.objects.select_related("parent").get(pk=user.area_id)
+    top = Area.objects.filter(parent__isnull=True).current().order_by("code").first()
+    if top is None:
+        raise invalid("area", "还没有任何区域，请先导入区划", "no_area")
+    return top
+
+
+def parse_date(
+    value: str | None, *, field: str = "date", default: dt.date | None = None
+) -> dt.date:
+    """A YYYY-MM-DD date not after today; empty means `default` (today)."""
+    today = timezone.localdate()
+    if not value:
+        return default or today
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise invalid(field, f"“{value}”不是有效日期，请按 年-月-日 填写，如 2020-02-20") from None
+    if day > today:
+        raise invalid(field, f"{day} 还没有到，只能查看今天及以前的数据", "future")
+    return day
+
+
+def _subtree_rows(area: Area, on: dt.date) -> list[dict[str, Any]]:
+    return list(
+        DailyFigures.objects.filter(on=on)
+        .filter(subtree_q("area__path", area.path, using=connection.alias))
+        .values("area__path", "denials_by_reason", *STORED_KEYS)
+    )
+
+
+def _add(total: dict[str, int], row: dict[str, Any]) -> None:
+    for key in STORED_KEYS:
+        total[key] = total.get(key, 0) + row[key]
+
+
+@dataclass
+class AreaFigures:
+    area: Area
+    values: dict[str, int]
+    denials_by_reason: dict[str, int] = field(default_factory=dict)
+    own: bool = False  # records kept on the area itself rather than under a child
+
+
+@dataclass
+class Day:
+    area: Area
+    on: dt.date
+    build: DayBuild
+    figures: dict[str, int]
+    denials_by_reason: dict[str, int]
+    children: list[AreaFigures]
+    previous: dict[str, int] | None = None  # the day before, for "change since yesterday"
+
+    def change(self) -> dict[str, int | None]:
+        if self.previous is None:
+            return {key: None for key in self.figures}
+        return {key: n - self.previous.get(key, 0) for key, n in self.figures.items()}
+
+
+def _children(area: Area) -> list[Area]:
+    return list(area.children.order_by("code"))
+
+
+def day_figures(*, area: Area, on: dt.date, compare: bool = True) -> Day:
+    """The area's figures on `on` (its whole subtree), one row per child area, and the day
+    before for comparison. Builds the day first if it was never built or is stale."""
+    build = ensure_day(on)
+    rows = _subtree_rows(area, on)
+    children = _children(area)
+    by_child: dict[str, AreaFigures] = {
+        c.path: AreaFigures(area=c, values={}, denials_by_reason={}) for c in children
+    }
+    own = AreaFigures(area=area, values={}, own=True)
+    total: dict[str, int] = {}
+    reasons: Counter[str] = Counter()
+    for row in rows:
+        _add(total, row)
+        reasons.update(row["denials_by_reason"])
+        path = row["area__path"]
+        bucket = own
+        if path != area.path:
+            prefix = path[: path.index("/", len(area.path)) + 1]
+            bucket = by_child.get(prefix, own)
+        _add(bucket.values, row)
+        for code, n in row["denials_by_reason"].items():
+            bucket.denials_by_reason[code] = bucket.denials_by_reason.get(code, 0) + n
+    listed = [
+        AreaFigures(
+            area=child.area,
+            values=with_derived(child.values),
+            denials_by_reason=child.denials_by_reason,
+        )
+        for child in by_child.values()
+        if child.area.is_current or any(child.values.values())
+    ]
+    if any(own.values.values()) and children:
+        listed.append(AreaFigures(area=area, values=with_derived(own.values), own=True))
+    previous = None
+    if compare:
+        yesterday = on - dt.timedelta(days=1)
+        previous = day_totals(area=area, on=yesterday)
+    return Day(
+        area=area,
+        on=on,
+        build=build,
+        figures=with_derived(total),
+        denials_by_reason=dict(sorted(reasons.items(), key=lambda kv: -kv[1])),
+        children=listed,
+        previous=previous,
+    )
+
+
+def day_totals(*, area: Area, on: dt.date) -> dict[str, int]:
+    ensure_day(on)
+    sums = (
+        DailyFigures.objects.filter(on=on)
+        .filter(subtree_q("area__path", area.path, using=connection.alias))
+        .aggregate(**{key: Sum(key) for key in STORED_KEYS})
+    )
+    return with_derived({k: v or 0 for k, v in sums.items()})
+
+
+def ensure_range(start: dt.date, end: dt.date) -> None:
+    """Build every day of [start, end] that was never built, is not final, or is stale."""
+    builds = {b.on: b for b in DayBuild.objects.filter(on__gte=start, on__lte=end)}
+    day = start
+    while day <= end:
+        build = builds.get(day)
+        if build is None or not build.final:
+            if build is None or day < timezone.localdate():
+                build_day(day)
+            else:
+                ensure_day(day)
+        day += dt.timedelta(days=1)
+
+
+def trend(*, area: Area, start: dt.date, end: dt.date) -> list[tuple[dt.date, dict[str, int]]]:
+    """One entry per day of [start, end], each the area's figures summed over its subtree:
+    one grouped query over the rollup rows."""
+    if (end - start).days + 1 > MAX_RANGE_DAYS:
+        raise invalid("from", f"一次最多查看 {MAX_RANGE_DAYS} 天", "range_too_long")
+    if start > end:
+        raise invalid("from", "开始日期不能晚于结束日期", "range_reversed")
+    ensure_range(start, end)
+    rows = (
+        DailyFigures.objects.filter(on__gte=start, on__lte=end)
+        .filter(subtree_q("area__path", area.path, using=connection.alias))
+        .values("on")
+        .annotate(**{key: Sum(key) for key in STORED_KEYS})
+        .order_by("on")
+    )
+    by_day = {row["on"]: row for row in rows}
+    out = []
+    day = start
+    while day <= end:
+        row = by_day.get(day, {})
+        out.append((day, with_derived({k: row.get(k) or 0 for k in STORED_KEYS})))
+        day += dt.timedelta(days=1)
+    return out
+
+
+def breadcrumbs(*, user: Any, area: Area) -> list[Area]:
+    """From the caller's own area (or the top) down to `area`."""
+    codes = area.ancestor_codes()
+    chain = {a.code: a for a in Area.objects.filter(code__in=codes)}
+    trail = [chain[c] for c in codes if c in chain]
+    if user.area_id is not None:
+        own = next((i for i, a in enumerate(trail) if a.pk == user.area_id), 0)
+        trail = trail[own:]
+    return trail
