@@ -12,7 +12,7 @@ import os
 import sys
 import tempfile
 
-BENCHMARKS = ["areas", "registry_import", "gate_check", "arrivals_daily"]
+BENCHMARKS = ["areas", "registry_import", "gate_check", "arrivals_daily", "reports_daily"]
 
 
 def setup_django() -> None:
