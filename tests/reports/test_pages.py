@@ -168,3 +168,25 @@ def test_a_zhenguosi_worker_sees_only_zhenguosi(story: World) -> None:
     for marker in ("宛平城", "城内街", WANPING, "丰台区", "马家堡街道"):
         assert marker not in html
     assert ZHENGUOSI in html
+
+
+def test_an_account_over_the_whole_tree_starts_at_the_top(story: World) -> None:
+    with at(D3, 20):
+        body = story.api(story.admin).get("/api/v1/reports/daily/", {"date": "2020-02-19"}).json()
+    assert body["area"]["code"] == FENGTAI
+    assert body["figures"] == expected(FENGTAI, D2)
+
+
+def test_the_nightly_job_makes_yesterday_final_and_starts_today(story: World) -> None:
+    from django.core.management import call_command
+
+    from fangkong.reports.models import DayBuild
+
+    out = io.StringIO()
+    with at(D3, 23, 59):
+        DayBuild.objects.filter(on=D3).update(final=False)
+    with at(D3 + (D3 - D2), 0, 10):
+        call_command("daily", stdout=out)
+    assert "生成每日数据" in out.getvalue()
+    assert DayBuild.objects.get(on=D3).final
+    assert not DayBuild.objects.get(on=D3 + (D3 - D2)).final
