@@ -28,7 +28,7 @@ KEY_FIGURES = [
     "started",
     "released",
     "fevers",
-    "missed_reports",
+    "calls_open",
     "not_back",
     "notices",
     "denials",
