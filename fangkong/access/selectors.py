@@ -29,6 +29,7 @@ from fangkong.access.models import (
     ReferralStatus,
     Visit,
 )
+from fangkong.core.crypto import decrypt
 from fangkong.registry.models import Person
 
 
@@ -220,3 +221,23 @@ def visits_list(*, user: Any, day: dt.date) -> QuerySet[Visit]:
         .filter(at__gte=start, at__lt=end)
         .select_related("gate", "policy")
     )
+
+
+def referral_arrival_initial(*, referral: GateReferral) -> dict[str, Any]:
+    """What a referral knows, as the initial values of the unannounced-arrival form: the
+    area of the gate, the name (the registry's when the person is known, else as told),
+    the guard's note — and, for a known person, their document and phone, decrypted: a
+    read of the full record, which the caller audits."""
+    gate = referral.gate.name
+    note = f"在门岗“{gate}”因无出入证被拦下" + (f"：{referral.note}" if referral.note else "")
+    initial: dict[str, Any] = {"area": referral.area.code, "name": referral.name, "note": note}
+    person = referral.person
+    if person is not None:
+        initial.update(
+            name=person.name,
+            document_type=person.document_type,
+            document_number=decrypt(person.document_cipher) if person.document_cipher else "",
+            phone=decrypt(person.phone_cipher) if person.phone_cipher else "",
+            residency=person.residency,
+        )
+    return initial

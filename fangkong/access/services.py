@@ -32,6 +32,8 @@ from fangkong.access.models import (
     VisitRule,
 )
 from fangkong.areas.models import Area
+from fangkong.arrivals.models import ArrivalNotice
+from fangkong.arrivals.notices import unannounced_register
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.crypto import encrypt
@@ -362,6 +364,35 @@ def referral_handle(*, actor: Any, referral: GateReferral, handling: str) -> Gat
     referral.handled_at = timezone.now()
     referral.save(update_fields=["status", "handling", "handled_by", "handled_at"])
     return referral
+
+
+def _open_referral(actor: Any, referral: GateReferral) -> GateReferral:
+    """The referral, locked, if `actor` may see it and it is still open."""
+    if not GateReferral.objects.visible_to(actor).filter(pk=referral.pk).exists():
+        raise PermissionDenied("这条记录不在您的管辖范围内")
+    referral = GateReferral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status == ReferralStatus.DONE:
+        raise invalid("referral", "这条门岗转交已处理", "already_done")
+    return referral
+
+
+@transaction.atomic
+def referral_register_arrival(
+    *, actor: Any, referral: GateReferral, **registration: Any
+) -> ArrivalNotice:
+    """A returnee stopped at a gate without pass or notice, registered from the referral
+    (fangkong.arrivals.notices.unannounced_register takes `registration`); the referral is
+    marked handled in the same transaction, so neither happens without the other."""
+    referral = _open_referral(actor, referral)
+    if referral.kind != ReferralKind.UNANNOUNCED:
+        raise invalid("referral", "只有“无出入证的返京人员”可登记为未提前告知返京", "wrong_kind")
+    notice = unannounced_register(actor=actor, **registration)
+    referral.status = ReferralStatus.DONE
+    referral.handling = f"已登记为未提前告知返京人员（返京报备 #{notice.pk}）"
+    referral.handled_by = actor
+    referral.handled_at = timezone.now()
+    referral.save(update_fields=["status", "handling", "handled_by", "handled_at"])
+    return notice
 
 
 # --- visitors and deliveries ------------------------------------------------------------

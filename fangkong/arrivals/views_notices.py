@@ -11,13 +11,16 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from fangkong.access import selectors as access_selectors
+from fangkong.access import services as access_services
+from fangkong.access.models import GateReferral
 from fangkong.accounts.roles import Capability
 from fangkong.areas.models import Area, AreaKind
 from fangkong.arrivals import notices
@@ -40,6 +43,7 @@ from fangkong.arrivals.public_notices import (
     put_errors,
     read_people,
 )
+from fangkong.audit.services import audit_view_record
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry.models import DocumentType, Person, ResidenceKind, Residency
@@ -620,35 +624,57 @@ def _landlord(request: HttpRequest, number: str) -> Person | None:
     return landlord
 
 
+def _referral(request: HttpRequest) -> GateReferral | None:
+    """The gate referral the form was opened from (?referral=, from the referral list)."""
+    pk = request.GET.get("referral", "")
+    if not pk:
+        return None
+    if not pk.isdigit():
+        raise Http404
+    return get_visible_or_404(
+        GateReferral.objects.select_related("area", "gate", "person"), request.user, pk=int(pk)
+    )
+
+
 @capability_required(Capability.ARRIVALS_CHANGE)
 def unannounced_new(request: HttpRequest) -> HttpResponse:
-    """一步登记: a returnee stopped at a gate without notice or pass."""
+    """一步登记: a returnee stopped at a gate without notice or pass; opened from a gate
+    referral, the form starts with what the referral knows and registering handles it."""
     user: Any = request.user
-    form = UnannouncedForm(
-        request.POST or None,
-        user=user,
-        initial={"arrived_on": timezone.localdate(), "area": _own_area(request)},
-    )
+    referral = _referral(request)
+    initial: dict[str, Any] = {"arrived_on": timezone.localdate(), "area": _own_area(request)}
+    if referral is not None and request.method != "POST":
+        initial |= access_selectors.referral_arrival_initial(referral=referral)
+        if referral.person is not None:  # their document and phone are shown in full
+            audit_view_record(
+                actor=user, obj=referral.person, request=request, detail="门岗转交：登记返京"
+            )
+    form = UnannouncedForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             landlord = _landlord(request, data["landlord_document"].strip())
-            notice = notices.unannounced_register(
-                actor=user,
-                area=data["area"],
-                person_data={k: data[k] for k in PERSON_FIELDS},
-                origin_code=data["origin_code"],
-                origin_name=data["origin_name"],
-                arrived_on=data["arrived_on"],
-                building=data["building"],
-                entrance=data["entrance"],
-                room=data["room"],
-                landlord=landlord,
-                mode=data["mode"],
-                unit=_unit_from(form, user, data["area"]),
-                residence_kind=data["residence_kind"],
-                note=data["note"],
-            )
+            registration: dict[str, Any] = {
+                "area": data["area"],
+                "person_data": {k: data[k] for k in PERSON_FIELDS},
+                "origin_code": data["origin_code"],
+                "origin_name": data["origin_name"],
+                "arrived_on": data["arrived_on"],
+                "building": data["building"],
+                "entrance": data["entrance"],
+                "room": data["room"],
+                "landlord": landlord,
+                "mode": data["mode"],
+                "unit": _unit_from(form, user, data["area"]),
+                "residence_kind": data["residence_kind"],
+                "note": data["note"],
+            }
+            if referral is None:
+                notice = notices.unannounced_register(actor=user, **registration)
+            else:
+                notice = access_services.referral_register_arrival(
+                    actor=user, referral=referral, **registration
+                )
         except ValidationError as exc:
             aliases = {f"person.{k}": k for k in PERSON_FIELDS} | {"landlord": "landlord_document"}
             put_errors(form, exc, aliases)
@@ -658,7 +684,7 @@ def unannounced_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "arrivals/unannounced_form.html",
-        {"form": form},
+        {"form": form, "referral": referral},
         status=400 if request.method == "POST" else 200,
     )
 
