@@ -3,7 +3,8 @@ the same day straight from the records.
 
 PostgreSQL only. Data: the gate benchmark's synthetic district (2,000,000 people from
 `fangkong synth`, 500,000 passes, 10,000,000 gate checks over the last 30 days; built here
-if missing, only the shortfall), plus BENCH_OBSERVATIONS (200,000) observations of its
+if missing, only the shortfall; people and passes moved 60 days back, so every day of the
+trend holds the whole district), plus BENCH_OBSERVATIONS (200,000) observations of its
 people with day 1 spread over the last 30 days (80 % home, 15 % unit, 5 % site; finished
 ones released), a fever alert for 1 % and a call task for 5 % of them.
 
@@ -35,12 +36,14 @@ DAY_TARGET, TREND_TARGET = 0.200, 1.0
 
 
 def _tables() -> dict[str, str]:
+    from fangkong.access.models import Pass
     from fangkong.arrivals.models import Alert, CallTask, Observation
     from fangkong.registry.models import Person
     from fangkong.reports.models import DailyFigures, DayBuild
 
     return {
         "person": Person._meta.db_table,
+        "pass": Pass._meta.db_table,
         "observation": Observation._meta.db_table,
         "alert": Alert._meta.db_table,
         "task": CallTask._meta.db_table,
@@ -60,6 +63,25 @@ def ensure_gate_data() -> Any:
         gate_check.ensure_passes(cursor, t, district)
         gate_check.ensure_checks(cursor, t, gate_ids, guard.pk)
     return district
+
+
+def backdate(cursor: Any, t: dict[str, str], district: Any) -> None:
+    """`synth` writes people (and the gate benchmark passes) with today's time; move them
+    60 days back, so that every day of the trend has the whole district's rows."""
+    started = time.perf_counter()
+    moved = 0
+    for table, column in ((t["person"], "created_at"), (t["pass"], "issued_at")):
+        cursor.execute(
+            f"""UPDATE {table} SET {column} = {column} - interval '60 days'
+                WHERE {column} > now() - interval '45 days'
+                  AND area_id IN (SELECT id FROM areas_area WHERE path LIKE %s)""",
+            [district.path + "%"],
+        )
+        moved += cursor.rowcount
+        if cursor.rowcount:
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    if moved:
+        print(f"  backdated {moved:,} people and passes in {time.perf_counter() - started:.1f} s")
 
 
 def ensure_observations(cursor: Any, t: dict[str, str], district: Any, n: int) -> None:
@@ -179,6 +201,7 @@ def run() -> None:
     district = ensure_gate_data()
     t = _tables()
     with connection.cursor() as cursor:
+        backdate(cursor, t, district)
         ensure_observations(cursor, t, district, n)
         cursor.execute(f"TRUNCATE {t['figures']}, {t['build']}")
 
