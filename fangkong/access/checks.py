@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from fangkong.access.models import (
@@ -209,24 +209,27 @@ def run(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     a transaction-pooling PgBouncer older than 1.21, set `PREPARE = False`.) The
     statement is still recorded in `connection.queries` when queries are being logged
     (DEBUG, CaptureQueriesContext), like every other query."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # one lookup, not one per attribute of `connection`
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
             return list(cursor.fetchall())
     import psycopg
 
-    connection.ensure_connection()
-    raw = connection.connection
+    db.ensure_connection()
+    raw = db.connection
     if PREPARE and raw.prepare_threshold is None:
         # Django turns automatic preparation off (None disables `prepare=True` as well);
         # a threshold nothing reaches leaves Django's own queries unprepared.
         raw.prepare_threshold = 2**31 - 1
     started = time.monotonic()
-    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+    with db.wrap_database_errors, psycopg.Cursor(raw) as cursor:
         cursor.execute(sql, params, prepare=PREPARE)
-        rows = cursor.fetchall() if cursor.description is not None else []
-    if connection.queries_logged:
-        connection.queries_log.append(
+        # rownumber is None when there are no rows to fetch; unlike `description` it
+        # builds no column objects.
+        rows = cursor.fetchall() if cursor.rownumber is not None else []
+    if db.queries_logged:
+        db.queries_log.append(
             {"sql": f"{sql} -- {params!r}", "time": f"{time.monotonic() - started:.3f}"}
         )
     return rows
