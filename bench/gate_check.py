@@ -17,7 +17,9 @@ each) loads, one after the other in the same run:
   random pass token of the bench passes, a random direction and temperature (a few fevers).
 
 It prints req/s of both, their ratio (target ≥ 0.35) and the gate check's p99 latency
-(target ≤ 50 ms), and checks that every answer was a 2xx.
+(target ≤ 50 ms), and checks that every answer was a 2xx. With BENCH_FULL_STACK=1 it also
+times, interleaved, the same gate check sent with a cookie, which keeps it out of the WSGI
+lane (fangkong.access.wsgi) and takes it through Django's whole middleware stack.
 """
 
 # Table names below come from model metadata; values are bound (bench/ allows S608).
@@ -49,6 +51,9 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 8))
 WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
 THREADS = int(os.environ.get("BENCH_THREADS", 1))
 BARE_FIRST = bool(os.environ.get("BENCH_BARE_FIRST"))
+# Also time the gate check forced through Django's full middleware stack (a cookie keeps
+# it out of the WSGI lane of fangkong.access.wsgi): the lane's gain, side by side.
+FULL_STACK = bool(os.environ.get("BENCH_FULL_STACK"))
 TOKENS_IN_SCRIPT = 2_000
 GUARD = "bench_gate_guard"
 GATES = ("基准东门", "基准西门", "基准南门", "基准车库")
@@ -252,8 +257,9 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def lua_script(tokens: list[str], gate_ids: list[int], key: str) -> str:
+def lua_script(tokens: list[str], gate_ids: list[int], key: str, cookie: str = "") -> str:
     """POST a gate check with a fresh uuid4 check_id per request."""
+    cookie_header = f'wrk.headers["Cookie"] = "{cookie}"' if cookie else ""
     return f"""
 local tokens = {json.dumps(tokens).replace("[", "{").replace("]", "}")}
 local gates = {{{", ".join(str(g) for g in gate_ids)}}}
@@ -273,6 +279,7 @@ end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Token {key}"
+{cookie_header}
 request = function()
   local temp = 36.0 + math.random(0, 12) / 10
   local dir = (math.random(0, 1) == 0) and "in" or "out"
@@ -337,22 +344,31 @@ def run() -> None:
     work = Path(tempfile.mkdtemp(prefix="fangkong-gate-wrk-"))
     script = work / "gate_check.lua"
     script.write_text(lua_script(tokens, gate_ids, key))
+    full_script = work / "gate_check_full_stack.lua"
+    full_script.write_text(lua_script(tokens, gate_ids, key, cookie="bench=full-stack"))
     port = free_port()
     server = start_gunicorn(port)
     base = f"http://127.0.0.1:{port}"
-    bares, gates = [], []
+    bares, gates, fulls = [], [], []
     try:
         wrk(f"{base}/bench/bare/", None, 3)  # warm both workers
         wrk(f"{base}/api/v1/gate-checks/", script, 3)
         for _ in range(ROUNDS):  # interleaved: the machine's noise falls on both
             bares.append(wrk(f"{base}/bench/bare/", None, SECONDS))
             gates.append(wrk(f"{base}/api/v1/gate-checks/", script, SECONDS))
+            if FULL_STACK:
+                fulls.append(wrk(f"{base}/api/v1/gate-checks/", full_script, SECONDS))
     finally:
         stop(server)
     for i, (b, g) in enumerate(zip(bares, gates, strict=True), 1):
         print(
             f"  round {i}: bare {b['rps']:,.0f} req/s (p99 {b['p99']:.1f} ms), gate check "
             f"{g['rps']:,.0f} req/s (p99 {g['p99']:.1f} ms): ratio {g['rps'] / b['rps']:.2f}"
+        )
+    for i, f in enumerate(fulls, 1):
+        print(
+            f"  round {i}: gate check through the full middleware stack {f['rps']:,.0f} req/s "
+            f"(p99 {f['p99']:.1f} ms): ratio {f['rps'] / bares[i - 1]['rps']:.2f}"
         )
     bare = {
         "rps": sum(b["rps"] for b in bares) / ROUNDS,
@@ -384,6 +400,13 @@ def run() -> None:
         f"p99 {gate['p99']:.2f} ms; non-2xx {gate['non2xx']}; {logged:,} checks logged"
         f"{'; ' + gate['socket_errors'] if gate['socket_errors'] else ''}"
     )
+    if fulls:
+        full_rps = sum(f["rps"] for f in fulls) / ROUNDS
+        print(
+            f"  gate check through the full stack (a cookie keeps it out of the lane): "
+            f"{full_rps:,.0f} req/s, ratio {full_rps / bare['rps']:.2f}; "
+            f"non-2xx {sum(f['non2xx'] for f in fulls)}"
+        )
     verdict_ratio = "meets" if ratio >= RATIO_TARGET else "MISSES"
     verdict_p99 = "meets" if gate["p99"] <= P99_TARGET_MS else "MISSES"
     print(
