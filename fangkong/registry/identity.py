@@ -14,6 +14,7 @@ with a Chinese message; the caller attaches the field name. Error codes:
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ EARLIEST_BIRTH_DATE: Final = dt.date(1900, 1, 1)
 
 _WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS: Final = "10X98765432"
+# The weighted sum of 17 ASCII codes counts 48 ("0") per weight on top of the digits.
+_ZERO_WEIGHTED: Final = ord("0") * sum(_WEIGHTS)
 
 _RESIDENT_ID_RE: Final = re.compile(r"[0-9]{17}[0-9X]")
 _PASSPORT_RE: Final = re.compile(r"[A-Z0-9]{5,17}")
@@ -93,7 +96,8 @@ def resident_id_check_digit(first17: str) -> str:
     """
     if len(first17) != RESIDENT_ID_LENGTH - 1 or not first17.isascii() or not first17.isdigit():
         raise ValueError(f"expected 17 ASCII digits, got {first17!r}")
-    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    # On the bytes: no int() per digit (this runs for every row of an import).
+    total = sum(map(operator.mul, first17.encode(), _WEIGHTS)) - _ZERO_WEIGHTED
     return _CHECK_CHARS[total % 11]
 
 
