@@ -28,7 +28,14 @@ def login(page: Any, url: str, username: str) -> None:
 
 
 def fits_the_phone(page: Any) -> bool:
-    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+    """Nothing wider than the screen. Compared with clientWidth, not innerWidth: on a mobile
+    viewport Chromium zooms out to show a too-wide page, and innerWidth grows with it."""
+    return bool(
+        page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+            " && document.documentElement.clientWidth <= screen.width"
+        )
+    )
 
 
 def test_the_guard_types_a_number_and_sees_admit_then_a_fever_deny(
