@@ -265,7 +265,10 @@ _TOKEN = CachedTokenAuthentication()
 def token_fast_path(request: HttpRequest) -> HttpResponse:
     """POST with `Authorization: Token …` and a JSON body — the devices at the gates —
     without DRF's request wrapping, negotiation and rendering: the same answers, errors
-    and status codes as the DRF path (which session-authenticated pages still take)."""
+    and status codes as the DRF path (which session-authenticated pages still take).
+    A device's check (no cookies) reaches it from the WSGI handler directly, without the
+    URL resolver and most of the middleware (fangkong.access.wsgi); others through
+    GateCheckApi.dispatch below."""
     key = request.META["HTTP_AUTHORIZATION"][len("Token ") :].strip()
     try:
         user, _token = _TOKEN.authenticate_credentials(key)
