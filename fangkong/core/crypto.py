@@ -5,40 +5,82 @@ or phone in clear, yet "find the person with this ID" stays one indexed equality
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 _NONCE = 12
 _VERSION = b"\x01"  # leading byte: lets a later key rotation tell old blobs from new
+_BLOCK = 64  # SHA-256's block size, which HMAC pads its key to
+
+
+@dataclass(frozen=True, slots=True)
+class _Keys:
+    """What one master key derives, built once: the cipher, and HMAC-SHA256's inner and
+    outer hashes with the key already absorbed (RFC 2104), so a keyed hash costs two
+    hash copies instead of a new HMAC object. The values are HMAC's, byte for byte."""
+
+    aead: AESGCM
+    inner: Any  # hashlib's sha256 object (its type is private)
+    outer: Any
 
 
 @lru_cache(maxsize=4)
-def _keys(master: str) -> tuple[AESGCM, bytes]:
+def _derive(master: str) -> _Keys:
     material = HKDF(
         algorithm=hashes.SHA256(), length=64, salt=b"fangkong-fields", info=b"enc+mac"
     ).derive(master.encode())
-    return AESGCM(material[:32]), material[32:]
+    mac = material[32:].ljust(_BLOCK, b"\0")
+    return _Keys(
+        AESGCM(material[:32]),
+        hashlib.sha256(bytes(b ^ 0x36 for b in mac)),
+        hashlib.sha256(bytes(b ^ 0x5C for b in mac)),
+    )
+
+
+_active: _Keys | None = None  # the keys of settings.FIELD_KEY, read once
+
+
+def _keys() -> _Keys:
+    # An import calls this four times a row: the lazy settings object costs more than
+    # the hash itself, so the setting is read once (and again after a test changes it).
+    global _active
+    if _active is None:
+        _active = _derive(settings.FIELD_KEY)
+    return _active
+
+
+@receiver(setting_changed)
+def _field_key_changed(*, setting: str, **kwargs: Any) -> None:
+    global _active
+    if setting == "FIELD_KEY":
+        _active = None
 
 
 def encrypt(plain: str) -> bytes:
-    aead, _ = _keys(settings.FIELD_KEY)
-    nonce = os.urandom(_NONCE)
-    return _VERSION + nonce + aead.encrypt(nonce, plain.encode(), None)
+    nonce = os.urandom(_NONCE)  # from the OS each time: a nonce must never repeat
+    return _VERSION + nonce + _keys().aead.encrypt(nonce, plain.encode(), None)
 
 
 def decrypt(blob: bytes | memoryview) -> str:
     data = bytes(blob)
-    aead, _ = _keys(settings.FIELD_KEY)
-    return aead.decrypt(data[1 : 1 + _NONCE], data[1 + _NONCE :], None).decode()
+    return _keys().aead.decrypt(data[1 : 1 + _NONCE], data[1 + _NONCE :], None).decode()
 
 
 def blind_index(kind: str, value: str) -> str:
-    """Keyed hash of a normalised value; equal inputs give equal outputs, nothing else."""
-    _, mac = _keys(settings.FIELD_KEY)
-    return hmac.new(mac, f"{kind}\x00{value}".encode(), hashlib.sha256).hexdigest()
+    """Keyed hash of a normalised value; equal inputs give equal outputs, nothing else.
+    HMAC-SHA256 of "kind NUL value", in hex."""
+    keys = _keys()
+    inner = keys.inner.copy()
+    inner.update(f"{kind}\x00{value}".encode())
+    outer = keys.outer.copy()
+    outer.update(inner.digest())
+    return str(outer.hexdigest())

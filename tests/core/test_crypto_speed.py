@@ -1,0 +1,80 @@
+"""The field crypto's cached keys (built once, not per call) change nothing stored: blobs
+and keyed hashes written before still decrypt and match, and a changed key is used."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.test import override_settings
+
+from fangkong.core.crypto import blind_index, decrypt, encrypt
+
+KEY = "fangkong-test-key-" + "0123456789" * 3
+OTHER_KEY = "another-test-key-" + "9876543210" * 3
+
+# Written by the code before the keys were cached (f87c4b0), with KEY.
+OLD_BLOBS = {
+    "11010619491231002X": "01bda7c52a111488d97d38288fef51a32546f0b27f11b3ddeabfd5f63736f7384c"
+    "7e773f91f1ac77797225fb4db4ea",
+    "张三 +8613912345678": "01f499cec91dc5c499a6c94411fc10ec6ea7027bff1954adddb3de8b11ce7f41fc"
+    "c1e920a8a9e19384ef13520fa6c52d16b3",
+}
+OLD_INDEXES = {
+    ("doc:resident_id", "11010619491231002X"): (
+        "cd2e61f3e34796ec93cd439977c5159e7ae37a1258445def3d4f5c8cb29b4553"
+    ),
+    ("phone", "+8613912345678"): (
+        "f45a580f39cc42334439eeedc530cda5f621142f4b3a02e15a5414ab35747201"
+    ),
+    ("doc:passport", "E12345678"): (
+        "bc05e0b961065bac4917a2078a78ea4e959de16ea983380850efe03de244dcba"
+    ),
+}
+
+
+def _reference_index(master: str, kind: str, value: str) -> str:
+    """The keyed hash as first specified: HMAC-SHA256 under the HKDF's second half."""
+    material = HKDF(
+        algorithm=hashes.SHA256(), length=64, salt=b"fangkong-fields", info=b"enc+mac"
+    ).derive(master.encode())
+    return hmac.new(material[32:], f"{kind}\x00{value}".encode(), hashlib.sha256).hexdigest()
+
+
+@override_settings(FIELD_KEY=KEY)
+def test_it_decrypts_blobs_written_before() -> None:
+    for plain, blob in OLD_BLOBS.items():
+        assert decrypt(bytes.fromhex(blob)) == plain
+        assert decrypt(memoryview(bytes.fromhex(blob))) == plain
+
+
+@override_settings(FIELD_KEY=KEY)
+def test_it_keeps_the_keyed_hashes() -> None:
+    for (kind, value), expected in OLD_INDEXES.items():
+        assert blind_index(kind, value) == expected
+    for kind, value in (("phone", ""), ("doc:other", "王" * 30), ("doc:x", "A" * 200)):
+        assert blind_index(kind, value) == _reference_index(KEY, kind, value)
+
+
+@override_settings(FIELD_KEY=KEY)
+def test_it_writes_the_same_format() -> None:
+    blob = encrypt("110106194912310021")
+    assert blob[:1] == b"\x01" and len(blob) == 1 + 12 + 18 + 16
+    assert decrypt(blob) == "110106194912310021"
+    assert encrypt("110106194912310021")[1:13] != blob[1:13]  # a fresh nonce each time
+
+
+def test_it_follows_a_changed_key() -> None:
+    with override_settings(FIELD_KEY=KEY):
+        before = blind_index("phone", "+8613912345678")
+        blob = encrypt("+8613912345678")
+    with override_settings(FIELD_KEY=OTHER_KEY):
+        assert blind_index("phone", "+8613912345678") == _reference_index(
+            OTHER_KEY, "phone", "+8613912345678"
+        )
+        assert blind_index("phone", "+8613912345678") != before
+    with override_settings(FIELD_KEY=KEY):
+        assert blind_index("phone", "+8613912345678") == before
+        assert decrypt(blob) == "+8613912345678"
