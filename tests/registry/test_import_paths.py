@@ -13,10 +13,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fangkong.core.crypto import decrypt
 from fangkong.registry.cleaning import clean_person
-from fangkong.registry.identity import resident_id_check_digit
+from fangkong.registry.identity import (
+    plain_resident_id,
+    resident_id_check_digit,
+    validate_resident_id,
+)
 from fangkong.registry.imports import checking, import_run, writing
 from fangkong.registry.models import Address, ImportStatus, Person, Residence
 from fangkong.units.models import Unit
@@ -154,6 +160,111 @@ def test_the_check_digit_is_the_weighted_sum_of_the_standard() -> None:
     for first17 in ("11010519491231002", "44052418800101001", "00000000000000000", "9" * 17):
         total = sum(int(d) * w for d, w in zip(first17, _W, strict=True))
         assert resident_id_check_digit(first17) == "10X98765432"[total % 11]
+
+
+_TODAY = dt.date(2026, 3, 1)
+_VALID = rid(7)  # a man born 1970-01-01
+_COMMON = {  # a template row: a new person's, every field valid
+    "name": "张三",
+    "document_type": "",
+    "document_number": _VALID,
+    "phone": "13912345678",
+    "sex": "",
+    "birth_date": "",
+    "residency": "",
+    "whereabouts": "",
+    "away_from": "",
+}
+_VARIANTS = {
+    "name": ["", " 李四 ", "名" * 50, "名" * 51],
+    "document_type": ["居民身份证", "resident_id", "居民", "护照", "passport", "其他"],
+    "document_number": [
+        "",
+        rid(8, dt.date(1999, 2, 28)),  # a woman
+        _VALID[:17] + ("0" if _VALID[17] != "0" else "1"),  # a wrong check digit
+        rid(9, dt.date(1970, 1, 2))[:17] + "x",
+        " ".join(_VALID),
+        "\uff11" + _VALID[1:],  # a full-width digit
+        "110106" + "20270101" + "0010",  # born after today
+        "110106" + "18991231" + "0010",
+        "110106" + "19700230" + "0010",
+        "910106" + "19700101" + "0010",
+        _VALID[:6] + "********" + _VALID[14:],
+        "E1234567",
+    ],
+    "phone": ["", "139 1234 5678", "+8613912345678", "010-63831234", "12", "139****5678"],
+    "sex": ["男", "女", "未知", "male", "female", "人"],
+    "birth_date": [
+        "1970-01-01",
+        "1970/01/01",
+        "1970-01-02",
+        "1999-02-28",
+        "2027-01-01",
+        "1970-02-30",
+        dt.date(1970, 1, 1),
+        dt.datetime(1970, 1, 1, 8, 0),
+        dt.date(1999, 2, 28),
+        dt.date(2027, 1, 1),
+    ],
+    "residency": ["常住人口", "流动人口", "流动", "migrant", "外地"],
+    "whereabouts": ["在京", "未返京", "not_back", "in_beijing", "未返", "回来了"],
+    "away_from": ["河北省", "远" * 120],
+}
+_CHANGES = [(key, value) for key, values in _VARIANTS.items() for value in values]
+
+
+def _checked(cells: dict[str, Any], *, shortcut: bool) -> tuple[Any, ...]:
+    index = {key: i for i, key in enumerate(cells)}
+    checker = checking.RowChecker(area_name="宛平", today=_TODAY, areas={}, index=index)
+    if not shortcut:
+        checker._clean_common = lambda row: None  # type: ignore[method-assign]
+    row = checking.RowCheck(2, list(cells.values()), index)
+    checker.clean(row)
+    return row.clean, row.problems, row.document_index, row.document_type
+
+
+def test_the_common_row_shortcut_cleans_as_clean_person_does() -> None:
+    """RowChecker's shortcut for a new person's row gives clean_person()'s result, or
+    declines (then clean_person runs and names what is wrong): the template row with
+    every one and every two of its cells changed."""
+    taken = 0
+    for i, first in enumerate(_CHANGES):
+        for second in [None, *_CHANGES[i + 1 :]]:
+            cells = dict(_COMMON, **dict([first] + ([second] if second else [])))
+            fast = _checked(cells, shortcut=True)
+            assert fast == _checked(cells, shortcut=False), cells
+            taken += fast[0] is not None and not fast[1]
+    assert taken > 200
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CHANGES), min_size=3, max_size=5))
+def test_the_shortcut_agrees_on_rows_with_more_changes(changes: list[tuple[str, Any]]) -> None:
+    cells = dict(_COMMON, **dict(changes))
+    assert _checked(cells, shortcut=True) == _checked(cells, shortcut=False)
+
+
+def test_the_common_row_takes_the_shortcut() -> None:
+    cells = {"name": "张三", "document_number": _VALID, "phone": "13912345678"}
+    index = {key: i for i, key in enumerate(cells)}
+    checker = checking.RowChecker(area_name="宛平", today=_TODAY, areas={}, index=index)
+    clean = checker._clean_common(checking.RowCheck(2, list(cells.values()), index))
+    assert clean is not None
+    assert (clean.sex, clean.birth_date, clean.phone) == (
+        "male",
+        dt.date(1970, 1, 1),
+        "+8613912345678",
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"[1-9][0-9]{5}(19|20)[0-9]{6}[0-9]{3}[0-9X]", fullmatch=True))
+def test_the_plain_resident_id_shortcut_agrees_with_the_full_check(number: str) -> None:
+    try:
+        full = validate_resident_id(number, today=_TODAY)
+    except ValidationError:
+        full = None
+    assert plain_resident_id(number, today=_TODAY) == full
 
 
 def test_a_refused_choice_lists_the_labels_of_the_active_language() -> None:

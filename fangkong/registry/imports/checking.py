@@ -28,6 +28,7 @@ from fangkong.registry.identity import (
     mask_document,
     mask_phone,
     normalize_document,
+    plain_resident_id,
     validate_document,
 )
 from fangkong.registry.models import (
@@ -51,6 +52,7 @@ _CHOICES: Final = {
     "residency": (Residency, Residency.REGISTERED),
     "whereabouts": (Whereabouts, Whereabouts.IN_BEIJING),
 }
+_CHOICES_DEFAULT: Final = {choices: default for choices, default in _CHOICES.values()}
 _FILLABLE: Final = ("sex", "birth_date", "residency", "whereabouts", "away_from")
 _DOCUMENT_TYPES: Final = tuple(DocumentType.values)  # the enum's property rebuilds it per call
 _MASKED_NUMBER: Final = "已遮挡：新增人员请填写完整号码"
@@ -67,6 +69,14 @@ def choice_map(choices: Any) -> dict[str, str]:
     if choices is ResidenceKind:
         out |= {"租房": "tenant", "自有": "owner", "宿舍": "dormitory", "单位": "unit_housing"}
     return out
+
+
+def _choice_code(choices: Any, text: str) -> str | None:
+    """A cell's code as clean_person() reads it: blank → the field's default, a code or
+    Chinese label → its code; None for anything else (clean_person decides)."""
+    if not text:
+        return str(_CHOICES_DEFAULT[choices])
+    return choice_map(choices).get(text)
 
 
 def _fast_mobile(text: str) -> str | None:
@@ -458,6 +468,9 @@ class RowChecker:
 
     def _landlord_index(self, row: RowCheck, raw: str) -> str | None:
         """A landlord's document, of whichever type its number fits (a resident ID first)."""
+        rid = plain_resident_id(raw, today=self.today)  # the common case, without exceptions
+        if rid is not None:
+            return blind_index("doc:resident_id", rid.number)
         number = normalize_document(raw)
         for kind in _DOCUMENT_TYPES:
             try:
@@ -471,6 +484,11 @@ class RowChecker:
     def clean(self, row: RowCheck) -> None:
         """clean_person() on the row, with the person's own values filling blank cells on
         an update, and masked numbers meaning "unchanged"."""
+        if row.existing is None:
+            fast = self._clean_common(row)
+            if fast is not None:
+                self._cleaned(row, fast)
+                return
         t = row.text
         data: dict[str, Any] = {"name": t.get("name", "")}
         for key in ("document_type", *_FILLABLE):
@@ -529,11 +547,69 @@ class RowChecker:
             clean.phone = e164
         if residency:
             clean.residency = residency
+        self._cleaned(row, clean)
+
+    def _cleaned(self, row: RowCheck, clean: CleanPerson) -> None:
         row.document_index = clean.document_index
         if row.landlord_index and row.landlord_index == row.document_index:
             row.add("landlord_document", "房东不能是本人")
         row.clean = clean
         row.document_type = clean.document_type
+
+    def _clean_common(self, row: RowCheck) -> CleanPerson | None:
+        """What clean_person() makes of the common row — no person matched yet, a
+        resident ID or none, a plain mobile, labels as the template offers them — without
+        its general machinery (lazy labels, an exception per check). None for any other
+        row and for every row it would refuse: the full path then decides, with its
+        messages. Each test below mirrors one of clean_person's."""
+        t = row.text
+        name = t.get("name", "")
+        if not name or len(name) > 50:
+            return None
+        if _choice_code(DocumentType, t.get("document_type", "")) != DocumentType.RESIDENT_ID:
+            return None
+        sex = _choice_code(Sex, t.get("sex", ""))
+        residency = _choice_code(Residency, t.get("residency", ""))
+        whereabouts = _choice_code(Whereabouts, t.get("whereabouts", ""))
+        if sex is None or residency is None or whereabouts is None:
+            return None
+        birth = row.raw("birth_date")
+        if isinstance(birth, dt.datetime):
+            birth = birth.date()
+        elif not isinstance(birth, dt.date):
+            text = t.get("birth_date", "")
+            birth = _date_text(text, self.today) if text else None
+            if isinstance(birth, str):
+                return None
+        number = t.get("document_number", "")
+        if number:
+            rid = plain_resident_id(number, today=self.today)
+            if rid is None or (birth is not None and birth != rid.birth_date):
+                return None
+            if sex != Sex.UNKNOWN and sex != rid.sex:
+                return None
+            birth, sex = rid.birth_date, rid.sex
+        phone = t.get("phone", "")
+        if phone:
+            phone = _fast_mobile(phone) or ""
+            if not phone:
+                return None
+        away_from = t.get("away_from", "")[:100]
+        if whereabouts == Whereabouts.IN_BEIJING:
+            away_from = ""
+        elif not away_from:  # 未返京 needs where they are
+            return None
+        return CleanPerson(
+            name=name,
+            document_type=DocumentType.RESIDENT_ID,
+            document_number=number,
+            phone=phone,
+            sex=sex,
+            birth_date=birth,
+            residency=residency,
+            whereabouts=whereabouts,
+            away_from=away_from,
+        )
 
     def prepared(self, row: RowCheck) -> Prepared:
         clean = row.clean
