@@ -70,6 +70,20 @@ def encrypt(plain: str) -> bytes:
     return _VERSION + nonce + _keys().aead.encrypt(nonce, plain.encode(), None)
 
 
+def encrypt_many(plains: list[str]) -> list[bytes]:
+    """encrypt() for each, with the nonces drawn from the OS in one call: an import
+    encrypts two values a row, and each os.urandom() call releases the GIL, letting the
+    import's writer thread in for up to a switch interval. Nothing is kept between
+    calls, so no nonce can be handed out twice (by two threads or a forked process)."""
+    aead = _keys().aead
+    nonces = os.urandom(_NONCE * len(plains))
+    out = []
+    for i, plain in enumerate(plains):
+        nonce = nonces[i * _NONCE : (i + 1) * _NONCE]
+        out.append(_VERSION + nonce + aead.encrypt(nonce, plain.encode(), None))
+    return out
+
+
 def decrypt(blob: bytes | memoryview) -> str:
     data = bytes(blob)
     return _keys().aead.decrypt(data[1 : 1 + _NONCE], data[1 + _NONCE :], None).decode()

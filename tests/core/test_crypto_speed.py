@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.test import override_settings
 
-from fangkong.core.crypto import blind_index, decrypt, encrypt
+from fangkong.core.crypto import blind_index, decrypt, encrypt, encrypt_many
 
 KEY = "fangkong-test-key-" + "0123456789" * 3
 OTHER_KEY = "another-test-key-" + "9876543210" * 3
@@ -78,3 +78,14 @@ def test_it_follows_a_changed_key() -> None:
     with override_settings(FIELD_KEY=KEY):
         assert blind_index("phone", "+8613912345678") == before
         assert decrypt(blob) == "+8613912345678"
+
+
+@override_settings(FIELD_KEY=KEY)
+def test_it_encrypts_a_batch_as_one_by_one_with_a_nonce_each() -> None:
+    plains = ["110106194912310021", "+8613912345678", "", "张三"]
+    blobs = encrypt_many(plains)
+    assert [decrypt(b) for b in blobs] == plains
+    assert [len(b) for b in blobs] == [len(encrypt(p)) for p in plains]
+    assert all(b[:1] == b"\x01" for b in blobs)
+    assert len({b[1:13] for b in blobs}) == len(plains)
+    assert encrypt_many([]) == []

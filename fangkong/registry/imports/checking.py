@@ -20,7 +20,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import translation
 
 from fangkong.areas.models import Area
-from fangkong.core.crypto import blind_index, encrypt
+from fangkong.core.crypto import blind_index, encrypt_many
 from fangkong.core.scoping import subtree_q
 from fangkong.registry.cleaning import CleanPerson, clean_person
 from fangkong.registry.excel import HEADER_OF, cell_text
@@ -403,9 +403,8 @@ class RowChecker:
                 else:
                     row.existing = found
             self.clean(row)
-            if row.clean is not None and not row.problems:
-                row.prepared = self.prepared(row)
             out.append(row)
+        self.prepare([row for row in out if row.clean is not None and not row.problems])
         return out
 
     def check(self, number: int, cells: list[Any]) -> RowCheck:
@@ -611,19 +610,38 @@ class RowChecker:
             away_from=away_from,
         )
 
+    def prepare(self, rows: list[RowCheck]) -> None:
+        """Each cleaned row's Prepared, its numbers encrypted in one batch."""
+        plains = []
+        for row in rows:
+            clean = row.clean
+            assert clean is not None
+            if clean.document_number and not row.keep_document:
+                plains.append(clean.document_number)
+            if clean.phone and not row.keep_phone:
+                plains.append(clean.phone)
+        ciphers = iter(encrypt_many(plains))
+        for row in rows:
+            row.prepared = self._prepared(row, ciphers)
+
     def prepared(self, row: RowCheck) -> Prepared:
+        self.prepare([row])
+        assert row.prepared is not None
+        return row.prepared
+
+    def _prepared(self, row: RowCheck, ciphers: Iterator[bytes]) -> Prepared:
         clean = row.clean
         assert clean is not None and row.area_id is not None
         document = None
         if clean.document_number and not row.keep_document:
             document = (
-                encrypt(clean.document_number),
+                next(ciphers),
                 row.document_index or "",
                 _masked_document(clean.document_number),
             )
         phone = None
         if clean.phone and not row.keep_phone:
-            phone = (encrypt(clean.phone), clean.phone_index or "", _masked_phone(clean))
+            phone = (next(ciphers), clean.phone_index or "", _masked_phone(clean))
         return Prepared(
             row.number,
             row.person_id,
