@@ -172,6 +172,9 @@ class Writer:
     bulk: Bulk = field(default_factory=Bulk)
     # (row, person id, address id) of tenants whose landlord is not written yet
     deferred: list[tuple[Prepared, int, int]] = field(default_factory=list)
+    # Document hash → person id, for every document this import wrote: most landlords
+    # are in the same sheet, and asking the database for them cost ~3 s per 100,000 rows.
+    written: dict[str, int] = field(default_factory=dict)
 
     def write(self, rows: list[Prepared]) -> None:
         now = timezone.now()
@@ -220,7 +223,10 @@ class Writer:
         new_ids = self.bulk.ids(Person, len(fresh))
         out = {r.row: pk for r, pk in zip(fresh, new_ids, strict=True)}
         inserts = []
+        written = self.written
         for r, pk in zip(fresh, new_ids, strict=True):
+            if r.document is not None:
+                written[r.document[1]] = pk
             document = r.document or (None, None, "")
             phone = r.phone or (None, None, "")
             inserts.append(
@@ -263,6 +269,7 @@ class Writer:
             # What the sheet left blank (or masked) stays as it is.
             if r.document is not None:
                 values += (r.document_type, *r.document)
+                written[r.document[1]] = r.person_id
             if r.phone is not None:
                 values += r.phone
             if r.employer:
@@ -322,8 +329,9 @@ class Writer:
             self._homes(batch, final=True)
 
     def _homes(self, homes: list[tuple[Prepared, int, int]], *, final: bool) -> None:
-        wanted = {r.landlord_index for r, _, _ in homes if r.landlord_index}
-        landlords = {}
+        wanted = {i for r, _, _ in homes if (i := r.landlord_index)}
+        landlords: dict[str | None, int] = {i: self.written[i] for i in wanted if i in self.written}
+        wanted -= landlords.keys()  # the others were registered before: ask the database
         if wanted:
             # Within scope, checked here rather than in SQL (see Matcher._people).
             for index, pk, path in (
