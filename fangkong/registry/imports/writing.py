@@ -175,6 +175,7 @@ class Writer:
     # Document hash → person id, for every document this import wrote: most landlords
     # are in the same sheet, and asking the database for them cost ~3 s per 100,000 rows.
     written: dict[str, int] = field(default_factory=dict)
+    addresses: dict[tuple[int, str, str, str], int] = field(default_factory=dict)
 
     def write(self, rows: list[Prepared]) -> None:
         now = timezone.now()
@@ -285,15 +286,18 @@ class Writer:
         return out
 
     def _addresses(self, rows: list[Prepared]) -> dict[tuple[int, str, str, str], int]:
+        """Every address of the chunk → its id (and those of earlier chunks: a sheet
+        repeats its buildings, and each lookup fetched every address of them)."""
         keys = {(r.area_id, r.building, r.entrance, r.room) for r in rows if r.building}
-        if not keys:
-            return {}
-        found = self._find_addresses(keys)
-        missing = keys - found.keys()
-        if missing:
-            self.bulk.insert(Address, ["area", "building", "entrance", "room"], sorted(missing))
-            found |= self._find_addresses(missing)
-        return found
+        unknown = keys - self.addresses.keys()
+        if unknown:
+            found = self._find_addresses(unknown)
+            missing = unknown - found.keys()
+            if missing:
+                self.bulk.insert(Address, ["area", "building", "entrance", "room"], sorted(missing))
+                found |= self._find_addresses(missing)
+            self.addresses |= found
+        return self.addresses
 
     @staticmethod
     def _find_addresses(
