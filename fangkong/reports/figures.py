@@ -40,7 +40,15 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.access.models import HELD_STATUSES, CheckDecision, GateCheck, Pass, PassStatus, Visit
+from fangkong.access.models import (
+    HELD_STATUSES,
+    CheckDecision,
+    Gate,
+    GateCheck,
+    Pass,
+    PassStatus,
+    Visit,
+)
 from fangkong.access.selectors import day_bounds
 from fangkong.arrivals.models import (
     Alert,
@@ -228,8 +236,16 @@ def _passes(on: dt.date, end: dt.datetime) -> Counts:
         yield row["area_id"], "passes_suspended", row["suspended"]
 
 
+def _day_of_checks(start: dt.datetime, end: dt.datetime) -> Any:
+    """The gate log of one day. Naming every gate lets the (gate, at) index serve it (one
+    index range per gate) instead of a scan of the whole log; an index on the time alone
+    would cost every check at the gate an extra index write."""
+    gates = list(Gate.objects.values_list("pk", flat=True))
+    return GateCheck.objects.filter(gate_id__in=gates, at__gte=start, at__lt=end)
+
+
 def _gates(start: dt.datetime, end: dt.datetime) -> Counts:
-    day = GateCheck.objects.filter(at__gte=start, at__lt=end)
+    day = _day_of_checks(start, end)
     rows = (
         day.values("area_id")
         .annotate(n=Count("pk"), denied=Count("pk", filter=Q(decision=CheckDecision.DENY)))
@@ -244,7 +260,8 @@ def _gates(start: dt.datetime, end: dt.datetime) -> Counts:
 def _denials_by_reason(start: dt.datetime, end: dt.datetime) -> dict[int, Counter[str]]:
     out: dict[int, Counter[str]] = defaultdict(Counter)
     rows = (
-        GateCheck.objects.filter(at__gte=start, at__lt=end, decision=CheckDecision.DENY)
+        _day_of_checks(start, end)
+        .filter(decision=CheckDecision.DENY)
         .values("area_id", "reasons")
         .annotate(n=Count("pk"))
         .order_by()
