@@ -79,10 +79,12 @@ def _area(area: Area) -> dict[str, str]:
 AREA_PARAM = OpenApiParameter("area", str, description="area code (default: your own area)")
 
 
-class DailyApi(APIView):
+class ReportsApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
     capability = Capability.REPORTS_VIEW
 
+
+class DailyApi(ReportsApi):
     @extend_schema(
         operation_id="reports_daily",
         parameters=[
@@ -118,10 +120,7 @@ class DailyApi(APIView):
         )
 
 
-class DailyRangeApi(APIView):
-    permission_classes = [permissions.IsAuthenticated, HasCapability]
-    capability = Capability.REPORTS_VIEW
-
+class DailyRangeApi(ReportsApi):
     @extend_schema(
         operation_id="reports_daily_range",
         parameters=[

@@ -7,6 +7,8 @@ the field and the reason on the page, never a 500."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -59,20 +61,35 @@ CHARTS = [
 ]
 
 
-def _read(request: HttpRequest) -> Day:
-    user: Any = request.user
-    on = selectors.parse_date(request.GET.get("date"))
-    area = selectors.resolve_area(user=user, code=request.GET.get("area"))
-    return selectors.day_figures(area=area, on=on)
+def day_view(view: Callable[[HttpRequest, Day], HttpResponse]) -> Callable[..., HttpResponse]:
+    """A reports page: the role must read reports; `?area=` and `?date=` are read into a
+    Day, and bad input answers 400 naming the field instead of reaching the view."""
+
+    @capability_required(Capability.REPORTS_VIEW)
+    @wraps(view)
+    def wrapped(request: HttpRequest) -> HttpResponse:
+        user: Any = request.user
+        try:
+            on = selectors.parse_date(request.GET.get("date"))
+            area = selectors.resolve_area(user=user, code=request.GET.get("area"))
+        except ValidationError as exc:
+            labels = {"date": "日期", "area": "区域"}
+            errors = [
+                (labels.get(field, field), " ".join(messages))
+                for field, messages in exc.message_dict.items()
+            ]
+            return render(request, "reports/bad_input.html", {"errors": errors}, status=400)
+        return view(request, selectors.day_figures(area=area, on=on))
+
+    return wrapped
 
 
-def _bad_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    labels = {"date": "日期", "area": "区域"}
-    errors = [
-        (labels.get(field, field), " ".join(messages))
-        for field, messages in exc.message_dict.items()
-    ]
-    return render(request, "reports/bad_input.html", {"errors": errors}, status=400)
+def _columns(day: Day, figures: list[Figure]) -> dict[str, Any]:
+    """The table of the level below: one row per child area, then the totals."""
+    return {
+        "rows": [(c, [c.values[f.key] for f in figures]) for c in day.children],
+        "totals": [day.figures[f.key] for f in figures],
+    }
 
 
 def _cards(day: Day) -> list[dict[str, Any]]:
@@ -102,12 +119,8 @@ def _reasons(day: Day) -> list[tuple[str, int]]:
     return [(str(Reason(code).label), n) for code, n in day.denials_by_reason.items()]
 
 
-@capability_required(Capability.REPORTS_VIEW)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    try:
-        day = _read(request)
-    except ValidationError as exc:
-        return _bad_input(request, exc)
+@day_view
+def dashboard(request: HttpRequest, day: Day) -> HttpResponse:
     table: list[Figure] = [FIGURE[k] for k in TABLE_FIGURES]
     return render(
         request,
@@ -116,8 +129,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "day": day,
             "cards": _cards(day),
             "table": table,
-            "rows": [(c, [c.values[f.key] for f in table]) for c in day.children],
-            "totals": [day.figures[f.key] for f in table],
+            **_columns(day, table),
             "trail": selectors.breadcrumbs(user=request.user, area=day.area),
             "trend": _trend_data(day),
             "reasons": _reasons(day),
@@ -126,12 +138,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability_required(Capability.REPORTS_VIEW)
-def daily_xlsx(request: HttpRequest) -> HttpResponse:
-    try:
-        day = _read(request)
-    except ValidationError as exc:
-        return _bad_input(request, exc)
+@day_view
+def daily_xlsx(request: HttpRequest, day: Day) -> HttpResponse:
     body = exports.daily_workbook(day)
     audit_export(
         actor=request.user,
@@ -147,12 +155,8 @@ def daily_xlsx(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@capability_required(Capability.REPORTS_VIEW)
-def daily_print(request: HttpRequest) -> HttpResponse:
-    try:
-        day = _read(request)
-    except ValidationError as exc:
-        return _bad_input(request, exc)
+@day_view
+def daily_print(request: HttpRequest, day: Day) -> HttpResponse:
     return render(
         request,
         "reports/print.html",
@@ -160,8 +164,7 @@ def daily_print(request: HttpRequest) -> HttpResponse:
             "day": day,
             "title": exports.title(day),
             "figures": FIGURES,
-            "rows": [(c, [c.values[f.key] for f in FIGURES]) for c in day.children],
-            "totals": [day.figures[f.key] for f in FIGURES],
+            **_columns(day, FIGURES),
             "reasons": _reasons(day),
         },
     )
