@@ -86,3 +86,14 @@ def test_the_dashboard_fits_a_phone(world: World, live_server: Any, phone: Any) 
     assert fits_the_phone(phone)
     screenshot(phone, "reports-community-phone")
     assert phone.console_errors == []
+
+
+def test_the_printable_daily_report_renders(world: World, live_server: Any, phone: Any) -> None:
+    _some_records(world)
+    login(phone, live_server.url, "wanping_officer")
+    phone.goto(f"{live_server.url}/reports/daily/print/?area={WANPING}")
+    assert phone.locator("h1").inner_text().replace(" ", "") == "宛平城社区疫情防控工作日报"
+    assert phone.locator("#daily tr.total td.name").inner_text() == "合计"
+    assert phone.locator("#daily tbody tr").count() == 4  # three zones, the totals
+    screenshot(phone, "reports-print-phone")
+    assert phone.console_errors == []
