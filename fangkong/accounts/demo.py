@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import secrets
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.accounts.services import account_upsert
@@ -24,9 +27,18 @@ DEMO_ACCOUNTS: list[tuple[str, str, str | None, str]] = [
 ]
 
 
-def demo_password() -> str:
-    # 18 characters from a CSPRNG: passes the 12-character rule and the common-list check.
-    return secrets.token_urlsafe(14)
+def demo_password(username: str = "", display: str = "") -> str:
+    """18 characters from a CSPRNG: the 12-character rule and the common-list check pass.
+    A random draw can still look too much like the account's name to Django's similarity
+    check (rarely, but the demo draws one for every account on every run): draw again."""
+    candidate = User(username=username, first_name=display)
+    while True:
+        password = secrets.token_urlsafe(14)
+        try:
+            validate_password(password, user=candidate)
+        except ValidationError:
+            continue
+        return password
 
 
 def load_demo_accounts() -> list[tuple[User, str]]:
@@ -34,7 +46,7 @@ def load_demo_accounts() -> list[tuple[User, str]]:
     out = []
     for username, role, code, display in DEMO_ACCOUNTS:
         area = Area.objects.get(code=code) if code else None
-        password = demo_password()
+        password = demo_password(username, display)
         user = account_upsert(
             username=username, role=role, area=area, password=password, first_name=display
         )
