@@ -4,6 +4,7 @@ both, a gate guard and a system admin — on the demo tree of 丰台区."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -65,3 +66,23 @@ def world(db: None) -> World:
         guard=make_account("chengnei_guard", Role.GATE_GUARD, WANPING_ZONE),
         admin=make_account("admin", Role.SYSTEM_ADMIN, None),
     )
+
+
+@pytest.fixture
+def audit_flushable(transactional_db: None) -> Iterator[None]:
+    """Transactional tests end with a flush, which SQLite does with DELETE — the very
+    thing the append-only trigger refuses. Lift the SQLite trigger just for that flush
+    (PostgreSQL flushes with TRUNCATE, which the row trigger does not see)."""
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("fangkong.audit.migrations.0002_append_only")
+    yield
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for sql in migration.SQLITE_DROP:
+                cursor.execute(sql)
+            cursor.execute("DELETE FROM audit_auditevent")
+            for sql in migration.SQLITE:
+                cursor.execute(sql)

@@ -89,12 +89,21 @@ def decrypt(blob: bytes | memoryview) -> str:
     return _keys().aead.decrypt(data[1 : 1 + _NONCE], data[1 + _NONCE :], None).decode()
 
 
+BLIND_INDEX_LENGTH = 32  # hex digits: 128 bits
+
+
 def blind_index(kind: str, value: str) -> str:
     """Keyed hash of a normalised value; equal inputs give equal outputs, nothing else.
-    HMAC-SHA256 of "kind NUL value", in hex."""
+    HMAC-SHA256 of "kind NUL value", truncated to its first 128 bits, in hex.
+
+    128 bits, not 256: the values are only ever compared for equality, and the chance of
+    two of 20,000,000 different values colliding is about 6 in 10^25 (n^2 / 2^129). The
+    shorter key makes the unique index on documents a third smaller, and with it the
+    share of an import's time spent rewriting that index's pages (RFC 2104 section 5
+    allows truncating HMAC output to no less than half its length)."""
     keys = _keys()
     inner = keys.inner.copy()
     inner.update(f"{kind}\x00{value}".encode())
     outer = keys.outer.copy()
     outer.update(inner.digest())
-    return str(outer.hexdigest())
+    return str(outer.hexdigest()[:BLIND_INDEX_LENGTH])

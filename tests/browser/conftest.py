@@ -71,20 +71,5 @@ def screenshot(page: Any, name: str) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _audit_flushable(transactional_db: None) -> Iterator[None]:
-    """Transactional tests end with a flush, which SQLite does with DELETE — the very
-    thing the append-only trigger refuses. Lift the SQLite trigger just for that flush
-    (PostgreSQL flushes with TRUNCATE, which the row trigger does not see)."""
-    import importlib
-
-    from django.db import connection
-
-    migration = importlib.import_module("fangkong.audit.migrations.0002_append_only")
-    yield
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            for sql in migration.SQLITE_DROP:
-                cursor.execute(sql)
-            cursor.execute("DELETE FROM audit_auditevent")
-            for sql in migration.SQLITE:
-                cursor.execute(sql)
+def _audit_flushable(audit_flushable: None) -> None:
+    """Every browser test is transactional (see tests.conftest.audit_flushable)."""

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.indexes import EqualityIndex
 from fangkong.core.scoping import ScopedQuerySet
 
 
@@ -60,10 +61,10 @@ class Person(models.Model):
         _("证件类型"), max_length=20, choices=DocumentType.choices, default=DocumentType.RESIDENT_ID
     )
     document_cipher = models.BinaryField(null=True, editable=False)
-    document_index = models.CharField(max_length=64, null=True, editable=False)
+    document_index = models.CharField(max_length=32, null=True, editable=False)
     document_masked = models.CharField(_("证件号码"), max_length=40, blank=True)
     phone_cipher = models.BinaryField(null=True, editable=False)
-    phone_index = models.CharField(max_length=64, null=True, editable=False)
+    phone_index = models.CharField(max_length=32, null=True, editable=False)
     phone_masked = models.CharField(_("电话"), max_length=20, blank=True)
     sex = models.CharField(_("性别"), max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
@@ -115,9 +116,8 @@ class Person(models.Model):
             ),
         ]
         indexes = [
-            # A plain index: exact matches only (db_index would add an unused LIKE index
-            # on PostgreSQL, slowing every insert).
-            models.Index(fields=["phone_index"], name="person_phone_index"),
+            # Exact matches only: a hash index on PostgreSQL (see EqualityIndex).
+            EqualityIndex(fields=["phone_index"], name="person_phone_hash"),
             models.Index(fields=["area", "whereabouts"]),
             models.Index(fields=["name", "birth_date"]),
         ]

@@ -1,0 +1,61 @@
+"""Registry migration 0006: blind indexes written at 256 bits are cut to the 128 bits that
+blind_index() now returns, so people registered before are still found by document and
+phone; on PostgreSQL the phone index is a hash index."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from fangkong.registry.services import people_find_by_document, people_find_by_phone
+from tests.conftest import WANPING, World
+from tests.factories import valid_id
+
+BEFORE = [("registry", "0005_person_area_index")]
+AFTER = [("registry", "0006_blind_index_128_bits")]
+
+
+def full_hmac(kind: str, value: str) -> str:
+    """The keyed hash as stored before 0006: all 256 bits of HMAC-SHA256."""
+    material = HKDF(
+        algorithm=hashes.SHA256(), length=64, salt=b"fangkong-fields", info=b"enc+mac"
+    ).derive(settings.FIELD_KEY.encode())
+    return hmac.new(material[32:], f"{kind}\x00{value}".encode(), hashlib.sha256).hexdigest()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("audit_flushable")
+def test_people_stored_with_256_bit_indexes_are_found_after_it(world: World) -> None:
+    number, phone = valid_id(), "+8613912340006"
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps.get_model("registry", "Person")
+    person = old.objects.create(
+        area_id=world.areas[WANPING].pk,
+        name="旧人员",
+        document_type="resident_id",
+        document_index=full_hmac("doc:resident_id", number),
+        phone_index=full_hmac("phone", phone),
+    )
+    assert len(person.document_index) == 64
+
+    executor = MigrationExecutor(connection)  # a fresh graph sees 0005 as the last step
+    executor.migrate(AFTER)
+
+    found = people_find_by_document(
+        actor=world.wanping_worker, document_type="resident_id", number=number
+    )
+    assert list(found.values_list("pk", flat=True)) == [person.pk]
+    by_phone = people_find_by_phone(actor=world.wanping_worker, phone="13912340006")
+    assert list(by_phone.values_list("pk", flat=True)) == [person.pk]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'person_phone_hash'")
+            assert "USING hash (phone_index)" in cursor.fetchone()[0]
