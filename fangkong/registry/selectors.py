@@ -67,7 +67,8 @@ def households(*, user: Any, area: Area | None = None) -> QuerySet[Address]:
     )
     if area is not None:
         qs = qs.filter(subtree_q("area__path", area.path, using=qs.db))
-    return qs.filter(residents__gt=0)
+    # Explicit: a model's default ordering is dropped from a query that groups (the count).
+    return qs.filter(residents__gt=0).order_by("area__path", "building", "entrance", "room", "id")
 
 
 def household_residents(*, address: Address) -> QuerySet[Residence]:

@@ -233,9 +233,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.households(user=user, area=area)
     if building := request.GET.get("building", "").strip():
         qs = qs.filter(building__contains=building)
-    page = Paginator(qs.order_by("area__path", "building", "entrance", "room"), 50).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "registry/household_list.html",
