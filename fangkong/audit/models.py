@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,15 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("登录失败")
     LOGOUT = "logout", _("退出")
     CHANGE = "change", _("修改")
+
+
+def object_type_label(label: str) -> str:
+    """The model's verbose name for an "app.model" label; the label itself when it names
+    no model (an export of a list, a model since removed)."""
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
 
 
 class AuditEventQuerySet(ScopedQuerySet["AuditEvent"]):
@@ -83,3 +93,8 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("the audit log is append-only")
+
+    @property
+    def object_label(self) -> str:
+        """What the record is about, as a reader says it: 人员 for registry.person."""
+        return object_type_label(self.object_type)

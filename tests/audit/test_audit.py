@@ -57,8 +57,14 @@ def test_only_admins_read_the_log(world: World) -> None:
     audit_document_search(actor=world.wanping_worker, found=0)
     assert world.client(world.wanping_worker).get("/audit/").status_code == 403
     assert world.api(world.wanping_worker).get("/api/v1/audit-events/").status_code == 403
+    audit_view_record(actor=world.wanping_worker, obj=world.areas[WANPING])
+    audit_export(actor=world.wanping_worker, what="gate-checks", rows=3)
     page = world.client(world.admin).get("/audit/")
-    assert page.status_code == 200 and "按证件号查询" in page.content.decode()
+    html = page.content.decode()
+    assert page.status_code == 200 and "按证件号查询" in html
+    # The object in words: the model's name, or the label as written when it names none.
+    assert f"区域 {world.areas[WANPING].pk}" in html and "areas.area" not in html
+    assert "gate-checks" in html
     rows = world.api(world.admin).get("/api/v1/audit-events/").json()["results"]
     assert any(r["action"] == "search_document" for r in rows)
 
