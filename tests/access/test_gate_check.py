@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from django.db import connection
+from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -381,3 +382,21 @@ def test_no_input_gives_a_500_or_an_admit(post: Post, body: dict[str, object]) -
         assert response.json()["decision"] == "deny"
     else:
         assert response.json()["errors"][0]["reason"]
+
+
+def test_what_a_logged_check_names_cannot_be_deleted(post: Post) -> None:
+    """The log has no database constraint on the gate, area and guard (shared by every
+    check: see GateCheck); deleting them is still refused, by PROTECT."""
+    assert post.check().status_code == 201
+    for row in (post.gate, post.world.areas[CHENGNEI], post.world.guard, post.card):
+        with pytest.raises(ProtectedError):
+            row.delete()
+    assert GateCheck.objects.filter(gate=post.gate).count() == 1
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT a.attname FROM pg_constraint c JOIN pg_attribute a "
+                "ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) "
+                "WHERE c.conrelid = 'access_gatecheck'::regclass AND c.contype = 'f'"
+            )
+            assert sorted(r[0] for r in cursor.fetchall()) == ["gate_pass_id", "person_id"]
