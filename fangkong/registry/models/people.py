@@ -82,6 +82,7 @@ class Person(models.Model):
         blank=True,
         related_name="employees",
         verbose_name=_("工作单位"),
+        db_index=False,  # partial, in Meta.indexes (see there)
     )
     merged_into = models.ForeignKey(
         "self",
@@ -90,9 +91,15 @@ class Person(models.Model):
         blank=True,
         related_name="merged_from",
         verbose_name=_("已合并到"),
+        db_index=False,
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -120,6 +127,18 @@ class Person(models.Model):
             EqualityIndex(fields=["phone_index"], name="person_phone_hash"),
             models.Index(fields=["area", "whereabouts"]),
             models.Index(fields=["name", "birth_date"]),
+            # Optional links are looked up by a value, never by their absence: indexes on
+            # the rows that have one, so that the many rows without (every new person's
+            # merged_into, an import's created_by from the command line, most employers)
+            # cost an import no index entries.
+            *(
+                models.Index(
+                    fields=[name],
+                    condition=models.Q(**{f"{name}__isnull": False}),
+                    name=f"person_{name}_set",
+                )
+                for name in ("employer", "merged_into", "created_by")
+            ),
         ]
 
     def __str__(self) -> str:
@@ -186,6 +205,7 @@ class Residence(models.Model):
         blank=True,
         related_name="rented_out",
         verbose_name=_("房东"),
+        db_index=False,  # partial: only tenants have one
     )
 
     objects = ResidenceQuerySet.as_manager()
@@ -202,6 +222,13 @@ class Residence(models.Model):
             models.CheckConstraint(
                 condition=models.Q(landlord__isnull=True) | models.Q(kind="tenant"),
                 name="residence_landlord_only_for_tenants",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["landlord"],
+                condition=models.Q(landlord__isnull=False),
+                name="residence_landlord_set",
             ),
         ]
 
