@@ -9,6 +9,7 @@ import re
 import uuid
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -171,6 +172,13 @@ def test_cards_print_many_to_an_a4_sheet_with_a_qr_svg(post: Post) -> None:
 
 
 def test_the_pages_show_counts_denials_night_checks_and_movements(post: Post) -> None:
+    # At noon: checks made between 22:00 and 06:00 would all be night checks.
+    noon = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(12, 0)))
+    with time_machine.travel(noon, tick=True):
+        _pages_show_counts_denials_night_checks_and_movements(post)
+
+
+def _pages_show_counts_denials_night_checks_and_movements(post: Post) -> None:
     post.check()
     post.check(temperature=38.0)
     post.check(pass_token="forged", direction="out")
