@@ -13,8 +13,9 @@ serves both, and wrk (Debian's; one thread, BENCH_CONNECTIONS=8 connections, BEN
 each) loads, one after the other in the same run:
 
 * the bare view: GET /bench/bare/ → {"ok": true};
-* the gate check: POST with token authentication, a fresh check_id (uuid4) per request, a
-  random pass token of the bench passes, a random direction and temperature (a few fevers).
+* the gate check: POST with token authentication, a fresh check_id per request (a UUIDv7,
+  as the gate page makes them), a random pass token of the bench passes, a random direction
+  and temperature (a few fevers).
 
 It prints req/s of both, their ratio (target ≥ 0.35) and the gate check's p99 latency
 (target ≤ 50 ms), and checks that every answer was a 2xx. With BENCH_FULL_STACK=1 it also
@@ -260,19 +261,24 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def lua_script(tokens: list[str], gate_ids: list[int], key: str, cookie: str = "") -> str:
-    """POST a gate check with a fresh uuid4 check_id per request."""
+    """POST a gate check with a fresh check_id per request, a UUIDv7 as the gate page
+    sends."""
     cookie_header = f'wrk.headers["Cookie"] = "{cookie}"' if cookie else ""
     return f"""
 local tokens = {json.dumps(tokens).replace("[", "{").replace("]", "}")}
 local gates = {{{", ".join(str(g) for g in gate_ids)}}}
 local hex = "0123456789abcdef"
 math.randomseed(os.time() + tonumber(tostring({{}}):sub(8), 16))
-local function uuid4()
-  local out = {{}}
-  for i = 1, 32 do
+local sequence = 0
+-- A UUIDv7 like the gate page's: 48 bits of milliseconds (wrk's Lua clock counts seconds,
+-- so a counter fills in the milliseconds), the version, then random digits.
+local function uuid7()
+  sequence = sequence + 1
+  local out = {{string.format("%012x", os.time() * 1000 + sequence % 1000)}}
+  for i = 13, 32 do
     local r = math.random(1, 16)
-    if i == 13 then r = 5 elseif i == 17 then r = math.random(9, 12) end
-    out[i] = hex:sub(r, r)
+    if i == 13 then r = 8 elseif i == 17 then r = math.random(9, 12) end
+    out[#out + 1] = hex:sub(r, r)
   end
   local s = table.concat(out)
   return s:sub(1, 8) .. "-" .. s:sub(9, 12) .. "-" .. s:sub(13, 16) .. "-" ..
@@ -287,7 +293,7 @@ request = function()
   local dir = (math.random(0, 1) == 0) and "in" or "out"
   local body = string.format(
     '{{"check_id": "%s", "gate": %d, "pass_token": "%s", "direction": "%s", "temperature": %.1f}}',
-    uuid4(), gates[math.random(1, #gates)], tokens[math.random(1, #tokens)], dir, temp)
+    uuid7(), gates[math.random(1, #gates)], tokens[math.random(1, #tokens)], dir, temp)
   return wrk.format(nil, nil, nil, body)
 end
 """

@@ -85,6 +85,9 @@ def test_the_guard_types_a_number_and_sees_admit_then_a_fever_deny(
         "admit",
         "deny",
     ]
+    # The page's check ids are UUIDv7: time-ordered, the log's index takes them in order.
+    first, second = GateCheck.objects.order_by("at").values_list("check_id", flat=True)
+    assert (first.version, second.version) == (7, 7) and first < second
     assert phone.console_errors == []
 
 
