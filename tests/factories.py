@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import itertools
 from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from fangkong.areas.models import Area
 from fangkong.registry.identity import resident_id_check_digit
@@ -49,3 +54,12 @@ def make_person(
         address = address_get_or_create(area=area, building=building, room=room)
         residence_set(person=person, address=address, kind=kind, landlord=landlord)
     return person
+
+
+def full_keyed_hash(master: str, kind: str, value: str) -> str:
+    """The keyed hash as first specified, all 256 bits: HMAC-SHA256 of "kind NUL value"
+    under the second half of the HKDF of the field key (blind_index keeps its first 128)."""
+    material = HKDF(
+        algorithm=hashes.SHA256(), length=64, salt=b"fangkong-fields", info=b"enc+mac"
+    ).derive(master.encode())
+    return hmac.new(material[32:], f"{kind}\x00{value}".encode(), hashlib.sha256).hexdigest()

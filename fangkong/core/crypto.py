@@ -72,9 +72,9 @@ def encrypt(plain: str) -> bytes:
 
 def encrypt_many(plains: list[str]) -> list[bytes]:
     """encrypt() for each, with the nonces drawn from the OS in one call: an import
-    encrypts two values a row, and each os.urandom() call releases the GIL, letting the
-    import's writer thread in for up to a switch interval. Nothing is kept between
-    calls, so no nonce can be handed out twice (by two threads or a forked process)."""
+    encrypts two values a row, and one system call per chunk costs less than two per
+    row. Nothing is kept between calls, so no nonce can be handed out twice (by two
+    threads or a forked process)."""
     aead = _keys().aead
     nonces = os.urandom(_NONCE * len(plains))
     out = []

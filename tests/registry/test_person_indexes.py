@@ -6,34 +6,22 @@ are indexed only where set."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import importlib
 
 import pytest
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from fangkong.registry.services import people_find_by_document, people_find_by_phone
 from tests.conftest import WANPING, World
-from tests.factories import valid_id
+from tests.factories import full_keyed_hash, valid_id
 
 DROPPED = importlib.import_module(
     "fangkong.registry.migrations.0007_partial_indexes_for_optional_links"
 ).DROPPED
 BEFORE = [("registry", "0005_person_area_index")]
 AFTER = [("registry", "0006_blind_index_128_bits")]
-
-
-def full_hmac(kind: str, value: str) -> str:
-    """The keyed hash as stored before 0006: all 256 bits of HMAC-SHA256."""
-    material = HKDF(
-        algorithm=hashes.SHA256(), length=64, salt=b"fangkong-fields", info=b"enc+mac"
-    ).derive(settings.FIELD_KEY.encode())
-    return hmac.new(material[32:], f"{kind}\x00{value}".encode(), hashlib.sha256).hexdigest()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -47,8 +35,8 @@ def test_people_stored_with_256_bit_indexes_are_found_after_it(world: World) -> 
         area_id=world.areas[WANPING].pk,
         name="旧人员",
         document_type="resident_id",
-        document_index=full_hmac("doc:resident_id", number),
-        phone_index=full_hmac("phone", phone),
+        document_index=full_keyed_hash(settings.FIELD_KEY, "doc:resident_id", number),
+        phone_index=full_keyed_hash(settings.FIELD_KEY, "phone", phone),
     )
     assert len(person.document_index) == 64
 

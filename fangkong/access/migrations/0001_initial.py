@@ -6,538 +6,188 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("areas", "0001_initial"),
-        ("policy", "0002_seed_2020"),
-        ("registry", "0004_person_phone_index"),
+        ('areas', '0001_initial'),
+        ('policy', '0002_seed_2020'),
+        ('registry', '0004_person_phone_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Gate",
+            name='Gate',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=60, verbose_name="名称")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("entrance", "出入口"), ("garage", "地下车库出入口")],
-                        default="entrance",
-                        max_length=16,
-                        verbose_name="类型",
-                    ),
-                ),
-                ("staffed_24h", models.BooleanField(default=True, verbose_name="24 小时值守")),
-                ("active", models.BooleanField(default=True, verbose_name="启用")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "area",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="gates",
-                        to="areas.area",
-                        verbose_name="所在社区/片区",
-                    ),
-                ),
-                (
-                    "opens",
-                    models.ManyToManyField(
-                        blank=True, related_name="+", to="areas.area", verbose_name="可进入的片区"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=60, verbose_name='名称')),
+                ('kind', models.CharField(choices=[('entrance', '出入口'), ('garage', '地下车库出入口')], default='entrance', max_length=16, verbose_name='类型')),
+                ('staffed_24h', models.BooleanField(default=True, verbose_name='24 小时值守')),
+                ('active', models.BooleanField(default=True, verbose_name='启用')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='gates', to='areas.area', verbose_name='所在社区/片区')),
+                ('opens', models.ManyToManyField(blank=True, related_name='+', to='areas.area', verbose_name='可进入的片区')),
             ],
             options={
-                "verbose_name": "门岗",
-                "verbose_name_plural": "门岗",
-                "ordering": ["area__path", "name"],
+                'verbose_name': '门岗',
+                'verbose_name_plural': '门岗',
+                'ordering': ['area__path', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="GateCheck",
+            name='GateCheck',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("check_id", models.UUIDField(unique=True)),
-                (
-                    "direction",
-                    models.CharField(
-                        choices=[("in", "进"), ("out", "出")], max_length=3, verbose_name="方向"
-                    ),
-                ),
-                (
-                    "temperature",
-                    models.DecimalField(decimal_places=1, max_digits=3, verbose_name="体温（°C）"),
-                ),
-                (
-                    "decision",
-                    models.CharField(
-                        choices=[("admit", "通行"), ("deny", "禁止通行")],
-                        max_length=8,
-                        verbose_name="结果",
-                    ),
-                ),
-                ("reasons", models.CharField(blank=True, max_length=200, verbose_name="原因")),
-                ("plate", models.CharField(blank=True, max_length=16, verbose_name="车牌")),
-                ("at", models.DateTimeField(verbose_name="时间")),
-                (
-                    "area",
-                    models.ForeignKey(
-                        db_index=False,
-                        help_text="门岗所在区域",
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="areas.area",
-                    ),
-                ),
-                (
-                    "gate",
-                    models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="checks",
-                        to="access.gate",
-                    ),
-                ),
-                (
-                    "guard",
-                    models.ForeignKey(
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        blank=True,
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="gate_checks",
-                        to="registry.person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('check_id', models.UUIDField(unique=True)),
+                ('direction', models.CharField(choices=[('in', '进'), ('out', '出')], max_length=3, verbose_name='方向')),
+                ('temperature', models.DecimalField(decimal_places=1, max_digits=3, verbose_name='体温（°C）')),
+                ('decision', models.CharField(choices=[('admit', '通行'), ('deny', '禁止通行')], max_length=8, verbose_name='结果')),
+                ('reasons', models.CharField(blank=True, max_length=200, verbose_name='原因')),
+                ('plate', models.CharField(blank=True, max_length=16, verbose_name='车牌')),
+                ('at', models.DateTimeField(verbose_name='时间')),
+                ('area', models.ForeignKey(db_index=False, help_text='门岗所在区域', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.area')),
+                ('gate', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='access.gate')),
+                ('guard', models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('person', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='gate_checks', to='registry.person')),
             ],
             options={
-                "verbose_name": "门岗查验",
-                "verbose_name_plural": "门岗查验",
-                "ordering": ["-at", "-id"],
+                'verbose_name': '门岗查验',
+                'verbose_name_plural': '门岗查验',
+                'ordering': ['-at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="GateReferral",
+            name='GateReferral',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("unannounced", "无出入证的返京人员（未报备）"),
-                            ("fever", "无证人员体温异常"),
-                        ],
-                        max_length=16,
-                        verbose_name="类型",
-                    ),
-                ),
-                ("name", models.CharField(blank=True, max_length=50, verbose_name="姓名（自述）")),
-                ("note", models.CharField(blank=True, max_length=200, verbose_name="情况")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("open", "待社区处理"), ("done", "已处理")],
-                        default="open",
-                        max_length=8,
-                        verbose_name="状态",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("handled_at", models.DateTimeField(blank=True, null=True)),
-                ("handling", models.CharField(blank=True, max_length=200, verbose_name="处理情况")),
-                (
-                    "area",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="areas.area",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "gate",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="referrals",
-                        to="access.gate",
-                    ),
-                ),
-                (
-                    "gate_check",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="referral",
-                        to="access.gatecheck",
-                    ),
-                ),
-                (
-                    "handled_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="registry.person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('unannounced', '无出入证的返京人员（未报备）'), ('fever', '无证人员体温异常')], max_length=16, verbose_name='类型')),
+                ('name', models.CharField(blank=True, max_length=50, verbose_name='姓名（自述）')),
+                ('note', models.CharField(blank=True, max_length=200, verbose_name='情况')),
+                ('status', models.CharField(choices=[('open', '待社区处理'), ('done', '已处理')], default='open', max_length=8, verbose_name='状态')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('handled_at', models.DateTimeField(blank=True, null=True)),
+                ('handling', models.CharField(blank=True, max_length=200, verbose_name='处理情况')),
+                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.area')),
+                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('gate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='access.gate')),
+                ('gate_check', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='referral', to='access.gatecheck')),
+                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.person')),
             ],
             options={
-                "verbose_name": "门岗转交",
-                "verbose_name_plural": "门岗转交",
-                "ordering": ["status", "-created_at"],
+                'verbose_name': '门岗转交',
+                'verbose_name_plural': '门岗转交',
+                'ordering': ['status', '-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="Pass",
+            name='Pass',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("resident", "居民"),
-                            ("worker", "工作人员"),
-                            ("temporary", "临时"),
-                        ],
-                        max_length=16,
-                        verbose_name="类别",
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("active", "有效"),
-                            ("suspended", "暂停使用"),
-                            ("revoked", "已作废"),
-                            ("expired", "已过期"),
-                        ],
-                        default="active",
-                        max_length=16,
-                        verbose_name="状态",
-                    ),
-                ),
-                ("token", models.CharField(editable=False, max_length=64, unique=True)),
-                (
-                    "number",
-                    models.CharField(
-                        editable=False, max_length=16, unique=True, verbose_name="证号"
-                    ),
-                ),
-                ("valid_until", models.DateField(blank=True, null=True, verbose_name="有效期至")),
-                (
-                    "status_reason",
-                    models.CharField(blank=True, max_length=200, verbose_name="状态说明"),
-                ),
-                ("issued_at", models.DateTimeField(auto_now_add=True, verbose_name="发证时间")),
-                ("changed_at", models.DateTimeField(auto_now=True)),
-                (
-                    "area",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="passes",
-                        to="areas.area",
-                        verbose_name="通行片区",
-                    ),
-                ),
-                (
-                    "issued_by",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="passes",
-                        to="registry.person",
-                        verbose_name="持证人",
-                    ),
-                ),
-                (
-                    "replaced_by",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="replaces",
-                        to="access.pass",
-                        verbose_name="补办的新证",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('resident', '居民'), ('worker', '工作人员'), ('temporary', '临时')], max_length=16, verbose_name='类别')),
+                ('status', models.CharField(choices=[('active', '有效'), ('suspended', '暂停使用'), ('revoked', '已作废'), ('expired', '已过期')], default='active', max_length=16, verbose_name='状态')),
+                ('token', models.CharField(editable=False, max_length=64, unique=True)),
+                ('number', models.CharField(editable=False, max_length=16, unique=True, verbose_name='证号')),
+                ('valid_until', models.DateField(blank=True, null=True, verbose_name='有效期至')),
+                ('status_reason', models.CharField(blank=True, max_length=200, verbose_name='状态说明')),
+                ('issued_at', models.DateTimeField(auto_now_add=True, verbose_name='发证时间')),
+                ('changed_at', models.DateTimeField(auto_now=True)),
+                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='passes', to='areas.area', verbose_name='通行片区')),
+                ('issued_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='passes', to='registry.person', verbose_name='持证人')),
+                ('replaced_by', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaces', to='access.pass', verbose_name='补办的新证')),
             ],
             options={
-                "verbose_name": "出入证",
-                "verbose_name_plural": "出入证",
-                "ordering": ["-issued_at", "-id"],
+                'verbose_name': '出入证',
+                'verbose_name_plural': '出入证',
+                'ordering': ['-issued_at', '-id'],
             },
         ),
         migrations.AddField(
-            model_name="gatecheck",
-            name="gate_pass",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="checks",
-                to="access.pass",
-            ),
+            model_name='gatecheck',
+            name='gate_pass',
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='checks', to='access.pass'),
         ),
         migrations.CreateModel(
-            name="Visit",
+            name='Visit',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("visitor", "访客"), ("delivery", "快递外卖")],
-                        max_length=16,
-                        verbose_name="类型",
-                    ),
-                ),
-                (
-                    "reason",
-                    models.CharField(
-                        choices=[
-                            ("official", "公务"),
-                            ("repair", "维修抢修"),
-                            ("care", "照护老人、病人"),
-                            ("medical", "医护上门"),
-                            ("relative", "探亲访友"),
-                            ("parcel", "快递"),
-                            ("takeaway", "外卖"),
-                            ("supplies", "生活物资配送"),
-                            ("other", "其他"),
-                        ],
-                        max_length=16,
-                        verbose_name="事由",
-                    ),
-                ),
-                ("name", models.CharField(max_length=50, verbose_name="姓名")),
-                ("phone_cipher", models.BinaryField(null=True)),
-                ("phone_masked", models.CharField(blank=True, max_length=20, verbose_name="电话")),
-                (
-                    "destination",
-                    models.CharField(blank=True, max_length=100, verbose_name="去往（楼院、住户）"),
-                ),
-                ("plate", models.CharField(blank=True, max_length=16, verbose_name="车牌")),
-                (
-                    "temperature",
-                    models.DecimalField(decimal_places=1, max_digits=3, verbose_name="体温（°C）"),
-                ),
-                (
-                    "decision",
-                    models.CharField(
-                        choices=[("admit", "通行"), ("deny", "禁止通行")],
-                        max_length=8,
-                        verbose_name="结果",
-                    ),
-                ),
-                ("reasons", models.CharField(blank=True, max_length=200, verbose_name="原因")),
-                ("at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
-                (
-                    "area",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="areas.area",
-                    ),
-                ),
-                (
-                    "gate",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="visits",
-                        to="access.gate",
-                    ),
-                ),
-                (
-                    "guard",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "policy",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="policy.policyversion",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('visitor', '访客'), ('delivery', '快递外卖')], max_length=16, verbose_name='类型')),
+                ('reason', models.CharField(choices=[('official', '公务'), ('repair', '维修抢修'), ('care', '照护老人、病人'), ('medical', '医护上门'), ('relative', '探亲访友'), ('parcel', '快递'), ('takeaway', '外卖'), ('supplies', '生活物资配送'), ('other', '其他')], max_length=16, verbose_name='事由')),
+                ('name', models.CharField(max_length=50, verbose_name='姓名')),
+                ('phone_cipher', models.BinaryField(null=True)),
+                ('phone_masked', models.CharField(blank=True, max_length=20, verbose_name='电话')),
+                ('destination', models.CharField(blank=True, max_length=100, verbose_name='去往（楼院、住户）')),
+                ('plate', models.CharField(blank=True, max_length=16, verbose_name='车牌')),
+                ('temperature', models.DecimalField(decimal_places=1, max_digits=3, verbose_name='体温（°C）')),
+                ('decision', models.CharField(choices=[('admit', '通行'), ('deny', '禁止通行')], max_length=8, verbose_name='结果')),
+                ('reasons', models.CharField(blank=True, max_length=200, verbose_name='原因')),
+                ('at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
+                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='areas.area')),
+                ('gate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='access.gate')),
+                ('guard', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('policy', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='policy.policyversion')),
             ],
             options={
-                "verbose_name": "访客登记",
-                "verbose_name_plural": "访客登记",
-                "ordering": ["-at", "-id"],
+                'verbose_name': '访客登记',
+                'verbose_name_plural': '访客登记',
+                'ordering': ['-at', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="VisitRule",
+            name='VisitRule',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("visitor", "访客"), ("delivery", "快递外卖")],
-                        max_length=16,
-                        verbose_name="类型",
-                    ),
-                ),
-                (
-                    "reason",
-                    models.CharField(
-                        choices=[
-                            ("official", "公务"),
-                            ("repair", "维修抢修"),
-                            ("care", "照护老人、病人"),
-                            ("medical", "医护上门"),
-                            ("relative", "探亲访友"),
-                            ("parcel", "快递"),
-                            ("takeaway", "外卖"),
-                            ("supplies", "生活物资配送"),
-                            ("other", "其他"),
-                        ],
-                        max_length=16,
-                        verbose_name="事由",
-                    ),
-                ),
-                ("admit", models.BooleanField(verbose_name="准予进入")),
-                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
-                (
-                    "policy",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="visit_rules",
-                        to="policy.policyversion",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('visitor', '访客'), ('delivery', '快递外卖')], max_length=16, verbose_name='类型')),
+                ('reason', models.CharField(choices=[('official', '公务'), ('repair', '维修抢修'), ('care', '照护老人、病人'), ('medical', '医护上门'), ('relative', '探亲访友'), ('parcel', '快递'), ('takeaway', '外卖'), ('supplies', '生活物资配送'), ('other', '其他')], max_length=16, verbose_name='事由')),
+                ('admit', models.BooleanField(verbose_name='准予进入')),
+                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
+                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='visit_rules', to='policy.policyversion')),
             ],
             options={
-                "verbose_name": "访客规则",
-                "verbose_name_plural": "访客规则",
+                'verbose_name': '访客规则',
+                'verbose_name_plural': '访客规则',
             },
         ),
         migrations.AddConstraint(
-            model_name="gate",
-            constraint=models.UniqueConstraint(fields=("area", "name"), name="gate_unique_name"),
+            model_name='gate',
+            constraint=models.UniqueConstraint(fields=('area', 'name'), name='gate_unique_name'),
         ),
         migrations.AddIndex(
-            model_name="gatereferral",
-            index=models.Index(fields=["area", "status"], name="access_gate_area_id_28502e_idx"),
+            model_name='gatereferral',
+            index=models.Index(fields=['area', 'status'], name='access_gate_area_id_28502e_idx'),
         ),
         migrations.AddIndex(
-            model_name="pass",
-            index=models.Index(fields=["area", "status"], name="access_pass_area_id_737b4a_idx"),
+            model_name='pass',
+            index=models.Index(fields=['area', 'status'], name='access_pass_area_id_737b4a_idx'),
         ),
         migrations.AddConstraint(
-            model_name="pass",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status__in", ["active", "suspended"])),
-                fields=("person", "area"),
-                name="pass_one_held_per_person_and_area",
-            ),
+            model_name='pass',
+            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['active', 'suspended'])), fields=('person', 'area'), name='pass_one_held_per_person_and_area'),
         ),
         migrations.AddConstraint(
-            model_name="pass",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("kind", "temporary"), _negated=True),
-                    ("valid_until__isnull", False),
-                    _connector="OR",
-                ),
-                name="pass_temporary_has_end_date",
-            ),
+            model_name='pass',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'temporary'), _negated=True), ('valid_until__isnull', False), _connector='OR'), name='pass_temporary_has_end_date'),
         ),
         migrations.AddIndex(
-            model_name="gatecheck",
-            index=models.Index(fields=["gate", "at"], name="gatecheck_gate_at"),
+            model_name='gatecheck',
+            index=models.Index(fields=['gate', 'at'], name='gatecheck_gate_at'),
         ),
         migrations.AddIndex(
-            model_name="gatecheck",
-            index=models.Index(fields=["area", "at"], name="gatecheck_area_at"),
+            model_name='gatecheck',
+            index=models.Index(fields=['area', 'at'], name='gatecheck_area_at'),
         ),
         migrations.AddIndex(
-            model_name="gatecheck",
-            index=models.Index(fields=["person", "at"], name="gatecheck_person_at"),
+            model_name='gatecheck',
+            index=models.Index(fields=['person', 'at'], name='gatecheck_person_at'),
         ),
         migrations.AddIndex(
-            model_name="visit",
-            index=models.Index(fields=["area", "at"], name="access_visi_area_id_61261b_idx"),
+            model_name='visit',
+            index=models.Index(fields=['area', 'at'], name='access_visi_area_id_61261b_idx'),
         ),
         migrations.AddConstraint(
-            model_name="visitrule",
-            constraint=models.UniqueConstraint(
-                fields=("policy", "kind", "reason"), name="visit_rule_unique"
-            ),
+            model_name='visitrule',
+            constraint=models.UniqueConstraint(fields=('policy', 'kind', 'reason'), name='visit_rule_unique'),
         ),
     ]

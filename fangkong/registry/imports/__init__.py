@@ -463,7 +463,7 @@ def _single_pass(
     pipeline = Pipeline(_writer(job, today))
     try:
         try:
-            # The writer's thread starts once the checking processes have been forked.
+            # The writer process starts once the checking processes have been forked.
             result = _scan(job, sheet, pipeline, report, today, progress, None, pipeline.start)
         except BaseException:
             with contextlib.suppress(BaseException):

@@ -6,227 +6,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("areas", "0001_initial"),
+        ('areas', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Residence",
+            name='Residence',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("owner", "自有住房"),
-                            ("tenant", "租住"),
-                            ("dormitory", "集体宿舍"),
-                            ("unit_housing", "单位住房"),
-                        ],
-                        max_length=16,
-                        verbose_name="居住类型",
-                    ),
-                ),
-                ("since", models.DateField(blank=True, null=True, verbose_name="入住日期")),
-                ("until", models.DateField(blank=True, null=True, verbose_name="迁出日期")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('owner', '自有住房'), ('tenant', '租住'), ('dormitory', '集体宿舍'), ('unit_housing', '单位住房')], max_length=16, verbose_name='居住类型')),
+                ('since', models.DateField(blank=True, null=True, verbose_name='入住日期')),
+                ('until', models.DateField(blank=True, null=True, verbose_name='迁出日期')),
             ],
             options={
-                "verbose_name": "居住",
-                "verbose_name_plural": "居住",
+                'verbose_name': '居住',
+                'verbose_name_plural': '居住',
             },
         ),
         migrations.CreateModel(
-            name="ScreeningRound",
+            name='ScreeningRound',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, verbose_name="名称")),
-                ("starts_on", models.DateField(verbose_name="开始日期")),
-                ("ends_on", models.DateField(verbose_name="结束日期")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, verbose_name='名称')),
+                ('starts_on', models.DateField(verbose_name='开始日期')),
+                ('ends_on', models.DateField(verbose_name='结束日期')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "verbose_name": "摸排轮次",
-                "verbose_name_plural": "摸排轮次",
-                "ordering": ["-starts_on", "-id"],
+                'verbose_name': '摸排轮次',
+                'verbose_name_plural': '摸排轮次',
+                'ordering': ['-starts_on', '-id'],
             },
         ),
         migrations.CreateModel(
-            name="ScreeningVisit",
+            name='ScreeningVisit',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("visited_on", models.DateField(verbose_name="走访日期")),
-                (
-                    "observation_notes",
-                    models.CharField(blank=True, max_length=300, verbose_name="居家观察条件"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('visited_on', models.DateField(verbose_name='走访日期')),
+                ('observation_notes', models.CharField(blank=True, max_length=300, verbose_name='居家观察条件')),
             ],
         ),
         migrations.CreateModel(
-            name="VisitFinding",
+            name='VisitFinding',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("present", "在家"),
-                            ("not_back", "未返京"),
-                            ("moved_out", "已搬离"),
-                        ],
-                        max_length=16,
-                        verbose_name="情况",
-                    ),
-                ),
-                ("away_from", models.CharField(blank=True, max_length=100, verbose_name="所在地")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('present', '在家'), ('not_back', '未返京'), ('moved_out', '已搬离')], max_length=16, verbose_name='情况')),
+                ('away_from', models.CharField(blank=True, max_length=100, verbose_name='所在地')),
             ],
         ),
         migrations.CreateModel(
-            name="Address",
+            name='Address',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("building", models.CharField(max_length=40, verbose_name="楼栋/院")),
-                ("entrance", models.CharField(blank=True, max_length=20, verbose_name="单元")),
-                ("room", models.CharField(blank=True, max_length=20, verbose_name="房间")),
-                (
-                    "area",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="addresses",
-                        to="areas.area",
-                        verbose_name="片区/社区",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('building', models.CharField(max_length=40, verbose_name='楼栋/院')),
+                ('entrance', models.CharField(blank=True, max_length=20, verbose_name='单元')),
+                ('room', models.CharField(blank=True, max_length=20, verbose_name='房间')),
+                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='addresses', to='areas.area', verbose_name='片区/社区')),
             ],
             options={
-                "verbose_name": "住址",
-                "verbose_name_plural": "住址",
-                "ordering": ["area", "building", "entrance", "room"],
+                'verbose_name': '住址',
+                'verbose_name_plural': '住址',
+                'ordering': ['area', 'building', 'entrance', 'room'],
             },
         ),
         migrations.CreateModel(
-            name="Person",
+            name='Person',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=50, verbose_name="姓名")),
-                (
-                    "document_type",
-                    models.CharField(
-                        choices=[
-                            ("resident_id", "居民身份证"),
-                            ("passport", "护照"),
-                            ("hk_macao_permit", "港澳通行证"),
-                            ("taiwan_permit", "台湾通行证"),
-                            ("other", "其他证件"),
-                        ],
-                        default="resident_id",
-                        max_length=20,
-                        verbose_name="证件类型",
-                    ),
-                ),
-                ("document_cipher", models.BinaryField(null=True)),
-                ("document_index", models.CharField(editable=False, max_length=64, null=True)),
-                (
-                    "document_masked",
-                    models.CharField(blank=True, max_length=40, verbose_name="证件号码"),
-                ),
-                ("phone_cipher", models.BinaryField(null=True)),
-                (
-                    "phone_index",
-                    models.CharField(db_index=True, editable=False, max_length=64, null=True),
-                ),
-                ("phone_masked", models.CharField(blank=True, max_length=20, verbose_name="电话")),
-                (
-                    "sex",
-                    models.CharField(
-                        choices=[("male", "男"), ("female", "女"), ("unknown", "未知")],
-                        default="unknown",
-                        max_length=8,
-                        verbose_name="性别",
-                    ),
-                ),
-                ("birth_date", models.DateField(blank=True, null=True, verbose_name="出生日期")),
-                (
-                    "residency",
-                    models.CharField(
-                        choices=[("registered", "常住人口"), ("migrant", "流动人口")],
-                        default="registered",
-                        max_length=16,
-                        verbose_name="人员类别",
-                    ),
-                ),
-                (
-                    "whereabouts",
-                    models.CharField(
-                        choices=[("in_beijing", "在京"), ("not_back", "未返京")],
-                        default="in_beijing",
-                        max_length=16,
-                        verbose_name="是否在京",
-                    ),
-                ),
-                (
-                    "away_from",
-                    models.CharField(blank=True, max_length=100, verbose_name="未返京所在地"),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "area",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="people",
-                        to="areas.area",
-                        verbose_name="登记区域",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=50, verbose_name='姓名')),
+                ('document_type', models.CharField(choices=[('resident_id', '居民身份证'), ('passport', '护照'), ('hk_macao_permit', '港澳通行证'), ('taiwan_permit', '台湾通行证'), ('other', '其他证件')], default='resident_id', max_length=20, verbose_name='证件类型')),
+                ('document_cipher', models.BinaryField(null=True)),
+                ('document_index', models.CharField(editable=False, max_length=64, null=True)),
+                ('document_masked', models.CharField(blank=True, max_length=40, verbose_name='证件号码')),
+                ('phone_cipher', models.BinaryField(null=True)),
+                ('phone_index', models.CharField(db_index=True, editable=False, max_length=64, null=True)),
+                ('phone_masked', models.CharField(blank=True, max_length=20, verbose_name='电话')),
+                ('sex', models.CharField(choices=[('male', '男'), ('female', '女'), ('unknown', '未知')], default='unknown', max_length=8, verbose_name='性别')),
+                ('birth_date', models.DateField(blank=True, null=True, verbose_name='出生日期')),
+                ('residency', models.CharField(choices=[('registered', '常住人口'), ('migrant', '流动人口')], default='registered', max_length=16, verbose_name='人员类别')),
+                ('whereabouts', models.CharField(choices=[('in_beijing', '在京'), ('not_back', '未返京')], default='in_beijing', max_length=16, verbose_name='是否在京')),
+                ('away_from', models.CharField(blank=True, max_length=100, verbose_name='未返京所在地')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='areas.area', verbose_name='登记区域')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "人员",
-                "verbose_name_plural": "人员",
-                "ordering": ["area", "name", "id"],
+                'verbose_name': '人员',
+                'verbose_name_plural': '人员',
+                'ordering': ['area', 'name', 'id'],
             },
         ),
     ]

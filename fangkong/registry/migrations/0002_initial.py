@@ -6,198 +6,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("areas", "0001_initial"),
-        ("registry", "0001_initial"),
-        ("units", "0001_initial"),
+        ('areas', '0001_initial'),
+        ('registry', '0001_initial'),
+        ('units', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="person",
-            name="employer",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="employees",
-                to="units.unit",
-                verbose_name="工作单位",
-            ),
+            model_name='person',
+            name='employer',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='employees', to='units.unit', verbose_name='工作单位'),
         ),
         migrations.AddField(
-            model_name="person",
-            name="merged_into",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="merged_from",
-                to="registry.person",
-                verbose_name="已合并到",
-            ),
+            model_name='person',
+            name='merged_into',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='registry.person', verbose_name='已合并到'),
         ),
         migrations.AddField(
-            model_name="residence",
-            name="address",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="residences",
-                to="registry.address",
-            ),
+            model_name='residence',
+            name='address',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='residences', to='registry.address'),
         ),
         migrations.AddField(
-            model_name="residence",
-            name="landlord",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="rented_out",
-                to="registry.person",
-                verbose_name="房东",
-            ),
+            model_name='residence',
+            name='landlord',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='rented_out', to='registry.person', verbose_name='房东'),
         ),
         migrations.AddField(
-            model_name="residence",
-            name="person",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="residences",
-                to="registry.person",
-            ),
+            model_name='residence',
+            name='person',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='residences', to='registry.person'),
         ),
         migrations.AddField(
-            model_name="screeninground",
-            name="area",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="screening_rounds",
-                to="areas.area",
-                verbose_name="区域",
-            ),
+            model_name='screeninground',
+            name='area',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='screening_rounds', to='areas.area', verbose_name='区域'),
         ),
         migrations.AddField(
-            model_name="screeninground",
-            name="created_by",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='screeninground',
+            name='created_by',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="screeningvisit",
-            name="address",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="visits",
-                to="registry.address",
-            ),
+            model_name='screeningvisit',
+            name='address',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='registry.address'),
         ),
         migrations.AddField(
-            model_name="screeningvisit",
-            name="round",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="visits",
-                to="registry.screeninground",
-            ),
+            model_name='screeningvisit',
+            name='round',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='registry.screeninground'),
         ),
         migrations.AddField(
-            model_name="screeningvisit",
-            name="worker",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='screeningvisit',
+            name='worker',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="visitfinding",
-            name="person",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="findings",
-                to="registry.person",
-            ),
+            model_name='visitfinding',
+            name='person',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='registry.person'),
         ),
         migrations.AddField(
-            model_name="visitfinding",
-            name="visit",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="findings",
-                to="registry.screeningvisit",
-            ),
+            model_name='visitfinding',
+            name='visit',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='registry.screeningvisit'),
         ),
         migrations.AddConstraint(
-            model_name="address",
-            constraint=models.UniqueConstraint(
-                fields=("area", "building", "entrance", "room"), name="address_unique"
-            ),
+            model_name='address',
+            constraint=models.UniqueConstraint(fields=('area', 'building', 'entrance', 'room'), name='address_unique'),
         ),
         migrations.AddIndex(
-            model_name="person",
-            index=models.Index(
-                fields=["area", "whereabouts"], name="registry_pe_area_id_a6751f_idx"
-            ),
+            model_name='person',
+            index=models.Index(fields=['area', 'whereabouts'], name='registry_pe_area_id_a6751f_idx'),
         ),
         migrations.AddIndex(
-            model_name="person",
-            index=models.Index(fields=["name", "birth_date"], name="registry_pe_name_9568c9_idx"),
+            model_name='person',
+            index=models.Index(fields=['name', 'birth_date'], name='registry_pe_name_9568c9_idx'),
         ),
         migrations.AddConstraint(
-            model_name="person",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("document_index__isnull", False)),
-                fields=("document_type", "document_index"),
-                name="person_one_per_document",
-            ),
+            model_name='person',
+            constraint=models.UniqueConstraint(condition=models.Q(('document_index__isnull', False)), fields=('document_type', 'document_index'), name='person_one_per_document'),
         ),
         migrations.AddConstraint(
-            model_name="person",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("whereabouts", "not_back"), ("away_from", ""), _connector="OR"),
-                name="person_away_from_only_when_not_back",
-            ),
+            model_name='person',
+            constraint=models.CheckConstraint(condition=models.Q(('whereabouts', 'not_back'), ('away_from', ''), _connector='OR'), name='person_away_from_only_when_not_back'),
         ),
         migrations.AddConstraint(
-            model_name="residence",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("until__isnull", True)),
-                fields=("person",),
-                name="residence_one_current_per_person",
-            ),
+            model_name='residence',
+            constraint=models.UniqueConstraint(condition=models.Q(('until__isnull', True)), fields=('person',), name='residence_one_current_per_person'),
         ),
         migrations.AddConstraint(
-            model_name="residence",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("landlord__isnull", True), ("kind", "tenant"), _connector="OR"),
-                name="residence_landlord_only_for_tenants",
-            ),
+            model_name='residence',
+            constraint=models.CheckConstraint(condition=models.Q(('landlord__isnull', True), ('kind', 'tenant'), _connector='OR'), name='residence_landlord_only_for_tenants'),
         ),
         migrations.AddConstraint(
-            model_name="screeninground",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("ends_on__gte", models.F("starts_on"))),
-                name="round_dates_ordered",
-            ),
+            model_name='screeninground',
+            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='round_dates_ordered'),
         ),
         migrations.AddConstraint(
-            model_name="screeningvisit",
-            constraint=models.UniqueConstraint(
-                fields=("round", "address"), name="visit_once_per_round"
-            ),
+            model_name='screeningvisit',
+            constraint=models.UniqueConstraint(fields=('round', 'address'), name='visit_once_per_round'),
         ),
         migrations.AddConstraint(
-            model_name="visitfinding",
-            constraint=models.UniqueConstraint(
-                fields=("visit", "person"), name="finding_once_per_visit"
-            ),
+            model_name='visitfinding',
+            constraint=models.UniqueConstraint(fields=('visit', 'person'), name='finding_once_per_visit'),
         ),
     ]

@@ -6,101 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("areas", "0001_initial"),
-        ("registry", "0002_initial"),
+        ('areas', '0001_initial'),
+        ('registry', '0002_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ImportJob",
+            name='ImportJob',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("file_path", models.CharField(blank=True, max_length=500)),
-                ("original_name", models.CharField(max_length=255, verbose_name="文件名")),
-                ("size", models.PositiveBigIntegerField(default=0, verbose_name="大小（字节）")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("uploaded", "已上传"),
-                            ("validating", "校验中"),
-                            ("validated", "已校验"),
-                            ("importing", "导入中"),
-                            ("done", "已完成"),
-                            ("failed", "失败"),
-                            ("cancelled", "已取消"),
-                        ],
-                        default="uploaded",
-                        max_length=16,
-                        verbose_name="状态",
-                    ),
-                ),
-                ("message", models.CharField(blank=True, max_length=500, verbose_name="说明")),
-                ("partial", models.BooleanField(default=False, verbose_name="只导入无误的行")),
-                ("total_rows", models.PositiveIntegerField(default=0, verbose_name="数据行数")),
-                ("valid_rows", models.PositiveIntegerField(default=0, verbose_name="无误行数")),
-                ("error_rows", models.PositiveIntegerField(default=0, verbose_name="有误行数")),
-                (
-                    "processed_rows",
-                    models.PositiveIntegerField(default=0, verbose_name="已处理行数"),
-                ),
-                ("created_count", models.PositiveIntegerField(default=0, verbose_name="新增人员")),
-                ("updated_count", models.PositiveIntegerField(default=0, verbose_name="更新人员")),
-                ("spool_path", models.CharField(blank=True, max_length=500)),
-                ("error_report_path", models.CharField(blank=True, max_length=500)),
-                ("preview", models.JSONField(blank=True, default=list)),
-                ("errors", models.JSONField(blank=True, default=list)),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("validated_at", models.DateTimeField(blank=True, null=True)),
-                ("started_at", models.DateTimeField(blank=True, null=True)),
-                ("finished_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "area",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="import_jobs",
-                        to="areas.area",
-                        verbose_name="导入区域",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="上传人",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('file_path', models.CharField(blank=True, max_length=500)),
+                ('original_name', models.CharField(max_length=255, verbose_name='文件名')),
+                ('size', models.PositiveBigIntegerField(default=0, verbose_name='大小（字节）')),
+                ('status', models.CharField(choices=[('uploaded', '已上传'), ('validating', '校验中'), ('validated', '已校验'), ('importing', '导入中'), ('done', '已完成'), ('failed', '失败'), ('cancelled', '已取消')], default='uploaded', max_length=16, verbose_name='状态')),
+                ('message', models.CharField(blank=True, max_length=500, verbose_name='说明')),
+                ('partial', models.BooleanField(default=False, verbose_name='只导入无误的行')),
+                ('total_rows', models.PositiveIntegerField(default=0, verbose_name='数据行数')),
+                ('valid_rows', models.PositiveIntegerField(default=0, verbose_name='无误行数')),
+                ('error_rows', models.PositiveIntegerField(default=0, verbose_name='有误行数')),
+                ('processed_rows', models.PositiveIntegerField(default=0, verbose_name='已处理行数')),
+                ('created_count', models.PositiveIntegerField(default=0, verbose_name='新增人员')),
+                ('updated_count', models.PositiveIntegerField(default=0, verbose_name='更新人员')),
+                ('spool_path', models.CharField(blank=True, max_length=500)),
+                ('error_report_path', models.CharField(blank=True, max_length=500)),
+                ('preview', models.JSONField(blank=True, default=list)),
+                ('errors', models.JSONField(blank=True, default=list)),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('validated_at', models.DateTimeField(blank=True, null=True)),
+                ('started_at', models.DateTimeField(blank=True, null=True)),
+                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='import_jobs', to='areas.area', verbose_name='导入区域')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
             ],
             options={
-                "verbose_name": "导入任务",
-                "verbose_name_plural": "导入任务",
-                "ordering": ["-created_at", "-id"],
-                "indexes": [
-                    models.Index(
-                        fields=["area", "-created_at"], name="registry_im_area_id_4af83f_idx"
-                    )
-                ],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("valid_rows__lte", models.F("total_rows")),
-                            ("error_rows__lte", models.F("total_rows")),
-                        ),
-                        name="import_counts_within_total",
-                    )
-                ],
+                'verbose_name': '导入任务',
+                'verbose_name_plural': '导入任务',
+                'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['area', '-created_at'], name='registry_im_area_id_4af83f_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('valid_rows__lte', models.F('total_rows')), ('error_rows__lte', models.F('total_rows'))), name='import_counts_within_total')],
             },
         ),
     ]

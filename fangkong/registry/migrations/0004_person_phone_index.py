@@ -5,21 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("areas", "0001_initial"),
-        ("registry", "0003_importjob"),
-        ("units", "0001_initial"),
+        ('areas', '0001_initial'),
+        ('registry', '0003_importjob'),
+        ('units', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="person",
-            name="phone_index",
+            model_name='person',
+            name='phone_index',
             field=models.CharField(editable=False, max_length=64, null=True),
         ),
         migrations.AddIndex(
-            model_name="person",
-            index=models.Index(fields=["phone_index"], name="person_phone_index"),
+            model_name='person',
+            index=models.Index(fields=['phone_index'], name='person_phone_index'),
         ),
     ]
