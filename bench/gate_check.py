@@ -6,11 +6,12 @@ BENCH_PASSES (500,000) passes for them and at least BENCH_CHECKS (10,000,000) lo
 spread over the last 30 days (INSERT … SELECT over generate_series), at four bench gates in
 a synthetic community, plus a gate-guard account whose area is the synthetic district.
 
-Then one gunicorn — `gunicorn fangkong.wsgi -w 2 --threads 1` with FANGKONG_DEBUG=false and
-production-like settings (secret key, field key, allowed hosts, no SSL redirect) and
-DJANGO_SETTINGS_MODULE=bench.gate_settings, which only adds `/bench/bare/` to the URLs —
-serves both, and wrk (Debian's; one thread, BENCH_CONNECTIONS=8 connections, BENCH_SECONDS=10
-each) loads, one after the other in the same run:
+Then one gunicorn — `gunicorn fangkong.wsgi -w 5 --threads 1` on two cores (2 × cores + 1
+sync workers, as docs/deploy.md runs it; BENCH_WORKERS sets another count) with
+FANGKONG_DEBUG=false, production-like settings (secret key, field key, allowed hosts, no
+SSL redirect) and DJANGO_SETTINGS_MODULE=bench.gate_settings, which only adds
+`/bench/bare/` to the URLs — serves both, and wrk (Debian's; one thread,
+BENCH_CONNECTIONS=8 connections, BENCH_SECONDS=10 each) loads, one after the other in the same run:
 
 * the bare view: GET /bench/bare/ → {"ok": true};
 * the gate check: POST with token authentication, a fresh check_id per request (a UUIDv7,
@@ -18,9 +19,14 @@ each) loads, one after the other in the same run:
   and temperature (a few fevers).
 
 It prints req/s of both, their ratio (target ≥ 0.35) and the gate check's p99 latency
-(target ≤ 50 ms), and checks that every answer was a 2xx. With BENCH_FULL_STACK=1 it also
-times, interleaved, the same gate check sent with a cookie, which keeps it out of the WSGI
-lane (fangkong.access.wsgi) and takes it through Django's whole middleware stack.
+(target ≤ 50 ms), and checks that every answer was a 2xx. For each it also prints the CPU
+time the gunicorn workers and the PostgreSQL server spent per request and how much of the
+machine's CPU stood idle, read from /proc: with too few workers for the cores, a gate check
+leaves CPU idle while its worker waits for PostgreSQL to flush the commit to disk.
+
+With BENCH_FULL_STACK=1 it also times, interleaved, the same gate check sent with a cookie,
+which keeps it out of the WSGI lane (fangkong.access.wsgi) and takes it through Django's
+whole middleware stack.
 """
 
 # Table names below come from model metadata; values are bound (bench/ allows S608).
@@ -49,9 +55,11 @@ CHECKS = int(os.environ.get("BENCH_CHECKS", 10_000_000))
 SECONDS = int(os.environ.get("BENCH_SECONDS", 10))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 2))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 8))
-# One per core: the bare view is fastest so (about 2,000 req/s here against 1,650 with
-# the 5 workers of docs/deploy.md), which makes the ratio hardest to reach.
-WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
+# gunicorn's recommendation and docs/deploy.md's: 2 × cores + 1 sync workers. With one per
+# core the bare view is a little faster, but each gate check's worker sits idle while
+# PostgreSQL flushes its commit to disk, and so does that core: a sync worker serves one
+# request at a time, which is why gunicorn counts more workers than cores.
+WORKERS = int(os.environ.get("BENCH_WORKERS", 2 * (os.cpu_count() or 1) + 1))
 THREADS = int(os.environ.get("BENCH_THREADS", 1))
 BARE_FIRST = bool(os.environ.get("BENCH_BARE_FIRST"))
 # Also time the gate check forced through Django's full middleware stack (a cookie keeps
@@ -260,6 +268,59 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
+def cpu_seconds(server_pid: int) -> dict[str, float] | None:
+    """CPU seconds used so far by the gunicorn server and its workers, by PostgreSQL's
+    processes, and by the whole machine (busy and idle), from /proc; None elsewhere."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    jiffies = [int(f) for f in fields]
+    used = {"gunicorn": 0.0, "postgres": 0.0, "idle": (jiffies[3] + jiffies[4]) / ticks}
+    used["all"] = sum(jiffies[:8]) / ticks  # user … steal; guest time is counted in user
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # gone since the listing
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        rest = stat[stat.rindex(")") + 2 :].split()  # from field 3 (state) on
+        # utime + stime, and cutime + cstime: when a process ends (an autovacuum worker,
+        # say), its time moves to the parent that reaps it, so the sums never go back.
+        seconds = sum(int(x) for x in rest[11:15]) / ticks
+        if int(entry.name) == server_pid or int(rest[1]) == server_pid:
+            used["gunicorn"] += seconds
+        elif name == "postgres" or name.startswith("postgres:"):
+            used["postgres"] += seconds
+    return used
+
+
+def measured(server_pid: int, url: str, script: Path | None, seconds: int) -> dict[str, Any]:
+    """wrk's figures and, per request, the CPU of gunicorn and PostgreSQL and the share
+    of the machine's CPU left idle."""
+    before = cpu_seconds(server_pid)
+    result = wrk(url, script, seconds)
+    after = cpu_seconds(server_pid)
+    if before is not None and after is not None and result["requests"]:
+        n = result["requests"]
+        result["cpu_ms"] = {k: 1000 * (after[k] - before[k]) / n for k in ("gunicorn", "postgres")}
+        result["idle"] = (after["idle"] - before["idle"]) / (after["all"] - before["all"])
+    return result
+
+
+def cpu_text(result: dict[str, Any]) -> str:
+    if "cpu_ms" not in result:
+        return ""
+    cpu = result["cpu_ms"]
+    return (
+        f"CPU per request: gunicorn {cpu['gunicorn']:.3f} ms, PostgreSQL "
+        f"{cpu['postgres']:.3f} ms; machine idle {100 * result['idle']:.0f}%"
+    )
+
+
 def lua_script(tokens: list[str], gate_ids: list[int], key: str, cookie: str = "") -> str:
     """POST a gate check with a fresh check_id per request, a UUIDv7 as the gate page
     sends."""
@@ -310,10 +371,12 @@ def wrk(url: str, script: Path | None, seconds: int) -> dict[str, Any]:
     p99_ms = float(p99.group(1)) * factor[p99.group(2)] if p99 else float("nan")
     p50 = re.search(r"\s50%\s+([\d.]+)(us|ms|s)\b", out)
     p50_ms = float(p50.group(1)) * factor[p50.group(2)] if p50 else float("nan")
+    requests = re.search(r"(\d+) requests in", out)
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors:.*", out)
     return {
         "rps": rps,
+        "requests": int(requests.group(1)) if requests else 0,
         "p50": p50_ms,
         "p99": p99_ms,
         "non2xx": int(bad.group(1)) if bad else 0,
@@ -370,8 +433,8 @@ def run() -> None:
         wrk(f"{base}/bench/bare/", None, 3)  # warm both workers
         wrk(f"{base}/api/v1/gate-checks/", script, 3)
         for _ in range(ROUNDS):  # interleaved: the machine's noise falls on both
-            bares.append(wrk(f"{base}/bench/bare/", None, SECONDS))
-            gates.append(wrk(f"{base}/api/v1/gate-checks/", script, SECONDS))
+            bares.append(measured(server.pid, f"{base}/bench/bare/", None, SECONDS))
+            gates.append(measured(server.pid, f"{base}/api/v1/gate-checks/", script, SECONDS))
             if FULL_STACK:
                 fulls.append(wrk(f"{base}/api/v1/gate-checks/", full_script, SECONDS))
     finally:
@@ -381,6 +444,9 @@ def run() -> None:
             f"  round {i}: bare {b['rps']:,.0f} req/s (p99 {b['p99']:.1f} ms), gate check "
             f"{g['rps']:,.0f} req/s (p99 {g['p99']:.1f} ms): ratio {g['rps'] / b['rps']:.2f}"
         )
+        if "cpu_ms" in b and "cpu_ms" in g:
+            print(f"           bare: {cpu_text(b)}")
+            print(f"           gate check: {cpu_text(g)}")
     for i, f in enumerate(fulls, 1):
         print(
             f"  round {i}: gate check through the full middleware stack {f['rps']:,.0f} req/s "
