@@ -150,6 +150,10 @@ SITE_WORKERS = 32
 SITE_WORKERS_NOT_BACK = 6  # “下周有 6 位工作人员将返京”
 
 OLDEST, YOUNGEST = dt.date(1940, 1, 1), dt.date(2005, 12, 31)
+# The door-to-door screening (摸排) that registered them: five days, counted back from the
+# day the demo is loaded, ending before the returnee demo's first arrival (12 days back), so
+# that on every day of the story the daily figures count the people it observes.
+SCREENING_DAYS_AGO = (20, 16)
 
 
 def demo_region_codes() -> frozenset[str]:
@@ -585,6 +589,7 @@ def load_demo_registry(seed: int = SEED) -> DemoRegistry:
         ],
         batch_size=500,
     )
+    _date_registration([index_of[p.key] for p in new], today)
 
     # Addresses (some may exist already, typed in by a worker), then the new residences.
     Address.objects.bulk_create(
@@ -622,6 +627,19 @@ def load_demo_registry(seed: int = SEED) -> DemoRegistry:
     return _summary(
         created=len(new), zhenguosi=areas[ZHENGUOSI], wanping=areas[WANPING], units=len(units)
     )
+
+
+def _date_registration(indexes: Sequence[str], today: dt.date) -> None:
+    """Registered on the screening's days (`SCREENING_DAYS_AGO`), in plan order, so that a
+    household (planned together) is registered on one day."""
+    first, last = SCREENING_DAYS_AGO
+    days = first - last + 1
+    for day in range(days):
+        share = indexes[len(indexes) * day // days : len(indexes) * (day + 1) // days]
+        on = today - dt.timedelta(days=first - day)
+        at = timezone.make_aware(dt.datetime.combine(on, dt.time(9)))
+        for chunk in _chunks(list(share)):
+            Person.objects.filter(document_index__in=chunk).update(created_at=at)
 
 
 def _summary(*, created: int, zhenguosi: Area, wanping: Area, units: int) -> DemoRegistry:
