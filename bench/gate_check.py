@@ -6,12 +6,13 @@ BENCH_PASSES (500,000) passes for them and at least BENCH_CHECKS (10,000,000) lo
 spread over the last 30 days (INSERT … SELECT over generate_series), at four bench gates in
 a synthetic community, plus a gate-guard account whose area is the synthetic district.
 
-Then one gunicorn — `gunicorn fangkong.wsgi -w 5 --threads 1` on two cores (2 × cores + 1
-sync workers, as docs/deploy.md runs it; BENCH_WORKERS sets another count) with
-FANGKONG_DEBUG=false, production-like settings (secret key, field key, allowed hosts, no
-SSL redirect) and DJANGO_SETTINGS_MODULE=bench.gate_settings, which only adds
-`/bench/bare/` to the URLs — serves both, and wrk (Debian's; one thread,
-BENCH_CONNECTIONS=8 connections, BENCH_SECONDS=10 each) loads, one after the other in the same run:
+Then one gunicorn — `gunicorn -c python:fangkong.gunicorn_conf fangkong.wsgi`, the settings
+docs/deploy.md runs (2 × cores + 1 sync workers, 5 on two cores; BENCH_WORKERS sets another
+count, BENCH_GUNICORN_ARGS adds options) with FANGKONG_DEBUG=false, production-like
+settings (secret key, field key, allowed hosts, no SSL redirect) and
+DJANGO_SETTINGS_MODULE=bench.gate_settings, which only adds `/bench/bare/` to the URLs —
+serves both, and wrk (Debian's; one thread, BENCH_CONNECTIONS=8 connections,
+BENCH_SECONDS=10 each) loads, one after the other in the same run:
 
 * the bare view: GET /bench/bare/ → {"ok": true};
 * the gate check: POST with token authentication, a fresh check_id per request (a UUIDv7,
@@ -55,12 +56,12 @@ CHECKS = int(os.environ.get("BENCH_CHECKS", 10_000_000))
 SECONDS = int(os.environ.get("BENCH_SECONDS", 10))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 2))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 8))
-# gunicorn's recommendation and docs/deploy.md's: 2 × cores + 1 sync workers. With one per
-# core the bare view is a little faster, but each gate check's worker sits idle while
-# PostgreSQL flushes its commit to disk, and so does that core: a sync worker serves one
-# request at a time, which is why gunicorn counts more workers than cores.
-WORKERS = int(os.environ.get("BENCH_WORKERS", 2 * (os.cpu_count() or 1) + 1))
+# By default those of fangkong.gunicorn_conf (2 × cores + 1). With one worker per core the
+# bare view is a little faster, but a gate check's worker sits idle while PostgreSQL
+# flushes its commit to disk, and so does its core.
+WORKERS = os.environ.get("BENCH_WORKERS", "")
 THREADS = int(os.environ.get("BENCH_THREADS", 1))
+GUNICORN_ARGS = os.environ.get("BENCH_GUNICORN_ARGS", "").split()
 BARE_FIRST = bool(os.environ.get("BENCH_BARE_FIRST"))
 # Also time the gate check forced through Django's full middleware stack (a cookie keeps
 # it out of the WSGI lane of fangkong.access.wsgi): the lane's gain, side by side.
@@ -227,17 +228,22 @@ def gunicorn_env(port: int) -> dict[str, str]:
 
 def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    from fangkong import gunicorn_conf
+
     command = [
         gunicorn,
+        "-c",
+        "python:fangkong.gunicorn_conf",
         "fangkong.wsgi",
         "-w",
-        str(WORKERS),
+        WORKERS or str(gunicorn_conf.workers),
         "--threads",
         str(THREADS),
         "-b",
         f"127.0.0.1:{port}",
         "--log-level",
         "warning",
+        *GUNICORN_ARGS,
     ]
     print(
         "  server: "
