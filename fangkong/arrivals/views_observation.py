@@ -378,6 +378,8 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "form": HandleForm(),
             "can_handle": user.can(Capability.ALERTS_HANDLE),
+            # A fever at a gate alerts about a person under no observation: their page.
+            "can_view_people": user.can(Capability.REGISTRY_VIEW),
         },
     )
 
