@@ -39,12 +39,15 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
         Area.objects.select_related("parent", "successor"), request.user, code=code
     )
     ancestors = Area.objects.filter(code__in=area.ancestor_codes()).order_by("depth")
+    # Areas above the account's own are named in the trail but not linked: their pages
+    # are not the account's to open.
+    visible = set(Area.objects.visible_to(request.user).filter(code__in=area.ancestor_codes()))
     return render(
         request,
         "areas/detail.html",
         {
             "area": area,
-            "ancestors": [a for a in ancestors if a.pk != area.pk],
+            "ancestors": [(a, a in visible) for a in ancestors if a.pk != area.pk],
             "children": area_children_summary(area=area),
             "show": levels_below(area),
             "retired_children": area.children.filter(retired_on__isnull=False),
