@@ -214,6 +214,19 @@ def _detail(
         "handle_form": HandleForm(),
         "note_form": NoteForm(),
     }
+    failed = [(name, form) for name, form in (bound or {}).items() if form.errors]
+    if failed:
+        # The forms sit far down a long page: say at the top what went wrong, and where.
+        name, form = failed[0]
+        context["failed"] = {
+            "name": name,
+            "title": ACTION_TITLES[name],
+            "errors": [
+                f"{form[field].label}：{message}" if field in form.fields else message
+                for field, messages_ in form.errors.items()
+                for message in messages_
+            ],
+        }
     if observation.status == ObservationStatus.ACTIVE and context["can_record"]:
         url = _self_report_url(request, observation)
         context["self_report_url"] = url
@@ -242,6 +255,14 @@ def _may(user: Any, action: str) -> bool:
     return bool(user.can(Capability.ARRIVALS_CHANGE))
 
 
+ACTION_TITLES = {
+    "report": "代填体温",
+    "extend": "延长观察",
+    "shorten": "缩短观察",
+    "release": "解除观察",
+    "hospital": "转送医院",
+    "cancel": "撤销观察",
+}
 DONE_MESSAGES = {
     "extend": "已延长观察",
     "shorten": "已缩短观察",
