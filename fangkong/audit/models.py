@@ -23,9 +23,21 @@ class AuditAction(models.TextChoices):
     CHANGE = "change", _("修改")
 
 
+# What an export (fangkong.audit.services.audit_export) wrote out, by its `what`.
+EXPORTS = {
+    "registry.person": _("人员名单"),
+    "registry.person.full": _("人员名单（完整证件号和电话）"),
+    "observation_notices": _("观察告知书"),
+    "release_certificates": _("解除观察证明"),
+    "reports.daily": _("日报"),
+}
+
+
 def object_type_label(label: str) -> str:
-    """The model's verbose name for an "app.model" label; the label itself when it names
-    no model (an export of a list, a model since removed)."""
+    """What a record is about, as a reader says it: the export's name, the model's verbose
+    name for an "app.model" label, or the label itself (a model since removed)."""
+    if label in EXPORTS:
+        return str(EXPORTS[label])
     try:
         return str(apps.get_model(label)._meta.verbose_name)
     except (LookupError, ValueError):

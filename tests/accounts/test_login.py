@@ -30,6 +30,13 @@ def test_english_is_available(db: None) -> None:
     assert '<html lang="en">' in body and "Log in" in body
 
 
+def test_each_language_is_offered_in_its_own_words(db: None) -> None:
+    for accept in ("zh-hans", "en"):
+        body = Client(HTTP_ACCEPT_LANGUAGE=accept).get("/accounts/login/").content.decode()
+        assert ">English</option>" in body and ">简体中文</option>" in body, accept
+        assert "英语" not in body and "Simplified Chinese" not in body, accept
+
+
 def test_pages_need_a_login(db: None) -> None:
     response = Client().get("/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from fangkong.audit.models import AuditAction, AuditEvent
+from fangkong.audit.models import EXPORTS, AuditAction, AuditEvent
 from fangkong.audit.services import audit_document_search, audit_export, audit_view_record
 from tests.conftest import WANPING, World
 
@@ -72,3 +75,20 @@ def test_only_admins_read_the_log(world: World) -> None:
 def test_the_api_has_no_write_methods_for_the_log(world: World) -> None:
     response = world.api(world.admin).post("/api/v1/audit-events/", {}, format="json")
     assert response.status_code == 405
+
+
+def test_every_export_is_named_in_words(world: World) -> None:
+    root = Path(__file__).resolve().parents[2] / "fangkong"
+    used = {
+        what
+        for path in root.rglob("*.py")
+        for call in re.findall(r"audit_export\((.*?)\)\n", path.read_text(), re.S)
+        for what in re.findall(r'"([\w.]+)"', call.split("what=", 1)[-1].split("rows=")[0])
+    }
+    assert used and used <= set(EXPORTS), used - set(EXPORTS)
+    for what in used:
+        audit_export(actor=world.wanping_worker, what=what, rows=2)
+    html = world.client(world.admin).get("/audit/").content.decode()
+    for what in used:
+        assert str(EXPORTS[what]) in html
+        assert f">{what}" not in html and f"{what} " not in html, what
