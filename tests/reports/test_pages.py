@@ -47,6 +47,8 @@ def test_three_clicks_from_street_to_zone(story: World) -> None:
         assert f"?area={Z1}&" in community
         zone = client.get("/reports/", {"area": Z1}).content.decode()
     assert "这是最下一级" in zone
+    assert 'id="children"' not in zone  # no empty table of sub-areas under it
+    assert 'id="children"' in community
     # The trail leads back up, but not above the officer's own street.
     trail = re.search(r'<ol class="breadcrumb.*?</ol>', zone, re.S).group(0)
     assert "宛平城地区" in trail and "丰台区" not in trail
