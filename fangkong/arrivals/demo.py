@@ -14,7 +14,7 @@ What it tells (every row made by the arrivals services, as the app itself would 
   date does not make the room compliant).
 * 镇国寺社区: 148 people back from the Spring Festival under home observation, whole
   households of the registry's not-back residents (none from 湖北), arrivals spread over the
-  last 13 days; twice-daily reports for the last `REPORT_DAYS` days and this morning, most
+  last 13 days; twice-daily reports every day since their arrival and this morning, most
   present (a few taken by phone by the cadre 王颖), some of yesterday's missing — the nightly
   `fangkong daily` step has turned those into call tasks — and exactly one fever, 37.6 °C
   this morning, which raised an alert for the community's medical staff.
@@ -89,7 +89,9 @@ SEED = 20200306
 MARK = "【演示数据】"
 HOME_OBSERVED = 148  # “148 名隔离人员”
 ARRIVAL_SPREAD_DAYS = 13  # arrivals today and on each of the 12 days before
-REPORT_DAYS = 3  # full days of reports before today (plus this morning)
+# Full days of reports before today (plus this morning): every day since the first arrival,
+# so that no one's record shows days without a report and without a call about it.
+REPORT_DAYS = ARRIVAL_SPREAD_DAYS - 1
 MISSED_YESTERDAY = 0.06  # share of yesterday's slots nobody reported
 NOT_YET_THIS_MORNING = 0.12  # share of this morning's reports not in yet
 BY_PHONE = 0.04  # share of reports taken by phone by the cadre

@@ -103,6 +103,14 @@ def test_the_returnee_demo(db: None) -> None:
     assert tasks.filter(observation__in=home).count() == owed_yesterday - got_yesterday
     assert set(tasks.values_list("on", flat=True)) == {yesterday}
     assert reports.filter(by_self=False, recorded_by__username="wang_ying").exists()
+    # Before yesterday nothing is missing: every day of everyone's record has its reports.
+    for observation in home:
+        day, owed = observation.arrived_on, 0
+        while day < yesterday:
+            owed += len(obs_svc.due_slots(observation, day))
+            day += dt.timedelta(days=1)
+        got = reports.filter(observation=observation, on__lt=yesterday).count()
+        assert got == owed, (observation.person.name, observation.arrived_on, got, owed)
     call_tasks_step = [("call_tasks", dict(obs_svc.DAILY_STEPS)["call_tasks"])]
     again = obs_svc.daily_run(on=today, dry_run=True, steps=call_tasks_step)
     assert again.counts == {"call_tasks": 0}
