@@ -21,7 +21,7 @@ RULES_2020 = [
 ]
 
 POLICY_2020: dict[str, Any] = {
-    "label": "北京市返京人员管理规定（2020 年 2 月）",
+    "label": "北京市返京人员管理规定（2020 年 1 月 24 日起）",
     "effective_from": dt.date(2020, 1, 24),
     "issued_by": "北京市新型冠状病毒肺炎疫情防控工作领导小组",
     "observation_days": 14,
