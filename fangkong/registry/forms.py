@@ -1,5 +1,5 @@
-"""Page forms: structure and widgets only; the rules are in registry.cleaning/services,
-whose field-named errors are put back onto these forms."""
+"""Page forms: structure and widgets; the rules are in registry.cleaning/services, whose
+field-named errors are put back onto these forms."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from fangkong.areas.models import Area
+from fangkong.registry.cleaning import PERSON_FIELDS, clean_person
 from fangkong.registry.models import DocumentType, ResidenceKind, Residency, Sex, Whereabouts
 from fangkong.registry.services import LIVING_KINDS
 
@@ -40,7 +42,13 @@ class PersonForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     area = forms.ModelChoiceField(
-        label="社区 / 片区", queryset=Area.objects.none(), to_field_name="code"
+        label="社区 / 片区",
+        queryset=Area.objects.none(),
+        to_field_name="code",
+        error_messages={
+            "required": "请选择社区/片区",
+            "invalid_choice": "所选社区/片区不在您的辖区内或已撤销，请重新选择",
+        },
     )
     sex = forms.ChoiceField(
         label="性别",
@@ -67,9 +75,12 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = (  # type: ignore[attr-defined]
-            Area.objects.visible_to(user).current().filter(kind__in=LIVING_KINDS)
-        )
+        area_field: Any = self.fields["area"]
+        area_field.queryset = Area.objects.visible_to(user).current().filter(kind__in=LIVING_KINDS)
+        if not self.initial.get("area"):
+            only = list(area_field.queryset[:2])
+            if len(only) == 1:  # nothing to choose: a worker of one zone registers there
+                self.initial["area"] = only[0].code
         if editing:
             for name in (
                 "building",
@@ -82,6 +93,20 @@ class PersonForm(forms.Form):
                 del self.fields[name]
             self.fields["document_number"].help_text = "留空则不修改"
         _css(self)
+
+    def clean(self) -> dict[str, Any]:
+        """Run the person rules (pure, no database) even when a field such as the area is
+        missing, so that one submit shows every problem; the service checks them again."""
+        cleaned = super().clean() or {}
+        data = {k: cleaned[k] for k in PERSON_FIELDS if k in cleaned}
+        try:
+            clean_person(data, today=timezone.localdate(), require_document=False)
+        except ValidationError as exc:
+            # A field the form itself refused (too long, not a choice) keeps that one reason.
+            fresh = {k: v for k, v in exc.error_dict.items() if k not in self.errors}
+            if fresh:
+                self.add_domain_errors(ValidationError(fresh))
+        return cleaned
 
     def add_domain_errors(self, error: ValidationError) -> None:
         """Put a service's field-named errors on the matching form fields."""

@@ -83,6 +83,8 @@ def people_list(request: HttpRequest) -> HttpResponse:
             "rounds": ScreeningRound.objects.visible_to(user)[:20],
             "document_types": DocumentType.choices,
             "export_query": params.urlencode(),
+            "can_change": user.can(Capability.REGISTRY_CHANGE),
+            "can_export": user.can(Capability.REGISTRY_EXPORT),
         },
     )
 
@@ -98,6 +100,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             **selectors.person_timeline(person=person),
+            "can_change": request.user.can(Capability.REGISTRY_CHANGE),  # type: ignore[union-attr]
             "can_reveal": request.user.can(Capability.REGISTRY_REVEAL),  # type: ignore[union-attr]
         },
     )
@@ -203,7 +206,10 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/duplicates.html",
-        {"groups": selectors.duplicate_groups(user=request.user)},
+        {
+            "groups": selectors.duplicate_groups(user=request.user),
+            "can_change": request.user.can(Capability.REGISTRY_CHANGE),  # type: ignore[union-attr]
+        },
     )
 
 
@@ -251,5 +257,6 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "address": address,
             "residents": selectors.household_residents(address=address),
             "past": address.residences.filter(until__isnull=False).select_related("person"),
+            "can_change": request.user.can(Capability.REGISTRY_CHANGE),  # type: ignore[union-attr]
         },
     )
