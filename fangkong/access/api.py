@@ -6,8 +6,10 @@ Bad input to the gate check, each a 4xx naming the field, nothing logged:
 * empty or non-object body → 400 (field null, code ``required``);
 * ``check_id`` not a UUID, ``direction`` not in/out → 400;
 * ``temperature`` missing, not a number or outside 34.0–42.0 °C → 400 (``temperature``);
+  a number or the typed text, with a point, a comma or 。 before the tenths;
 * none (or more than one) of ``pass_token`` / ``pass_number`` / ``document_number`` → 400;
-  a typed pass number failing its check digit, or an invalid document number → 400;
+  a typed pass number not of 10 digits (``invalid``) or failing its check digit
+  (``check_digit``), or an invalid document number → 400;
 * ``gate`` unknown, inactive, or outside the caller's area (another community) → 404 with
   field ``gate``: the same answer for both, telling nothing about other jurisdictions.
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -53,7 +55,6 @@ from fangkong.access.models import (
 )
 from fangkong.accounts.roles import Capability
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.arrivals.observation import TEMPERATURE_MAX, TEMPERATURE_MIN
 from fangkong.core.api import HasCapability, ScopedListAPIView
 from fangkong.core.crypto import blind_index
 from fangkong.core.errors import Conflict
@@ -63,7 +64,6 @@ from fangkong.registry.models import Person
 
 TOKEN_MAX = 200
 GATE_ID_DIGITS = 15  # a bigint has 19; anything longer is no gate of ours
-TENTH = Decimal("0.1")
 
 
 class BadInput(Exception):
@@ -73,22 +73,12 @@ class BadInput(Exception):
 
 
 def _temperature(value: Any) -> Decimal:
-    if value is None or value == "" or isinstance(value, bool):
-        raise BadInput("temperature", "请填写体温", "required")
+    """A JSON number or the text the guard typed ("36.5", "36,5", "36。5")."""
     try:
-        number = Decimal(str(value))
-        if not number.is_finite():
-            raise InvalidOperation
-        number = number.quantize(TENTH)
-    except (InvalidOperation, ValueError):
-        raise BadInput("temperature", "体温应为数字，如 36.5", "invalid") from None
-    if not TEMPERATURE_MIN <= number <= TEMPERATURE_MAX:
-        raise BadInput(
-            "temperature",
-            f"体温 {value} 不在 {TEMPERATURE_MIN}–{TEMPERATURE_MAX} °C 之间，请复测",
-            "out_of_range",
-        )
-    return number
+        return services.temperature_parse(value)
+    except ValidationError as exc:
+        error = exc.error_dict["temperature"][0]
+        raise BadInput("temperature", " ".join(error.messages), error.code or "invalid") from None
 
 
 def _text(data: dict[str, Any], name: str) -> str:
@@ -98,6 +88,21 @@ def _text(data: dict[str, Any], name: str) -> str:
     if not isinstance(value, str):
         raise BadInput(name, "应为文本", "invalid")
     return value.strip()
+
+
+def _pass_number(typed: str) -> str:
+    """A typed pass number without the spaces and dashes printed on the card; the wrong
+    length or a letter is told apart from a typo that the check digit caught."""
+    number = typed.replace(" ", "").replace("-", "")
+    digits = services.NUMBER_DIGITS
+    if not (number.isascii() and number.isdigit()):
+        raise BadInput("pass_number", f"出入证号应为 {digits} 位数字，不含字母或符号", "invalid")
+    if len(number) != digits:
+        reason = f"出入证号应为 {digits} 位数字，现在是 {len(number)} 位，请核对"
+        raise BadInput("pass_number", reason, "invalid")
+    if not services.number_is_valid(number):
+        raise BadInput("pass_number", "出入证号校验位不对，请核对（可能输错了一位）", "check_digit")
+    return number
 
 
 def parse_check(data: Any) -> checks.CheckInput:
@@ -136,9 +141,7 @@ def parse_check(data: Any) -> checks.CheckInput:
     if token and len(token) > TOKEN_MAX:
         raise BadInput("pass_token", "二维码内容过长，不是出入证", "invalid")
     if number:
-        number = number.replace(" ", "").replace("-", "")
-        if not services.number_is_valid(number):
-            raise BadInput("pass_number", "出入证号有误（应为 10 位数字），请核对", "check_digit")
+        number = _pass_number(number)
     if document:
         document_type = _text(data, "document_type") or "resident_id"
         if document_type not in DOCUMENT_TYPES:
@@ -176,7 +179,11 @@ CheckRequest = inline_serializer(
             choices=DOCUMENT_TYPES, required=False, help_text="默认 resident_id"
         ),
         "direction": serializers.ChoiceField(choices=Direction.choices),
-        "temperature": serializers.DecimalField(max_digits=3, decimal_places=1),
+        "temperature": serializers.DecimalField(
+            max_digits=3,
+            decimal_places=1,
+            help_text='体温（°C），34.0–42.0；也收所输文本 "36,5"、"36。5"',
+        ),
         "plate": serializers.CharField(required=False, help_text="车牌（车库出入口）"),
     },
 )

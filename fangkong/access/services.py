@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from decimal import Decimal
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -34,6 +35,7 @@ from fangkong.access.models import (
 from fangkong.areas.models import Area
 from fangkong.arrivals.models import ArrivalNotice
 from fangkong.arrivals.notices import unannounced_register
+from fangkong.arrivals.observation import TEMPERATURE_MAX, TEMPERATURE_MIN
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.crypto import encrypt
@@ -45,6 +47,7 @@ from fangkong.registry.services import LIVING_KINDS
 
 NUMBER_DIGITS = 10  # 9 random digits and a check digit: a typo is caught before a lookup
 TEMPORARY_MAX_DAYS = 90
+TENTH = Decimal("0.1")
 
 
 # --- numbers and tokens ---------------------------------------------------------------------
@@ -205,10 +208,12 @@ def _reason(reason: str, doing: str) -> str:
 
 
 @transaction.atomic
-def pass_replace(*, actor: Any, gate_pass: Pass, reason: str = "遗失补办") -> Pass:
+def pass_replace(*, actor: Any, gate_pass: Pass, reason: str) -> Pass:
     """A lost or damaged card: the old token and number stop working at once (revoked,
-    pointing at the new pass); the new pass keeps person, zone, kind and end date."""
+    pointing at the new pass); the new pass keeps person, zone, kind and end date. Like
+    作废, it cannot be undone, so it needs a reason (遗失、损坏…)."""
     _ensure_pass_visible(actor, gate_pass)
+    reason = _reason(reason, "补办")
     old = _locked(gate_pass)
     if old.status not in HELD_STATUSES:
         raise invalid("pass", f"该出入证{old.get_status_display()}，不能补办", "not_held")
@@ -446,7 +451,7 @@ def visit_register(
     kind: str,
     reason: str,
     name: str,
-    temperature: Decimal,
+    temperature: Decimal | str,
     phone: str = "",
     destination: str = "",
     plate: str = "",
@@ -457,13 +462,19 @@ def visit_register(
         raise invalid("gate", "门岗不存在或不在您的管辖范围内", "not_found")
     if kind not in VisitKind.values:
         raise invalid("kind", "请选择访客或快递外卖", "invalid_choice")
-    if reason not in DEFAULT_VISIT_RULES[kind]:
-        raise invalid("reason", "请选择事由", "invalid_choice")
+    fitting = visit_reasons(kind)
+    if reason not in fitting:
+        labels = "、".join(str(VisitReason(r).label) for r in fitting)
+        kind_label = VisitKind(kind).label
+        if reason in VisitReason.values:
+            text = f"事由“{VisitReason(reason).label}”不适用于{kind_label}，请选：{labels}"
+        else:
+            text = f"请选择事由（{kind_label}：{labels}）"
+        raise invalid("reason", text, "invalid_choice")
     name = (name or "").strip()
     if not name:
         raise invalid("name", "请填写姓名", "required")
-    if not checks_temperature_ok(temperature):
-        raise invalid("temperature", "体温应在 34.0 到 42.0 °C 之间", "out_of_range")
+    temperature = temperature_parse(temperature)
     phone_e164 = ""
     if phone.strip():
         try:
@@ -496,7 +507,38 @@ def visit_register(
     return visit
 
 
-def checks_temperature_ok(value: Decimal) -> bool:
-    from fangkong.arrivals.observation import TEMPERATURE_MAX, TEMPERATURE_MIN
+def visit_reasons(kind: str) -> list[str]:
+    """The reasons that fit a visitor (公务、维修…) or a delivery (快递、外卖…)."""
+    return list(DEFAULT_VISIT_RULES.get(kind, {}))
 
-    return TEMPERATURE_MIN <= value <= TEMPERATURE_MAX
+
+# --- temperatures as typed at a gate ------------------------------------------------------
+# A phone keyboard gives "36.5", "36,5" (a comma keyboard), "36。5" or "36，5" (a Chinese
+# one) and full-width digits; NFKC folds the full-width forms, these marks become a point.
+DECIMAL_MARKS = str.maketrans({",": ".", "。": "."})
+TEMPERATURE_UNITS = ("°C", "°c", "°", "C", "c")
+
+
+def temperature_parse(value: Any) -> Decimal:
+    """A body temperature from a JSON number or typed text (36.5, "36,5", "３６。５℃") →
+    Decimal("36.5"), or a ValidationError on ``temperature`` saying what is wrong."""
+    if value is None or isinstance(value, bool):
+        raise invalid("temperature", "请填写体温", "required")
+    text = unicodedata.normalize("NFKC", str(value)).strip().translate(DECIMAL_MARKS)
+    for unit in TEMPERATURE_UNITS:
+        text = text.removesuffix(unit).rstrip()
+    if not text:
+        raise invalid("temperature", "请填写体温", "required")
+    try:
+        number = Decimal(text).quantize(TENTH, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # not a number, or infinite, or too long to be one
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise invalid("temperature", "体温应为数字，如 36.5", "invalid")
+    if not TEMPERATURE_MIN <= number <= TEMPERATURE_MAX:
+        raise invalid(
+            "temperature",
+            f"体温 {number} 不在 {TEMPERATURE_MIN}–{TEMPERATURE_MAX} °C 之间，请复测",
+            "out_of_range",
+        )
+    return number

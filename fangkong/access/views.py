@@ -31,6 +31,7 @@ from fangkong.access.models import (
     PassStatus,
     Reason,
     ReferralStatus,
+    Visit,
     VisitKind,
     VisitReason,
 )
@@ -214,10 +215,8 @@ def pass_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied
     service, done = ACTIONS[action]
     kwargs: dict[str, Any] = {"actor": user, "gate_pass": gate_pass}
-    if action in ("suspend", "revoke"):
+    if action != "reactivate":
         kwargs["reason"] = request.POST.get("reason", "")
-    elif action == "replace":
-        kwargs["reason"] = request.POST.get("reason") or "遗失补办"
     try:
         result = service(**kwargs)
     except ValidationError as exc:
@@ -429,10 +428,22 @@ def gate_page(request: HttpRequest) -> HttpResponse:
 
 
 class VisitForm(forms.Form):
-    gate = forms.ModelChoiceField(label="门岗", queryset=Gate.objects.none())
-    kind = forms.ChoiceField(label="类型", choices=VisitKind.choices, widget=forms.RadioSelect)
-    reason = forms.ChoiceField(label="事由", choices=VisitReason.choices)
-    name = forms.CharField(label="姓名", max_length=50)
+    gate = forms.ModelChoiceField(
+        label="门岗",
+        queryset=Gate.objects.none(),
+        empty_label="请选择门岗",
+        error_messages={"required": "请选择门岗", "invalid_choice": "请选择门岗"},
+    )
+    kind = forms.ChoiceField(
+        label="类型",
+        choices=VisitKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择访客或快递外卖"},
+    )
+    reason = forms.ChoiceField(
+        label="事由", choices=VisitReason.choices, error_messages={"required": "请选择事由"}
+    )
+    name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "请填写姓名"})
     phone = forms.CharField(
         label="电话",
         max_length=40,
@@ -441,24 +452,47 @@ class VisitForm(forms.Form):
     )
     destination = forms.CharField(label="去往（楼院、住户）", max_length=100, required=False)
     plate = forms.CharField(label="车牌", max_length=16, required=False)
-    temperature = forms.DecimalField(
+    # Text, read by the service like the gate check reads it: "36.5", "36,5", "36。5".
+    temperature = forms.CharField(
         label="体温（°C）",
-        max_digits=3,
-        decimal_places=1,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={"required": "请填写体温"},
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["gate"].queryset = Gate.objects.visible_to(user).filter(active=True)  # type: ignore[attr-defined]
+        gates = Gate.objects.visible_to(user).filter(active=True)
+        field: Any = self.fields["gate"]
+        field.queryset = gates
+        first_two = list(gates[:2])
+        if len(first_two) == 1:  # the guard's own post: nothing to choose
+            field.empty_label = None
+            self.initial.setdefault("gate", first_two[0].pk)
+        # The reasons listed are those of the kind chosen (the page swaps them when the
+        # kind changes); any reason stays valid here and the service says which fit.
+        kind = self["kind"].value()
+        if kind in VisitKind.values:
+            self.fields["reason"].widget.choices = _reason_choices(kind)
+
+
+def _reason_choices(kind: str) -> list[tuple[str, str]]:
+    return [(r, str(VisitReason(r).label)) for r in services.visit_reasons(kind)]
 
 
 @capability_required(Capability.GATE_CHECK)
 def gate_visit(request: HttpRequest) -> HttpResponse:
-    """访客 / 快递外卖: register at the gate; the policy in force admits or denies."""
+    """访客 / 快递外卖: register at the gate; the policy in force admits or denies. After a
+    registration the page comes back empty for the next one, with the decision on top."""
     user: Any = request.user
-    form = VisitForm(request.POST or None, user=user, initial={"kind": VisitKind.VISITOR})
     visit = None
+    shown = request.GET.get("visit", "")  # the one just registered (POST, redirect, GET)
+    if request.method == "GET" and shown.isascii() and shown.isdigit() and len(shown) < 19:
+        visit = Visit.objects.visible_to(user).filter(pk=int(shown)).first()
+    initial: dict[str, Any] = {"kind": VisitKind.VISITOR}
+    if visit is not None:  # the next one comes to the same gate, often of the same kind
+        initial.update(gate=visit.gate_id, kind=visit.kind)
+    form = VisitForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -475,4 +509,9 @@ def gate_visit(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)
-    return render(request, "access/gate_visit.html", {"form": form, "visit": visit})
+        else:
+            return redirect(f"{reverse('access:gate-visit')}?{urlencode({'visit': visit.pk})}")
+    reasons = {kind: _reason_choices(kind) for kind in VisitKind.values}
+    return render(
+        request, "access/gate_visit.html", {"form": form, "visit": visit, "reasons": reasons}
+    )

@@ -5,6 +5,7 @@ input, and the cost of one check in queries."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 import pytest
@@ -120,7 +121,7 @@ def test_suspended_revoked_and_expired_passes_are_denied(post: Post) -> None:
 
 
 def test_a_replaced_pass_stops_working_at_once_and_the_new_one_works(post: Post) -> None:
-    new = pass_replace(actor=post.world.wanping_worker, gate_pass=post.card)
+    new = pass_replace(actor=post.world.wanping_worker, gate_pass=post.card, reason="遗失")
     assert answer(post.check()) == ("deny", ["pass_revoked"])
     assert answer(post.check(pass_number=post.card.number)) == ("deny", ["pass_revoked"])
     assert answer(post.check(pass_token=new.token)) == ("admit", [])
@@ -263,6 +264,60 @@ def test_bad_input_is_a_clear_4xx_and_nothing_is_logged(
     assert response.status_code == status, response.content
     error = response.json()["errors"][0]
     assert error["field"] == field and error["reason"]
+    assert not GateCheck.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "code", "reason"),
+    [
+        ("1234567890", "check_digit", "出入证号校验位不对，请核对（可能输错了一位）"),
+        ("123456789", "invalid", "出入证号应为 10 位数字，现在是 9 位，请核对"),
+        ("12345678901", "invalid", "出入证号应为 10 位数字，现在是 11 位，请核对"),
+        ("12345O7890", "invalid", "出入证号应为 10 位数字，不含字母或符号"),
+    ],
+)
+def test_a_typed_pass_number_says_whether_its_length_or_its_check_digit_is_wrong(
+    post: Post, typed: str, code: str, reason: str
+) -> None:
+    response = post.check(pass_number=typed)
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": "pass_number", "code": code, "reason": reason}]
+    assert not GateCheck.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["36,5", "36。5", "36，5", " 36.5 ", "３６．５", "36.5℃", 36.5])
+def test_a_temperature_is_read_as_typed_on_a_phone(post: Post, typed: object) -> None:
+    response = post.check(temperature=typed)
+    assert response.status_code == 201, response.content
+    assert str(GateCheck.objects.get().temperature) == "36.5"
+
+
+def test_the_guard_page_sends_the_temperature_as_typed(post: Post) -> None:
+    """Number("36,5") is NaN, sent as null: "请填写体温" for a filled field. The page sends
+    the trimmed text and the server reads it (or names what is wrong with it)."""
+    page = post.world.client(post.world.guard).get("/access/gate/").content.decode()
+    body = re.search(r"function body\(\) \{.*?\n  \}", page, re.S)
+    assert body is not None
+    assert "var t = temp.value.trim();" in body.group()
+    assert 'temperature: t === "" ? null : t}' in body.group()
+    assert "Number(t)" not in body.group()
+
+
+@pytest.mark.parametrize(
+    ("typed", "code", "reason"),
+    [
+        ("abc", "invalid", "体温应为数字，如 36.5"),
+        ("36,5,1", "invalid", "体温应为数字，如 36.5"),
+        ("  ", "required", "请填写体温"),
+        ("43,0", "out_of_range", "体温 43.0 不在 34.0–42.0 °C 之间，请复测"),
+    ],
+)
+def test_a_temperature_that_is_not_one_is_named(
+    post: Post, typed: str, code: str, reason: str
+) -> None:
+    response = post.check(temperature=typed)
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": "temperature", "code": code, "reason": reason}]
     assert not GateCheck.objects.exists()
 
 

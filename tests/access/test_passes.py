@@ -110,22 +110,62 @@ def test_it_refuses_people_who_do_not_live_or_work_there_or_are_not_back(world: 
 def test_replace_suspend_reactivate_revoke(world: World) -> None:
     person, card = resident_with_pass(world)
     worker = world.wanping_worker
-    new = pass_replace(actor=worker, gate_pass=card)
+    new = pass_replace(actor=worker, gate_pass=card, reason="遗失")
     card.refresh_from_db()
     assert card.status == PassStatus.REVOKED and card.replaced_by == new
     assert new.person == person and new.area == card.area and new.status == PassStatus.ACTIVE
     with pytest.raises(ValidationError):
-        pass_replace(actor=worker, gate_pass=card)  # the old one cannot be replaced again
+        pass_replace(actor=worker, gate_pass=card, reason="遗失")  # the old one: not again
     pass_suspend(actor=worker, gate_pass=new, reason="冒用")
     with pytest.raises(ValidationError, match="原因"):
         pass_suspend(actor=worker, gate_pass=new, reason="")
-    newer = pass_replace(actor=worker, gate_pass=new)
+    newer = pass_replace(actor=worker, gate_pass=new, reason="损坏")
     assert newer.status == PassStatus.SUSPENDED  # a suspended card is replaced suspended
     pass_reactivate(actor=worker, gate_pass=newer)
     pass_revoke(actor=worker, gate_pass=newer, reason="搬离")
     assert Pass.objects.get(pk=newer.pk).status == PassStatus.REVOKED
     with pytest.raises(PermissionDenied):
         pass_suspend(actor=world.zhenguosi_worker, gate_pass=newer, reason="x")
+
+
+def test_it_refuses_to_replace_a_pass_without_a_reason_and_changes_nothing(world: World) -> None:
+    _person, card = resident_with_pass(world)
+    with pytest.raises(ValidationError) as refused:
+        pass_replace(actor=world.wanping_worker, gate_pass=card, reason="  ")
+    assert refused.value.message_dict == {"reason": ["请填写补办的原因"]}
+    client = world.client(world.wanping_worker)
+    response = client.post(f"/access/passes/{card.pk}/replace/", {"reason": ""}, follow=True)
+    assert response.status_code == 200
+    assert "请填写补办的原因" in response.content.decode()
+    assert "已补办新证" not in response.content.decode()
+    card.refresh_from_db()
+    assert (card.status, card.replaced_by) == (PassStatus.ACTIVE, None)
+    assert Pass.objects.count() == 1
+
+
+def test_a_replacement_with_a_reason_revokes_the_old_pass_and_issues_a_new_one(
+    world: World,
+) -> None:
+    _person, card = resident_with_pass(world)
+    client = world.client(world.wanping_worker)
+    response = client.post(f"/access/passes/{card.pk}/replace/", {"reason": "遗失"})
+    card.refresh_from_db()
+    assert card.status == PassStatus.REVOKED and card.status_reason == "遗失"
+    assert card.replaced_by is not None and card.replaced_by.status == PassStatus.ACTIVE
+    assert response.url == f"/access/passes/{card.replaced_by.pk}/"  # type: ignore[attr-defined]
+
+
+def test_the_pass_page_asks_for_a_reason_and_a_confirmation_before_replacing(
+    world: World,
+) -> None:
+    _person, card = resident_with_pass(world)
+    page = world.client(world.wanping_worker).get(f"/access/passes/{card.pk}/").content.decode()
+    for action, warning in (("replace", "确定补办？"), ("revoke", "确定作废？")):
+        form = re.search(rf'<form [^>]*id="{action}".*?</form>', page, re.S)
+        assert form is not None, action
+        assert 'onsubmit="return confirm(this.dataset.confirm)"' in form.group()
+        assert warning in form.group() and card.number_display in form.group()
+        assert re.search(r'<input [^>]*name="reason"[^>]*required', form.group())
 
 
 def test_the_daily_step_expires_passes_past_their_end_date(world: World) -> None:
@@ -303,6 +343,7 @@ def test_visitors_and_deliveries_follow_the_policy_in_force(post: Post) -> None:
             "name": "亲戚",
             "temperature": "36.5",
         },
+        follow=True,
     )
     assert "禁止进入" in form.content.decode()
     assert Visit.objects.count() == 4
