@@ -36,6 +36,7 @@ from fangkong.access.models import (
     Pass,
     PassKind,
     PassStatus,
+    Visit,
 )
 from fangkong.access.services import (
     gate_create,
@@ -273,8 +274,9 @@ def load_demo_access() -> DemoAccess:
             ),
         )
         GateReferral.objects.filter(gate_check=check).update(created_at=_at(day, 9, 18))
-    # At the gate: a parcel courier (left at the gate) and a plumber (admitted).
-    visit_register(
+    # At the gate: a parcel courier (left at the gate) and a plumber (admitted), during
+    # the same morning as the checks.
+    courier = visit_register(
         actor=guard,
         gate=east,
         kind="delivery",
@@ -283,7 +285,7 @@ def load_demo_access() -> DemoAccess:
         temperature=Decimal("36.3"),
         destination="城内街12号院",
     )
-    visit_register(
+    plumber = visit_register(
         actor=guard,
         gate=east,
         kind="visitor",
@@ -292,4 +294,6 @@ def load_demo_access() -> DemoAccess:
         temperature=Decimal("36.5"),
         destination="城内街8号院 水管抢修",
     )
+    Visit.objects.filter(pk=courier.pk).update(at=_at(day, 8, 42))
+    Visit.objects.filter(pk=plumber.pk).update(at=_at(day, 9, 35))
     return _summary(created=True)

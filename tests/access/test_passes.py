@@ -377,6 +377,12 @@ def test_the_demo_has_wanpings_posts_passes_and_a_morning_of_checks(world: World
     assert "fever" in reasons and any("no_pass" in r for r in reasons)
     assert Alert.objects.count() == alerts + 1
     assert GateReferral.objects.get().kind == "unannounced"
+    # The visitors came during the morning of the checks, not when the demo was loaded.
+    local = timezone.localtime
+    morning = {local(c.at).date() for c in GateCheck.objects.filter(area__code__startswith=WANPING)}
+    visits = list(Visit.objects.all())
+    assert len(morning) == 1 and len(visits) == 2
+    assert all(local(v.at).date() in morning and local(v.at).hour < 10 for v in visits)
     again = load_demo_access()
     assert not again.created and again.checks == first.checks
     assert GateCheck.objects.filter(area__code__startswith=WANPING).count() == first.checks
