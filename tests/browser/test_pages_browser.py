@@ -213,3 +213,11 @@ def test_the_admin_reads_the_policy_and_the_audit_log(
     assert row.count() == 1
     assert "wanping_worker" in row.inner_text() and "城内街" in row.inner_text()
     looks_right(phone, "audit-log-375")
+    # The log is wider than the phone: its right edge fades until it is swiped to the end.
+    table = phone.locator(".table-responsive").first
+    assert table.evaluate("box => box.scrollWidth > box.clientWidth")
+    assert "fk-more" in (table.get_attribute("class") or "")
+    table.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+    phone.wait_for_function(
+        "() => !document.querySelector('.table-responsive').classList.contains('fk-more')"
+    )
