@@ -55,9 +55,11 @@ from fangkong.access.models import (
 )
 from fangkong.accounts.roles import Capability
 from fangkong.areas.selectors import area_visible_by_code
+from fangkong.arrivals.observation import parse_temperature
 from fangkong.core.api import HasCapability, ScopedListAPIView
 from fangkong.core.crypto import blind_index
 from fangkong.core.errors import Conflict
+from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.registry.identity import DOCUMENT_TYPES, validate_document
 from fangkong.registry.models import Person
@@ -75,7 +77,7 @@ class BadInput(Exception):
 def _temperature(value: Any) -> Decimal:
     """A JSON number or the text the guard typed ("36.5", "36,5", "36。5")."""
     try:
-        return services.temperature_parse(value)
+        return parse_temperature(value)
     except ValidationError as exc:
         error = exc.error_dict["temperature"][0]
         raise BadInput("temperature", " ".join(error.messages), error.code or "invalid") from None
@@ -390,7 +392,7 @@ class PassOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class PassInput(serializers.Serializer):  # type: ignore[type-arg]
-    person = serializers.IntegerField()
+    person = IdField()
     area = serializers.CharField(max_length=32)
     kind = serializers.ChoiceField(choices=PassKind.choices)
     valid_until = serializers.DateField(required=False, allow_null=True)
@@ -518,7 +520,7 @@ class VisitOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class VisitInput(serializers.Serializer):  # type: ignore[type-arg]
-    gate = serializers.IntegerField()
+    gate = IdField()
     kind = serializers.ChoiceField(choices=VisitKind.choices)
     reason = serializers.ChoiceField(choices=VisitReason.choices)
     name = serializers.CharField(max_length=50)

@@ -30,6 +30,7 @@ from fangkong.access.models import (
     Visit,
 )
 from fangkong.core.crypto import decrypt
+from fangkong.core.ids import parse_id
 from fangkong.registry.models import Person
 
 
@@ -44,6 +45,9 @@ def effective_status(gate_pass: Pass, today: dt.date) -> str:
     return gate_pass.status
 
 
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
+
+
 def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     tz = ZoneInfo(settings.TIME_ZONE)
     start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
@@ -51,10 +55,13 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def parse_day(value: str | None) -> dt.date:
+    """A YYYY-MM-DD day of the log; today when there is none, or none that could hold one
+    (year 1 or 9999 cannot be a day's bounds)."""
     try:
-        return dt.date.fromisoformat(value) if value else timezone.localdate()
+        day = dt.date.fromisoformat(value) if value else timezone.localdate()
     except ValueError:
         return timezone.localdate()
+    return day if FIRST_DAY <= day <= LAST_DAY else timezone.localdate()
 
 
 def passes_list(*, user: Any, status: str = "", q: str = "", area: str = "") -> QuerySet[Pass]:
@@ -81,9 +88,9 @@ def checks_filtered(*, user: Any, params: Mapping[str, Any]) -> QuerySet[GateChe
         .filter(at__gte=start, at__lt=end)
         .select_related("gate", "area", "person", "gate_pass")
     )
-    gate = params.get("gate")
-    if gate and str(gate).isdigit():
-        qs = qs.filter(gate_id=int(gate))
+    gate = parse_id(params.get("gate"))
+    if gate is not None:
+        qs = qs.filter(gate_id=gate)
     if params.get("decision") in CheckDecision.values:
         qs = qs.filter(decision=params["decision"])
     reason = params.get("reason")

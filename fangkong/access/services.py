@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -35,7 +34,7 @@ from fangkong.access.models import (
 from fangkong.areas.models import Area
 from fangkong.arrivals.models import ArrivalNotice
 from fangkong.arrivals.notices import unannounced_register
-from fangkong.arrivals.observation import TEMPERATURE_MAX, TEMPERATURE_MIN
+from fangkong.arrivals.observation import parse_temperature
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.crypto import encrypt
@@ -474,7 +473,7 @@ def visit_register(
     name = (name or "").strip()
     if not name:
         raise invalid("name", "请填写姓名", "required")
-    temperature = temperature_parse(temperature)
+    temperature = parse_temperature(temperature)
     phone_e164 = ""
     if phone.strip():
         try:
@@ -510,35 +509,3 @@ def visit_register(
 def visit_reasons(kind: str) -> list[str]:
     """The reasons that fit a visitor (公务、维修…) or a delivery (快递、外卖…)."""
     return list(DEFAULT_VISIT_RULES.get(kind, {}))
-
-
-# --- temperatures as typed at a gate ------------------------------------------------------
-# A phone keyboard gives "36.5", "36,5" (a comma keyboard), "36。5" or "36，5" (a Chinese
-# one) and full-width digits; NFKC folds the full-width forms, these marks become a point.
-DECIMAL_MARKS = str.maketrans({",": ".", "。": "."})
-TEMPERATURE_UNITS = ("°C", "°c", "°", "C", "c")
-
-
-def temperature_parse(value: Any) -> Decimal:
-    """A body temperature from a JSON number or typed text (36.5, "36,5", "３６。５℃") →
-    Decimal("36.5"), or a ValidationError on ``temperature`` saying what is wrong."""
-    if value is None or isinstance(value, bool):
-        raise invalid("temperature", "请填写体温", "required")
-    text = unicodedata.normalize("NFKC", str(value)).strip().translate(DECIMAL_MARKS)
-    for unit in TEMPERATURE_UNITS:
-        text = text.removesuffix(unit).rstrip()
-    if not text:
-        raise invalid("temperature", "请填写体温", "required")
-    try:
-        number = Decimal(text).quantize(TENTH, rounding=ROUND_HALF_UP)
-    except InvalidOperation:  # not a number, or infinite, or too long to be one
-        number = Decimal("NaN")
-    if not number.is_finite():
-        raise invalid("temperature", "体温应为数字，如 36.5", "invalid")
-    if not TEMPERATURE_MIN <= number <= TEMPERATURE_MAX:
-        raise invalid(
-            "temperature",
-            f"体温 {number} 不在 {TEMPERATURE_MIN}–{TEMPERATURE_MAX} °C 之间，请复测",
-            "out_of_range",
-        )
-    return number

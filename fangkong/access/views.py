@@ -38,6 +38,7 @@ from fangkong.access.models import (
 from fangkong.accounts.roles import Capability
 from fangkong.areas.models import Area
 from fangkong.audit.services import audit_view_record
+from fangkong.core.ids import parse_id
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry.models import Person
@@ -144,8 +145,8 @@ def pass_new(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     person = None
     pid = request.POST.get("person") or request.GET.get("person")
-    if pid and str(pid).isdigit():
-        person = get_visible_or_404(Person.objects.active(), user, pk=int(pid))
+    if parse_id(pid) is not None:
+        person = get_visible_or_404(Person.objects.active(), user, pk=parse_id(pid))
     initial: dict[str, Any] = {}
     if person is not None:
         initial["area"] = person.area.code
@@ -238,7 +239,7 @@ def pass_print(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     qs = Pass.objects.visible_to(user).select_related("person", "area", "area__parent")
     qs = qs.filter(status__in=[PassStatus.ACTIVE, PassStatus.SUSPENDED])
-    ids = [int(i) for i in request.GET.getlist("ids") if i.isdigit()]
+    ids = [i for i in map(parse_id, request.GET.getlist("ids")) if i is not None]
     if ids:
         qs = qs.filter(pk__in=ids)
     elif request.GET.get("area"):
@@ -487,8 +488,9 @@ def gate_visit(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     visit = None
     shown = request.GET.get("visit", "")  # the one just registered (POST, redirect, GET)
-    if request.method == "GET" and shown.isascii() and shown.isdigit() and len(shown) < 19:
-        visit = Visit.objects.visible_to(user).filter(pk=int(shown)).first()
+    shown_pk = parse_id(shown) if request.method == "GET" else None
+    if shown_pk is not None:
+        visit = Visit.objects.visible_to(user).filter(pk=shown_pk).first()
     initial: dict[str, Any] = {"kind": VisitKind.VISITOR}
     if visit is not None:  # the next one comes to the same gate, often of the same kind
         initial.update(gate=visit.gate_id, kind=visit.kind)

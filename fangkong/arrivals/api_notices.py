@@ -30,6 +30,7 @@ from fangkong.arrivals.models import (
 )
 from fangkong.core.api import HasCapability, ScopedListAPIView
 from fangkong.core.errors import invalid
+from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.policy.models import PolicyVersion
 from fangkong.registry.models import DocumentType, Person, ResidenceKind, Residency
@@ -208,7 +209,7 @@ class PlaceInput(serializers.Serializer):  # type: ignore[type-arg]
     building = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     entrance = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     room = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
-    unit = serializers.IntegerField(
+    unit = IdField(
         required=False, allow_null=True, default=None, help_text="用工单位编号（单位集中观察）"
     )
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -233,7 +234,7 @@ class NoticeInput(PlaceInput):
 
 
 class ConfirmInput(serializers.Serializer):  # type: ignore[type-arg]
-    unit = serializers.IntegerField(
+    unit = IdField(
         required=False, allow_null=True, default=None, help_text="单位集中观察尚未选定单位时必填"
     )
 
@@ -297,7 +298,7 @@ class UnannouncedInput(PlaceInput):
     residence_kind = serializers.ChoiceField(
         choices=ResidenceKind.choices, required=False, allow_null=True, default=None
     )
-    landlord = serializers.IntegerField(
+    landlord = IdField(
         required=False, allow_null=True, default=None, help_text="房东的人员编号（须已登记）"
     )
 

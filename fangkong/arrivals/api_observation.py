@@ -35,6 +35,7 @@ from fangkong.arrivals.models import (
 )
 from fangkong.core.api import HasCapability, ScopedListAPIView, error_response
 from fangkong.core.errors import invalid
+from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.registry.models import Address, Person
 from fangkong.units.models import Unit
@@ -193,15 +194,15 @@ class ObservationDetailOutput(ObservationOutput):
 
 # --- input -------------------------------------------------------------------------------------
 class ObservationInput(serializers.Serializer):  # type: ignore[type-arg]
-    person = serializers.IntegerField(help_text="人员编号（须已登记且在您的辖区）")
+    person = IdField(help_text="人员编号（须已登记且在您的辖区）")
     area = serializers.CharField(max_length=32, help_text="观察所在社区、村或片区代码")
     mode = serializers.ChoiceField(choices=ObservationMode.choices)
     arrived_on = serializers.DateField(help_text="到京日期，即观察第 1 天")
     days = serializers.IntegerField(
         required=False, allow_null=True, help_text="观察天数；省略则按到京当天生效的政策"
     )
-    address = serializers.IntegerField(required=False, allow_null=True, help_text="住址编号")
-    unit = serializers.IntegerField(required=False, allow_null=True, help_text="单位编号")
+    address = IdField(required=False, allow_null=True, help_text="住址编号")
+    unit = IdField(required=False, allow_null=True, help_text="单位编号")
 
 
 class DaysInput(serializers.Serializer):  # type: ignore[type-arg]

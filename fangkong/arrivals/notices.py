@@ -52,6 +52,7 @@ from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.crypto import blind_index, decrypt, encrypt
 from fangkong.core.errors import Conflict, invalid
+from fangkong.core.ids import parse_id
 from fangkong.core.scoping import subtree_q
 from fangkong.policy.models import OriginRisk, OriginRule, PolicyVersion
 from fangkong.policy.selectors import origin_rule_for, policy_in_force
@@ -1165,8 +1166,8 @@ def notices_for(
         ref_pk = q.rsplit("-", 1)[-1]
         match = Q(people__name__contains=q) | Q(filer_name__contains=q)
         match |= Q(origin_name__contains=q) | Q(unit__name__contains=q)
-        if ref_pk.isdigit():
-            match |= Q(pk=int(ref_pk))
+        if parse_id(ref_pk) is not None:
+            match |= Q(pk=parse_id(ref_pk))
         qs = qs.filter(match).distinct()
     return qs.order_by("pending_first", "planned_on", "-created_at", "-id")
 

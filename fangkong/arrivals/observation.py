@@ -441,6 +441,11 @@ def observation_cancel(*, actor: Any, observation: Observation, reason: str) -> 
 
 
 # --- health reports and alerts ----------------------------------------------------------------
+# A phone keyboard gives "36.5", "36,5" (a comma keyboard), "36。5" or "36，5" (a Chinese one)
+# and full-width digits; NFKC folds the full-width forms (，→ ,), these marks become a point.
+DECIMAL_MARKS = str.maketrans({",": ".", "。": "."})
+
+
 def parse_temperature(value: Any) -> Decimal:
     """A temperature from a form, JSON or a phone keyboard: 37.5, "37.5", "３７.５℃",
     "37,5" → Decimal("37.5"); anything not a plausible body temperature is refused."""
@@ -449,7 +454,7 @@ def parse_temperature(value: Any) -> Decimal:
     text = unicodedata.normalize("NFKC", str(value)).strip()
     for unit in ("°C", "℃", "°", "C", "c"):
         text = text.removesuffix(unit).strip()
-    text = text.replace(",", ".")
+    text = text.translate(DECIMAL_MARKS)
     if not text:
         raise invalid("temperature", "请填写体温，如 36.5", "required")
     try:
@@ -458,7 +463,14 @@ def parse_temperature(value: Any) -> Decimal:
         raise invalid("temperature", f"体温“{value}”不是数字，请填写如 36.5", "invalid") from None
     if not number.is_finite():
         raise invalid("temperature", f"体温“{value}”不是数字，请填写如 36.5", "invalid")
-    number = number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    try:
+        number = number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than tenths can carry: 1e999
+        raise invalid(
+            "temperature",
+            f"体温“{value}”不在 {TEMPERATURE_MIN}–{TEMPERATURE_MAX}°C 之间，请重新测量后填写",
+            "out_of_range",
+        ) from None
     if not TEMPERATURE_MIN <= number <= TEMPERATURE_MAX:
         raise invalid(
             "temperature",

@@ -44,6 +44,7 @@ from fangkong.arrivals.public_notices import (
     read_people,
 )
 from fangkong.audit.services import audit_view_record
+from fangkong.core.ids import parse_id
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry.models import DocumentType, Person, ResidenceKind, Residency
@@ -355,7 +356,7 @@ def _team_rows(data: Any, kind: str) -> list[dict[str, Any]]:
             {
                 int(k.split("-")[1])
                 for k in data
-                if k.startswith("team-") and k.split("-")[1].isdigit()
+                if k.startswith("team-") and k.split("-")[1].isascii() and k.split("-")[1].isdigit()
             }
         )
         return [
@@ -486,7 +487,7 @@ def _schedule(request: HttpRequest, notice: ArrivalNotice, count: int) -> None:
 def spot_checks_plan(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_visible_or_404(ArrivalNotice, request.user, pk=pk)
     raw = request.POST.get("count", "")
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 3):
         messages.error(request, "抽查次数应为数字")
     else:
         _schedule(request, notice, int(raw))
@@ -629,10 +630,12 @@ def _referral(request: HttpRequest) -> GateReferral | None:
     pk = request.GET.get("referral", "")
     if not pk:
         return None
-    if not pk.isdigit():
+    if parse_id(pk) is None:
         raise Http404
     return get_visible_or_404(
-        GateReferral.objects.select_related("area", "gate", "person"), request.user, pk=int(pk)
+        GateReferral.objects.select_related("area", "gate", "person"),
+        request.user,
+        pk=parse_id(pk),
     )
 
 
@@ -694,7 +697,8 @@ def unannounced_new(request: HttpRequest) -> HttpResponse:
 
 def _ids(request: HttpRequest) -> list[int]:
     raw = ",".join(request.GET.getlist("ids"))
-    return [int(part) for part in raw.replace("，", ",").split(",") if part.strip().isdigit()]
+    parts = map(parse_id, raw.replace("，", ",").split(","))
+    return [i for i in parts if i is not None]
 
 
 @capability_required(Capability.ARRIVALS_VIEW)

@@ -34,6 +34,7 @@ from fangkong.arrivals.models import (
     Slot,
 )
 from fangkong.audit.services import audit_export
+from fangkong.core.ids import parse_id
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry.models import Person, Residence
@@ -333,9 +334,9 @@ def observation_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     person_id = request.POST.get("person") or request.GET.get("person", "")
     person = None
-    if person_id.isdigit():
+    if parse_id(person_id) is not None:
         person = get_visible_or_404(
-            Person.objects.active().select_related("area"), user, pk=int(person_id)
+            Person.objects.active().select_related("area"), user, pk=parse_id(person_id)
         )
     q = request.GET.get("q", "").strip()
     found = (
@@ -465,7 +466,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
 # --- printable paperwork -----------------------------------------------------------------------
 def _ids(request: HttpRequest) -> list[int]:
     raw = [part for value in request.GET.getlist("ids") for part in value.split(",")]
-    return [int(v) for v in raw if v.strip().isdigit()][:PRINT_LIMIT]
+    return [i for i in map(parse_id, raw) if i is not None][:PRINT_LIMIT]
 
 
 def _printable(request: HttpRequest) -> list[Observation]:

@@ -16,6 +16,7 @@ from fangkong.accounts.roles import Capability
 from fangkong.areas.selectors import area_visible_by_code
 from fangkong.core.api import HasCapability, ScopedListAPIView
 from fangkong.core.errors import invalid
+from fangkong.core.ids import parse_id
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.registry import selectors, services
 from fangkong.registry.cleaning import PERSON_FIELDS
@@ -147,7 +148,7 @@ class PeopleApi(ScopedListAPIView):
             return services.people_find_by_phone(actor=user, phone=phone)
         area = area_visible_by_code(user=user, code=params["area"]) if params.get("area") else None
         round_id = params.get("round", "")
-        if round_id and not round_id.isdigit():
+        if round_id and parse_id(round_id) is None:
             raise invalid("round", "摸排轮次编号应为数字", "invalid")
         return selectors.people_list(
             user=user,
@@ -155,7 +156,7 @@ class PeopleApi(ScopedListAPIView):
                 area=area,
                 whereabouts=params.get("whereabouts", ""),
                 residence_kind=params.get("residence_kind", ""),
-                round_id=int(round_id) if round_id else None,
+                round_id=parse_id(round_id),
                 name=params.get("q", "").strip(),
             ),
         )

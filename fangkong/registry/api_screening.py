@@ -17,6 +17,7 @@ from fangkong.accounts.roles import Capability
 from fangkong.areas.selectors import area_visible_by_code
 from fangkong.core.api import HasCapability, ScopedListAPIView
 from fangkong.core.errors import invalid
+from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.registry.models import (
     Address,
@@ -72,7 +73,7 @@ class ScreeningRoundCreateInput(serializers.Serializer):  # type: ignore[type-ar
 
 
 class ScreeningFindingInput(serializers.Serializer):  # type: ignore[type-arg]
-    person = serializers.IntegerField(help_text="人员 id")
+    person = IdField(help_text="人员 id")
     status = serializers.ChoiceField(choices=FindingStatus.choices)
     away_from = serializers.CharField(
         max_length=100, allow_blank=True, default="", help_text="未返京时必填：所在地"
@@ -87,7 +88,7 @@ class ScreeningFindingInput(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class ScreeningVisitInput(serializers.Serializer):  # type: ignore[type-arg]
-    address = serializers.IntegerField(help_text="住址 id，须在本轮摸排的区域内")
+    address = IdField(help_text="住址 id，须在本轮摸排的区域内")
     visited_on = serializers.DateField()
     observation_notes = serializers.CharField(max_length=300, allow_blank=True, default="")
     findings = ScreeningFindingInput(many=True, allow_empty=True, default=list)

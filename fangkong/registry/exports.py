@@ -23,6 +23,7 @@ from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_export, audit_record
 from fangkong.core.crypto import decrypt
 from fangkong.core.errors import invalid
+from fangkong.core.ids import parse_id
 from fangkong.core.views import capability_required
 from fangkong.registry.excel import COLUMNS, EXCEL_MAX_ROWS, EXCEL_MIME, stream_xlsx
 from fangkong.registry.models import (
@@ -76,7 +77,7 @@ def export_filters(*, user: Any, params: Mapping[str, str]) -> PeopleFilter:
         area=area,
         whereabouts=whereabouts,
         residence_kind=kind,
-        round_id=int(round_id) if round_id.isdigit() else None,
+        round_id=parse_id(round_id),
         name=(params.get("q") or "").strip(),
     )
 

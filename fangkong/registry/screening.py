@@ -24,6 +24,7 @@ from fangkong.areas.models import Area
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.errors import invalid
+from fangkong.core.ids import parse_id
 from fangkong.core.scoping import scope_filter, subtree_q
 from fangkong.registry.models import (
     Address,
@@ -306,9 +307,10 @@ def round_addresses(
     )
     if building:
         area_id, _, name = building.partition(":")
-        if not area_id.isdigit() or not name:
+        area_pk = parse_id(area_id)
+        if area_pk is None or not name:
             return qs.none()
-        qs = qs.filter(area_id=int(area_id), building=name)
+        qs = qs.filter(area_id=area_pk, building=name)
     if households_only:
         qs = qs.filter(Q(residents__gt=0) | Q(visited=True))
     if unvisited:

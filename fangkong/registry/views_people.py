@@ -16,6 +16,7 @@ from fangkong.accounts.roles import Capability
 from fangkong.areas.models import Area
 from fangkong.core.crypto import decrypt
 from fangkong.core.errors import Conflict
+from fangkong.core.ids import parse_id
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry import selectors, services
@@ -62,7 +63,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
                 area=area,
                 whereabouts=params.get("whereabouts", ""),
                 residence_kind=params.get("residence_kind", ""),
-                round_id=int(round_id) if round_id.isdigit() else None,
+                round_id=parse_id(round_id),
                 name=params.get("q", "").strip(),
             ),
         )

@@ -36,6 +36,9 @@ def resolve_area(*, user: Any, code: str | None) -> Area:
     return top
 
 
+EARLIEST = dt.date(2000, 1, 1)  # no figures before; and a day whose trend start can be counted
+
+
 def parse_date(
     value: str | None, *, field: str = "date", default: dt.date | None = None
 ) -> dt.date:
@@ -49,6 +52,8 @@ def parse_date(
         raise invalid(field, f"“{value}”不是有效日期，请按 年-月-日 填写，如 2020-02-20") from None
     if day > today:
         raise invalid(field, f"{day} 还没有到，只能查看今天及以前的数据", "future")
+    if day < EARLIEST:
+        raise invalid(field, f"只能查看 {EARLIEST} 及以后的数据", "too_early")
     return day
 
 

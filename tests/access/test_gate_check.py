@@ -306,10 +306,11 @@ def test_the_guard_page_sends_the_temperature_as_typed(post: Post) -> None:
 @pytest.mark.parametrize(
     ("typed", "code", "reason"),
     [
-        ("abc", "invalid", "体温应为数字，如 36.5"),
-        ("36,5,1", "invalid", "体温应为数字，如 36.5"),
-        ("  ", "required", "请填写体温"),
-        ("43,0", "out_of_range", "体温 43.0 不在 34.0–42.0 °C 之间，请复测"),
+        ("abc", "invalid", "体温“abc”不是数字，请填写如 36.5"),
+        ("36,5,1", "invalid", "体温“36,5,1”不是数字，请填写如 36.5"),
+        ("  ", "required", "请填写体温，如 36.5"),
+        ("43,0", "out_of_range", "体温 43.0°C 不在 34.0–42.0°C 之间，请重新测量后填写"),
+        ("1e999", "out_of_range", "体温“1e999”不在 34.0–42.0°C 之间，请重新测量后填写"),
     ],
 )
 def test_a_temperature_that_is_not_one_is_named(

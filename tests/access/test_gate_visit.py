@@ -99,7 +99,7 @@ def test_after_a_registration_the_form_is_empty_for_the_next_one(post: Post) -> 
 
 def test_a_temperature_that_is_no_number_is_named(post: Post) -> None:
     page = register(post, temperature="abc").content.decode()
-    assert 'data-error-for="temperature">体温应为数字，如 36.5<' in page
+    assert 'data-error-for="temperature">体温“abc”不是数字，请填写如 36.5<' in page
     assert not Visit.objects.exists()
 
 

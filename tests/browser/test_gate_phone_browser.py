@@ -50,7 +50,7 @@ def test_a_temperature_typed_with_a_comma_is_read_and_a_word_is_named(
     phone.get_by_label("出入证号 / 身份证号").fill(card.number)
     phone.get_by_role("button", name="查验").click()
     phone.wait_for_function("document.querySelector('#msg').textContent !== ''")
-    assert phone.locator("#msg").inner_text() == "体温应为数字，如 36.5"
+    assert phone.locator("#msg").inner_text() == "体温“abc”不是数字，请填写如 36.5"
     assert not GateCheck.objects.exists()
     phone.console_errors.clear()  # the browser logs the 400 it was answered
     phone.get_by_label("体温（°C）").fill("36,5")
