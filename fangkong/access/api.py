@@ -89,6 +89,8 @@ def _text(data: dict[str, Any], name: str) -> str:
         return ""
     if not isinstance(value, str):
         raise BadInput(name, "应为文本", "invalid")
+    if "\x00" in value:  # PostgreSQL text cannot hold it: a 500 at the lookup or the log
+        raise BadInput(name, "含有无法识别的字符，请重新扫码或输入", "invalid")
     return value.strip()
 
 
@@ -206,7 +208,7 @@ class CheckOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     gate_name = serializers.CharField(source="gate.name")
     area = serializers.CharField(source="area.code")
     person = serializers.SerializerMethodField()
-    pass_number = serializers.CharField(source="gate_pass.number", default=None)
+    pass_number = serializers.CharField(source="gate_pass.number", default=None, allow_null=True)
     reasons = serializers.ListField(source="reason_codes", child=serializers.CharField())
     decision = serializers.CharField(help_text="admit / deny")
 
@@ -495,7 +497,7 @@ class VisitOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     reasons = serializers.SerializerMethodField()
     kind = serializers.CharField(help_text="visitor / delivery")
     decision = serializers.CharField(help_text="admit / deny")
-    policy = serializers.CharField(source="policy.label", default=None)
+    policy = serializers.CharField(source="policy.label", default=None, allow_null=True)
 
     class Meta:
         model = Visit

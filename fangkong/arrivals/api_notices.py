@@ -93,7 +93,7 @@ class LetterOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class SpotCheckOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
-    checked_by = serializers.CharField(source="checked_by.username", default=None)
+    checked_by = serializers.CharField(source="checked_by.username", default=None, allow_null=True)
 
     class Meta:
         model = SpotCheck
@@ -107,7 +107,7 @@ class NoticeOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     status_label = serializers.CharField(source="get_status_display")
     filer_phone = serializers.CharField(source="filer_phone_masked")
     address = serializers.SerializerMethodField()
-    unit_name = serializers.CharField(source="unit.name", default=None)
+    unit_name = serializers.CharField(source="unit.name", default=None, allow_null=True)
     policy = PolicyRefOutput(allow_null=True)
     people_count = serializers.SerializerMethodField()
 

@@ -253,6 +253,9 @@ def test_a_check_id_reused_at_another_gate_is_a_conflict(post: Post) -> None:
         ({"pass_number": "1234567891"}, 400, "pass_number"),  # check digit
         ({"document_number": "110106199001011234"}, 400, "document_number"),
         ({"pass_token": "x" * 201}, 400, "pass_token"),
+        # NUL: PostgreSQL text cannot hold it (a 500 there before).
+        ({"pass_token": "bench\x00token"}, 400, "pass_token"),
+        ({"plate": "京A\x0012345"}, 400, "plate"),
     ],
 )
 def test_bad_input_is_a_clear_4xx_and_nothing_is_logged(
