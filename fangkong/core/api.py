@@ -32,7 +32,15 @@ def _flatten(detail: Any, field: str | None = None) -> list[dict[str, Any]]:
             out.extend(_flatten(value, name))
         return out
     if isinstance(detail, list):
-        return [item for value in detail for item in _flatten(value, field)]
+        # A list of objects (a nested serializer with many=True) has one entry per row, {}
+        # for a good one: the row's index goes into the name, findings.1.status.
+        return [
+            item
+            for i, value in enumerate(detail)
+            for item in _flatten(
+                value, f"{field}.{i}" if isinstance(value, dict) and field else field
+            )
+        ]
     code = getattr(detail, "code", None) or "invalid"
     return [{"field": field, "code": code, "reason": str(detail)}]
 

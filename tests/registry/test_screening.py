@@ -725,3 +725,14 @@ def test_the_visit_form_saves_again_after_someone_moved_out(
     assert "已不住此户" in page
     assert client.post(url, post).status_code == 302
     assert VisitFinding.objects.filter(status="moved_out").count() == 1
+
+
+def test_api_names_the_row_of_a_bad_finding(world: World, home: dict[str, Any]) -> None:
+    screening_round = new_round(world)
+    body = visit_body(home)
+    body["findings"][1]["status"] = "bogus"
+    response = world.api(world.wanping_worker).post(
+        f"/api/v1/screening-rounds/{screening_round.pk}/visits/", body, format="json"
+    )
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["findings.1.status"]
