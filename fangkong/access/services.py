@@ -46,7 +46,6 @@ from fangkong.registry.services import LIVING_KINDS
 
 NUMBER_DIGITS = 10  # 9 random digits and a check digit: a typo is caught before a lookup
 TEMPORARY_MAX_DAYS = 90
-TENTH = Decimal("0.1")
 
 
 # --- numbers and tokens ---------------------------------------------------------------------

@@ -145,8 +145,9 @@ def pass_new(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     person = None
     pid = request.POST.get("person") or request.GET.get("person")
-    if parse_id(pid) is not None:
-        person = get_visible_or_404(Person.objects.active(), user, pk=parse_id(pid))
+    person_pk = parse_id(pid)
+    if person_pk is not None:
+        person = get_visible_or_404(Person.objects.active(), user, pk=person_pk)
     initial: dict[str, Any] = {}
     if person is not None:
         initial["area"] = person.area.code

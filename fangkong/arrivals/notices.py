@@ -1163,11 +1163,11 @@ def notices_for(
         qs = qs.filter(subtree_q("area__path", area.path, using=qs.db))
     q = q.strip()
     if q:
-        ref_pk = q.rsplit("-", 1)[-1]
+        ref_pk = parse_id(q.rsplit("-", 1)[-1])
         match = Q(people__name__contains=q) | Q(filer_name__contains=q)
         match |= Q(origin_name__contains=q) | Q(unit__name__contains=q)
-        if parse_id(ref_pk) is not None:
-            match |= Q(pk=parse_id(ref_pk))
+        if ref_pk is not None:
+            match |= Q(pk=ref_pk)
         qs = qs.filter(match).distinct()
     return qs.order_by("pending_first", "planned_on", "-created_at", "-id")
 

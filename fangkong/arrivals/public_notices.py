@@ -46,10 +46,7 @@ def read_people(data: Any) -> list[dict[str, str]]:
         {
             int(key.split("-")[1])
             for key in data
-            if key.startswith("people-")
-            and key.count("-") == 2
-            and key.split("-")[1].isascii()
-            and key.split("-")[1].isdigit()
+            if key.startswith("people-") and key.count("-") == 2 and key.split("-")[1].isdecimal()
         }
     )
     rows = []

@@ -356,7 +356,7 @@ def _team_rows(data: Any, kind: str) -> list[dict[str, Any]]:
             {
                 int(k.split("-")[1])
                 for k in data
-                if k.startswith("team-") and k.split("-")[1].isascii() and k.split("-")[1].isdigit()
+                if k.startswith("team-") and k.split("-")[1].isdecimal()
             }
         )
         return [
@@ -627,15 +627,14 @@ def _landlord(request: HttpRequest, number: str) -> Person | None:
 
 def _referral(request: HttpRequest) -> GateReferral | None:
     """The gate referral the form was opened from (?referral=, from the referral list)."""
-    pk = request.GET.get("referral", "")
-    if not pk:
+    raw = request.GET.get("referral", "")
+    if not raw:
         return None
-    if parse_id(pk) is None:
+    pk = parse_id(raw)
+    if pk is None:
         raise Http404
     return get_visible_or_404(
-        GateReferral.objects.select_related("area", "gate", "person"),
-        request.user,
-        pk=parse_id(pk),
+        GateReferral.objects.select_related("area", "gate", "person"), request.user, pk=pk
     )
 
 

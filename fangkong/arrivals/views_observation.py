@@ -215,10 +215,10 @@ def _detail(
         "handle_form": HandleForm(),
         "note_form": NoteForm(),
     }
-    failed = [(name, form) for name, form in (bound or {}).items() if form.errors]
-    if failed:
+    failed = next(((n, f) for n, f in (bound or {}).items() if f.errors), None)
+    if failed is not None:
         # The forms sit far down a long page: say at the top what went wrong, and where.
-        name, form = failed[0]
+        name, form = failed
         context["failed"] = {
             "name": name,
             "title": ACTION_TITLES[name],
@@ -334,9 +334,10 @@ def observation_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     person_id = request.POST.get("person") or request.GET.get("person", "")
     person = None
-    if parse_id(person_id) is not None:
+    person_pk = parse_id(person_id)
+    if person_pk is not None:
         person = get_visible_or_404(
-            Person.objects.active().select_related("area"), user, pk=parse_id(person_id)
+            Person.objects.active().select_related("area"), user, pk=person_pk
         )
     q = request.GET.get("q", "").strip()
     found = (

@@ -262,7 +262,7 @@ def _put_visit_errors(form: VisitForm, rows: list[VisitRow], error: ValidationEr
     """`findings.<i>.<field>` errors go on row i; the rest on the form."""
     for name, reasons in error.message_dict.items():
         parts = name.split(".")
-        if parts[0] == "findings" and len(parts) > 1 and parts[1].isascii() and parts[1].isdigit():
+        if parts[0] == "findings" and len(parts) > 1 and parts[1].isdecimal():
             index = int(parts[1])
             if index < len(rows):
                 rows[index].error = " ".join(reasons)
