@@ -11,7 +11,6 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from fangkong.core.env import env_bool, env_int, env_list, env_str
@@ -68,6 +67,7 @@ INSTALLED_APPS = [
     "fangkong.arrivals",
     "fangkong.access",
     "fangkong.reports",
+    "fangkong.site",
 ]
 
 MIDDLEWARE = [
@@ -98,7 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "fangkong.core.context_processors.navigation",
+                "fangkong.site.context_processors.navigation",
             ],
         },
     },
@@ -152,11 +152,7 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = env_bool("FANGKONG_TASKS_EAGER", REDIS_URL is None)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
-# `celery -A fangkong beat`: the daily jobs run ten minutes after midnight, local time.
-CELERY_BEAT_SCHEDULE = {
-    "arrivals-daily": {"task": "arrivals.daily", "schedule": crontab(hour=0, minute=10)},
-    "reports-today": {"task": "reports.refresh_today", "schedule": crontab(minute="*/5")},
-}
+# `celery -A fangkong beat` runs what the modules schedule (fangkong.site.apps).
 # Today's figures are rebuilt every five minutes by the beat above; a page or API read
 # rebuilds them itself only when they are older than this (e.g. no beat running).
 REPORTS_MAX_AGE = env_int("FANGKONG_REPORTS_MAX_AGE", 900)
@@ -181,7 +177,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Idle timeout: a session lives 30 minutes after the last request.

@@ -1,35 +1,36 @@
+"""The root URLconf: every module's pages, API and public pages (fangkong.core.modules),
+the API schema and docs, the language switch and the admin."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from fangkong.accounts.api import TokenApi
+from fangkong.core.modules import modules
 
-api_v1: list[URLPattern | URLResolver] = [
-    path("auth/token/", TokenApi.as_view(), name="auth-token"),
-    path("", include("fangkong.areas.api_urls")),
-    path("", include("fangkong.policy.api_urls")),
-    path("", include("fangkong.audit.api_urls")),
-    path("", include("fangkong.registry.api_urls")),
-    path("", include("fangkong.arrivals.api_urls")),
-    path("", include("fangkong.access.api_urls")),
-    path("", include("fangkong.reports.api")),
-]
+Patterns = list[URLPattern | URLResolver]
+api_v1: Patterns = []
+public: Patterns = []
+pages: Patterns = []
+for module in modules():
+    if module.urls is None:
+        continue
+    urls = import_module(module.urls)
+    api_v1 += getattr(urls, "api_urlpatterns", [])
+    public += getattr(urls, "public_urlpatterns", [])
+    if getattr(urls, "urlpatterns", None):
+        pages.append(path(module.url_prefix, include(module.urls)))
 
-urlpatterns = [
+urlpatterns: Patterns = [
     # The API first: the gate check is the hot path, and every resolver tried before it
     # costs each request a little.
     path("api/v1/", include((api_v1, "api"))),
-    path("", include("fangkong.core.urls")),
-    path("accounts/", include("fangkong.accounts.urls")),
-    path("areas/", include("fangkong.areas.urls")),
-    path("policy/", include("fangkong.policy.urls")),
-    path("audit/", include("fangkong.audit.urls")),
-    path("registry/", include("fangkong.registry.urls")),
-    path("arrivals/", include("fangkong.arrivals.urls")),
-    path("access/", include("fangkong.access.urls")),
-    path("reports/", include("fangkong.reports.urls")),
+    *pages,
     # Pages for people without an account: advance notice, self-report (signed links).
-    path("r/", include("fangkong.arrivals.public_urls")),
+    path("r/", include((public, "public"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

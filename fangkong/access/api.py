@@ -29,7 +29,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.urls import URLPattern, path
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers, status
@@ -53,7 +52,7 @@ from fangkong.access.models import (
     VisitKind,
     VisitReason,
 )
-from fangkong.accounts.roles import Capability
+from fangkong.access.module import AccessCapability
 from fangkong.areas.selectors import area_visible_by_code
 from fangkong.arrivals.observation import parse_temperature
 from fangkong.core.api import HasCapability, ScopedListAPIView
@@ -287,7 +286,7 @@ def token_fast_path(request: HttpRequest) -> HttpResponse:
         response = _error(401, "Authorization", "authentication_failed", str(exc.detail))
         response["WWW-Authenticate"] = "Token"
         return response
-    if not user.can(Capability.GATE_CHECK):
+    if not user.can(AccessCapability.GATE_CHECK):
         return _error(403, None, "permission_denied", "您的角色无权进行此操作。")
     try:
         payload = json.loads(request.body) if request.body else None
@@ -308,7 +307,11 @@ class GateCheckApi(APIView):
 
     @property
     def capability(self) -> str:
-        return Capability.GATE_CHECK if self.request.method == "POST" else Capability.PASSES_VIEW
+        return (
+            AccessCapability.GATE_CHECK
+            if self.request.method == "POST"
+            else AccessCapability.PASSES_VIEW
+        )
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if (
@@ -408,7 +411,11 @@ class PassListApi(ScopedListAPIView):
 
     @property
     def capability(self) -> str:  # type: ignore[override]
-        return Capability.PASSES_ISSUE if self.request.method == "POST" else Capability.PASSES_VIEW
+        return (
+            AccessCapability.PASSES_ISSUE
+            if self.request.method == "POST"
+            else AccessCapability.PASSES_VIEW
+        )
 
     def base_queryset(self) -> Any:
         return Pass.objects.select_related("person", "area")
@@ -476,7 +483,11 @@ class ReferralListApi(ScopedListAPIView):
 
     @property
     def capability(self) -> str:  # type: ignore[override]
-        return Capability.GATE_CHECK if self.request.method == "POST" else Capability.PASSES_VIEW
+        return (
+            AccessCapability.GATE_CHECK
+            if self.request.method == "POST"
+            else AccessCapability.PASSES_VIEW
+        )
 
     def base_queryset(self) -> Any:
         return GateReferral.objects.select_related("area", "gate", "gate_check")
@@ -540,7 +551,11 @@ class VisitListApi(ScopedListAPIView):
 
     @property
     def capability(self) -> str:  # type: ignore[override]
-        return Capability.GATE_CHECK if self.request.method == "POST" else Capability.PASSES_VIEW
+        return (
+            AccessCapability.GATE_CHECK
+            if self.request.method == "POST"
+            else AccessCapability.PASSES_VIEW
+        )
 
     def base_queryset(self) -> Any:
         return Visit.objects.select_related("policy")
@@ -563,12 +578,3 @@ class VisitListApi(ScopedListAPIView):
             temperature=v["temperature"],
         )
         return Response(VisitOutput(visit).data, status=status.HTTP_201_CREATED)
-
-
-urlpatterns: list[URLPattern] = [
-    path("gate-checks/", GateCheckApi.as_view(), name="gate-checks"),
-    path("gates/", GateListApi.as_view(), name="gates"),
-    path("passes/", PassListApi.as_view(), name="passes"),
-    path("gate-referrals/", ReferralListApi.as_view(), name="gate-referrals"),
-    path("visits/", VisitListApi.as_view(), name="visits"),
-]

@@ -297,3 +297,7 @@ def load_demo_access() -> DemoAccess:
     Visit.objects.filter(pk=courier.pk).update(at=_at(day, 8, 42))
     Visit.objects.filter(pk=plumber.pk).update(at=_at(day, 9, 35))
     return _summary(created=True)
+
+
+def load_demo() -> str:
+    return load_demo_access().summary()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from fangkong.access import views
+from fangkong.access import api, views
 
 app_name = "access"
 urlpatterns: list[URLPattern] = [
@@ -21,4 +21,11 @@ urlpatterns: list[URLPattern] = [
     # The guard's phone pages.
     path("gate/", views.gate_page, name="gate"),
     path("gate/visit/", views.gate_visit, name="gate-visit"),
+]
+api_urlpatterns: list[URLPattern] = [
+    path("gate-checks/", api.GateCheckApi.as_view(), name="gate-checks"),
+    path("gates/", api.GateListApi.as_view(), name="gates"),
+    path("passes/", api.PassListApi.as_view(), name="passes"),
+    path("gate-referrals/", api.ReferralListApi.as_view(), name="gate-referrals"),
+    path("visits/", api.VisitListApi.as_view(), name="visits"),
 ]

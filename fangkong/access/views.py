@@ -35,8 +35,9 @@ from fangkong.access.models import (
     VisitKind,
     VisitReason,
 )
-from fangkong.accounts.roles import Capability
+from fangkong.access.module import AccessCapability
 from fangkong.areas.models import Area
+from fangkong.arrivals.module import ArrivalsCapability
 from fangkong.audit.services import audit_view_record
 from fangkong.core.ids import parse_id
 from fangkong.core.scoping import get_visible_or_404
@@ -72,7 +73,7 @@ def _errors_to_form(form: forms.Form, exc: ValidationError) -> None:
 
 
 # --- passes ------------------------------------------------------------------------------
-@capability_required(Capability.PASSES_VIEW)
+@capability_required(AccessCapability.PASSES_VIEW)
 def pass_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     status = request.GET.get("status", "")
@@ -94,7 +95,7 @@ def pass_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": PassStatus.choices,
             "areas": _living_areas(user),
-            "can_issue": user.can(Capability.PASSES_ISSUE),
+            "can_issue": user.can(AccessCapability.PASSES_ISSUE),
         },
     )
 
@@ -138,7 +139,7 @@ def _candidates(request: HttpRequest, q: str) -> list[Person]:
     )
 
 
-@capability_required(Capability.PASSES_ISSUE)
+@capability_required(AccessCapability.PASSES_ISSUE)
 def pass_new(request: HttpRequest) -> HttpResponse:
     """办理出入证: find the person, check their document in person, pick the zone and kind."""
     user: Any = request.user
@@ -175,7 +176,7 @@ def pass_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability_required(Capability.PASSES_VIEW)
+@capability_required(AccessCapability.PASSES_VIEW)
 def pass_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     gate_pass = get_visible_or_404(
@@ -194,7 +195,7 @@ def pass_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "effective": selectors.effective_status(gate_pass, timezone.localdate()),
             "checks": checks,
             "replaces": Pass.objects.filter(replaced_by=gate_pass).first(),
-            "can_issue": user.can(Capability.PASSES_ISSUE),
+            "can_issue": user.can(AccessCapability.PASSES_ISSUE),
             "qr": _qr(gate_pass.token, scale=4),
         },
     )
@@ -209,7 +210,7 @@ ACTIONS: dict[str, tuple[Callable[..., Pass], str]] = {
 
 
 @require_POST
-@capability_required(Capability.PASSES_ISSUE)
+@capability_required(AccessCapability.PASSES_ISSUE)
 def pass_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user: Any = request.user
     gate_pass = get_visible_or_404(Pass, user, pk=pk)
@@ -233,7 +234,7 @@ def _qr(token: str, *, scale: int = 3) -> SafeString:
     return mark_safe(segno.make(token, error="m").svg_inline(scale=scale, border=1))  # noqa: S308
 
 
-@capability_required(Capability.PASSES_VIEW)
+@capability_required(AccessCapability.PASSES_VIEW)
 def pass_print(request: HttpRequest) -> HttpResponse:
     """Pass cards, 8 per A4 sheet (cut along the lines): photo box, name, zone, number, QR.
     Pick passes with ?ids=1&ids=2 (from the list) or a whole zone with ?area=CODE."""
@@ -280,11 +281,11 @@ class GateForm(forms.Form):
         _css(self)
 
 
-@capability_required(Capability.PASSES_VIEW)
+@capability_required(AccessCapability.PASSES_VIEW)
 def gate_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     day = selectors.parse_day(request.GET.get("date"))
-    can_edit = user.can(Capability.PASSES_ISSUE)
+    can_edit = user.can(AccessCapability.PASSES_ISSUE)
     form = GateForm(request.POST or None, user=user) if can_edit else None
     if request.method == "POST":
         if form is None:
@@ -316,7 +317,7 @@ def _reason_rows(by_reason: dict[str, int]) -> list[tuple[str, str, int]]:
     return [(code, str(Reason(code).label), n) for code, n in by_reason.items()]
 
 
-@capability_required(Capability.PASSES_VIEW)
+@capability_required(AccessCapability.PASSES_VIEW)
 def gate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     gate = get_visible_or_404(Gate.objects.select_related("area"), request.user, pk=pk)
     day = selectors.parse_day(request.GET.get("date"))
@@ -335,7 +336,7 @@ def gate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@capability_required(Capability.PASSES_VIEW)
+@capability_required(AccessCapability.PASSES_VIEW)
 def check_list(request: HttpRequest) -> HttpResponse:
     """The log of one day: all, denials (by reason), night checks, one gate."""
     user: Any = request.user
@@ -354,7 +355,7 @@ def check_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability_required(Capability.PASSES_VIEW)
+@capability_required(AccessCapability.PASSES_VIEW)
 def movements(request: HttpRequest, pk: int) -> HttpResponse:
     """Where a person went in and out: a read of a personal record, so it is audited."""
     person = get_visible_or_404(Person.objects.select_related("area"), request.user, pk=pk)
@@ -371,7 +372,7 @@ def movements(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- referrals and visits ------------------------------------------------------------------
-@capability_required(Capability.PASSES_VIEW)
+@capability_required(AccessCapability.PASSES_VIEW)
 def referral_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     state = request.GET.get("state", "open")
@@ -387,14 +388,14 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "state": state,
-            "can_handle": user.can(Capability.ARRIVALS_CHANGE),
+            "can_handle": user.can(ArrivalsCapability.CHANGE),
             "open": ReferralStatus.OPEN,
         },
     )
 
 
 @require_POST
-@capability_required(Capability.PASSES_VIEW)
+@capability_required(AccessCapability.PASSES_VIEW)
 def referral_handle(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_visible_or_404(GateReferral, request.user, pk=pk)
     try:
@@ -408,7 +409,7 @@ def referral_handle(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("access:referrals")
 
 
-@capability_required(Capability.PASSES_VIEW)
+@capability_required(AccessCapability.PASSES_VIEW)
 def visit_list(request: HttpRequest) -> HttpResponse:
     day = selectors.parse_day(request.GET.get("date"))
     page = Paginator(selectors.visits_list(user=request.user, day=day), 100).get_page(
@@ -418,7 +419,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 
 
 # --- the guard's phone pages -----------------------------------------------------------------
-@capability_required(Capability.GATE_CHECK)
+@capability_required(AccessCapability.GATE_CHECK)
 def gate_page(request: HttpRequest) -> HttpResponse:
     """The guard's page: tiny, no framework; the scanner loads only when the camera is used."""
     gates = list(Gate.objects.visible_to(request.user).filter(active=True).select_related("area"))
@@ -482,7 +483,7 @@ def _reason_choices(kind: str) -> list[tuple[str, str]]:
     return [(r, str(VisitReason(r).label)) for r in services.visit_reasons(kind)]
 
 
-@capability_required(Capability.GATE_CHECK)
+@capability_required(AccessCapability.GATE_CHECK)
 def gate_visit(request: HttpRequest) -> HttpResponse:
     """访客 / 快递外卖: register at the gate; the policy in force admits or denies. After a
     registration the page comes back empty for the next one, with the decision on top."""

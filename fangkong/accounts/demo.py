@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
@@ -54,3 +55,24 @@ def load_demo_accounts() -> list[tuple[User, str]]:
             User.objects.filter(pk=user.pk).update(is_superuser=True)
         out.append((user, password))
     return out
+
+
+def load_demo() -> str:
+    """The demo's accounts, as `fangkong demo` prints them; also written, readable by the
+    owner only, to var/demo-accounts.txt (the passwords change on every run)."""
+    accounts = load_demo_accounts()
+    width = max(len(user.username) for user, _ in accounts)
+    lines = []
+    for user, password in accounts:
+        where = user.area.name if user.area else "全部辖区"
+        lines.append(f"  {user.username:<{width}}  {password}  {user.get_role_display()} · {where}")
+    accounts_file = settings.VAR_DIR / "demo-accounts.txt"
+    accounts_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    accounts_file.chmod(0o600)
+    return "\n".join(
+        [
+            "demo accounts (new passwords on every run):",
+            *lines,
+            f"(also written to {accounts_file})",
+        ]
+    )

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.accounts.roles import CAPABILITIES, Role
+from fangkong.accounts.roles import Role, capabilities_of
 
 
 class FangkongUserManager(UserManager["User"]):
@@ -56,4 +56,4 @@ class User(AbstractUser):
         return self.role == Role.SYSTEM_ADMIN and self.area_id is None
 
     def can(self, capability: str) -> bool:
-        return self.is_active and capability in CAPABILITIES.get(self.role, frozenset())
+        return self.is_active and capability in capabilities_of(self.role)

@@ -9,9 +9,9 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fangkong.accounts.roles import Capability
 from fangkong.areas import services
 from fangkong.areas.models import Area, AreaKind
+from fangkong.areas.module import AreasCapability
 from fangkong.areas.selectors import area_visible_by_code
 from fangkong.core.api import ScopedListAPIView, ScopedRetrieveAPIView
 from fangkong.core.errors import invalid
@@ -46,7 +46,7 @@ class AreaListApi(ScopedListAPIView):
     """Areas the caller may see (its node and everything below)."""
 
     serializer_class = AreaOutput
-    capability = Capability.AREAS_VIEW
+    capability = AreasCapability.VIEW
 
     def base_queryset(self) -> Any:
         return Area.objects.select_related("parent", "successor")
@@ -64,7 +64,7 @@ class AreaListApi(ScopedListAPIView):
 
     @extend_schema(request=AreaCreateInput, responses={201: AreaOutput})
     def post(self, request: Request) -> Response:
-        if not request.user.can(Capability.AREAS_CHANGE):  # type: ignore[union-attr]
+        if not request.user.can(AreasCapability.CHANGE):  # type: ignore[union-attr]
             self.permission_denied(request, message="您的角色无权调整区域。")
         data = AreaCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -82,7 +82,7 @@ class AreaListApi(ScopedListAPIView):
 
 class AreaDetailApi(ScopedRetrieveAPIView):
     serializer_class = AreaOutput
-    capability = Capability.AREAS_VIEW
+    capability = AreasCapability.VIEW
     lookup_field = "code"
 
     def base_queryset(self) -> Any:
@@ -91,7 +91,7 @@ class AreaDetailApi(ScopedRetrieveAPIView):
     @extend_schema(request=AreaUpdateInput, responses={200: AreaOutput})
     @transaction.atomic
     def patch(self, request: Request, code: str) -> Response:
-        if not request.user.can(Capability.AREAS_CHANGE):  # type: ignore[union-attr]
+        if not request.user.can(AreasCapability.CHANGE):  # type: ignore[union-attr]
             self.permission_denied(request, message="您的角色无权调整区域。")
         area = self.get_object()
         data = AreaUpdateInput(data=request.data)

@@ -68,3 +68,8 @@ def load_demo_areas() -> dict[str, Area]:
                 area_rename(area=existing, name=name) if existing.name != name else existing
             )
     return areas
+
+
+def load_demo() -> str:
+    areas = load_demo_areas()
+    return f"demo data: {len(areas)} areas of 丰台区 (2020)"

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from fangkong.areas.models import Area, AreaKind
+from fangkong.areas.models import KIND_LEVEL, Area, AreaKind
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import scope_filter
 
@@ -52,3 +52,15 @@ def areas_for_user(*, user: Any) -> Any:
     condition = scope_filter(Area, user)
     qs = Area.objects.select_related("parent", "successor")
     return qs if condition is None else qs.filter(condition)
+
+
+def levels_below(area: Area) -> dict[str, bool]:
+    """Which counts make sense under this node: a community has zones, not streets."""
+    level = KIND_LEVEL[area.kind]
+    return {
+        "streets": level < 1,
+        "communities": level < 2,
+        "zones": level < 3,
+        "child_communities": level < 1,
+        "child_zones": level < 2,
+    }

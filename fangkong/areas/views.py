@@ -4,14 +4,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from fangkong.accounts.roles import Capability
 from fangkong.areas.models import Area, AreaKind
-from fangkong.areas.selectors import area_children_summary
+from fangkong.areas.module import AreasCapability
+from fangkong.areas.selectors import area_children_summary, levels_below
 from fangkong.core.scoping import get_visible_or_404
-from fangkong.core.views import capability_required, levels_below
+from fangkong.core.views import capability_required
 
 
-@capability_required(Capability.AREAS_VIEW)
+@capability_required(AreasCapability.VIEW)
 def area_list(request: HttpRequest) -> HttpResponse:
     qs = Area.objects.visible_to(request.user).select_related("parent", "successor")
     kind = request.GET.get("kind", "")
@@ -33,7 +33,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability_required(Capability.AREAS_VIEW)
+@capability_required(AreasCapability.VIEW)
 def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     area = get_visible_or_404(
         Area.objects.select_related("parent", "successor"), request.user, code=code

@@ -14,7 +14,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fangkong.accounts.roles import Capability
 from fangkong.areas.selectors import area_visible_by_code
 from fangkong.arrivals import notices
 from fangkong.arrivals.models import (
@@ -28,6 +27,7 @@ from fangkong.arrivals.models import (
     SpotCheck,
     SpotCheckResult,
 )
+from fangkong.arrivals.module import ArrivalsCapability
 from fangkong.core.api import HasCapability, ScopedListAPIView
 from fangkong.core.errors import invalid
 from fangkong.core.ids import IdField
@@ -336,7 +336,7 @@ def _notice(request: Request, pk: int) -> ArrivalNotice:
 
 class _NoticeAction(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
-    capability: str | None = Capability.ARRIVALS_CHANGE
+    capability: str | None = ArrivalsCapability.CHANGE
 
 
 # --- views -----------------------------------------------------------------------------------
@@ -347,7 +347,7 @@ class ArrivalNoticesApi(ScopedListAPIView):
     worker: confirmed at once, with the policy decision."""
 
     serializer_class = NoticeOutput
-    capability = Capability.ARRIVALS_VIEW
+    capability = ArrivalsCapability.VIEW
 
     def base_queryset(self) -> Any:
         return ArrivalNotice.objects.all()
@@ -373,7 +373,7 @@ class ArrivalNoticesApi(ScopedListAPIView):
 
     @extend_schema(request=NoticeInput, responses={201: NoticeDetailOutput})
     def post(self, request: Request) -> Response:
-        if not request.user.can(Capability.ARRIVALS_CHANGE):  # type: ignore[union-attr]
+        if not request.user.can(ArrivalsCapability.CHANGE):  # type: ignore[union-attr]
             self.permission_denied(request, message="您的角色不能登记返京报备。")
         values = _valid(NoticeInput, request)
         area = area_visible_by_code(user=request.user, code=values["area"])
@@ -399,7 +399,7 @@ class ArrivalNoticesApi(ScopedListAPIView):
 
 class ArrivalNoticeApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
-    capability = Capability.ARRIVALS_VIEW
+    capability = ArrivalsCapability.VIEW
 
     @extend_schema(responses={200: NoticeDetailOutput})
     def get(self, request: Request, pk: int) -> Response:
@@ -437,7 +437,7 @@ class NoticeRejectApi(_NoticeAction):
 class NoticeInspectionsApi(_NoticeAction):
     """观察条件核查: passes only if every checklist item is true; a failure needs reasons."""
 
-    capability = Capability.ARRIVALS_INSPECT
+    capability = ArrivalsCapability.INSPECT
 
     @extend_schema(request=InspectionInput, responses={201: InspectionOutput})
     def post(self, request: Request, pk: int) -> Response:
@@ -475,7 +475,7 @@ class NoticeLetterApi(_NoticeAction):
 class NoticeSpotChecksApi(_NoticeAction):
     """Unannounced spot checks of a unit observation. POST draws random dates."""
 
-    capability = Capability.ARRIVALS_VIEW
+    capability = ArrivalsCapability.VIEW
 
     @extend_schema(responses={200: SpotCheckOutput(many=True)})
     def get(self, request: Request, pk: int) -> Response:
@@ -485,7 +485,7 @@ class NoticeSpotChecksApi(_NoticeAction):
 
     @extend_schema(request=ScheduleInput, responses={201: SpotCheckOutput(many=True)})
     def post(self, request: Request, pk: int) -> Response:
-        if not request.user.can(Capability.ARRIVALS_CHANGE):  # type: ignore[union-attr]
+        if not request.user.can(ArrivalsCapability.CHANGE):  # type: ignore[union-attr]
             self.permission_denied(request, message="您的角色不能安排抽查。")
         notice = _notice(request, pk)
         values = _valid(ScheduleInput, request)
@@ -498,7 +498,7 @@ class NoticeSpotChecksApi(_NoticeAction):
 
 
 class SpotCheckApi(_NoticeAction):
-    capability = Capability.ARRIVALS_INSPECT
+    capability = ArrivalsCapability.INSPECT
 
     @extend_schema(request=SpotCheckInput, responses={200: SpotCheckOutput})
     def post(self, request: Request, pk: int) -> Response:

@@ -17,7 +17,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fangkong.accounts.roles import Capability
 from fangkong.areas.selectors import area_visible_by_code
 from fangkong.arrivals import observation as services
 from fangkong.arrivals import selectors_observation as selectors
@@ -33,6 +32,7 @@ from fangkong.arrivals.models import (
     ObservationStatus,
     Slot,
 )
+from fangkong.arrivals.module import ArrivalsCapability
 from fangkong.core.api import HasCapability, ScopedListAPIView, error_response
 from fangkong.core.errors import invalid
 from fangkong.core.ids import IdField
@@ -295,7 +295,7 @@ class ObservationsApi(ScopedListAPIView):
     """Observations in the caller's area, by state and due date."""
 
     serializer_class = ObservationOutput
-    capability = Capability.ARRIVALS_VIEW
+    capability = ArrivalsCapability.VIEW
 
     @extend_schema(
         parameters=[
@@ -332,7 +332,7 @@ class ObservationsApi(ScopedListAPIView):
 
     @extend_schema(request=ObservationInput, responses={201: ObservationOutput})
     def post(self, request: Request) -> Response:
-        _require(request, self, Capability.ARRIVALS_CHANGE)
+        _require(request, self, ArrivalsCapability.CHANGE)
         values = _valid(ObservationInput, request)
         user: Any = request.user
         person = Person.objects.visible_to(user).filter(pk=values["person"]).first()
@@ -363,7 +363,7 @@ class ObservationsApi(ScopedListAPIView):
 
 class ObservationApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
-    capability = Capability.ARRIVALS_VIEW
+    capability = ArrivalsCapability.VIEW
 
     @extend_schema(responses={200: ObservationDetailOutput})
     def get(self, request: Request, pk: int) -> Response:
@@ -379,8 +379,8 @@ class ObservationApi(APIView):
 
 class _ObservationActionApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
-    capability = Capability.ARRIVALS_VIEW
-    needs: tuple[str, ...] = (Capability.ARRIVALS_CHANGE,)
+    capability = ArrivalsCapability.VIEW
+    needs: tuple[str, ...] = (ArrivalsCapability.CHANGE,)
     input_class: type[serializers.Serializer] = serializers.Serializer  # type: ignore[type-arg]
 
     def act(self, user: Any, observation: Observation, values: dict[str, Any]) -> Observation:
@@ -434,7 +434,7 @@ class ReleaseApi(_ObservationActionApi):
 
 class HospitalApi(_ObservationActionApi):
     input_class = HospitalInput
-    needs = (Capability.ARRIVALS_CHANGE, Capability.ALERTS_HANDLE)
+    needs = (ArrivalsCapability.CHANGE, ArrivalsCapability.ALERTS_HANDLE)
 
     @extend_schema(request=HospitalInput, responses={200: ObservationOutput}, summary="转送医院")
     def post(self, request: Request, pk: int) -> Response:
@@ -467,7 +467,7 @@ class ObservationReportsApi(APIView):
     link). The same slot again answers 200 with the first record, unchanged."""
 
     permission_classes = [permissions.IsAuthenticated, HasCapability]
-    capability = Capability.HEALTH_RECORD
+    capability = ArrivalsCapability.HEALTH_RECORD
 
     @extend_schema(
         request=ReportInput,
@@ -497,7 +497,7 @@ class AlertsApi(ScopedListAPIView):
     """Fever and symptom alerts of the caller's area, newest first."""
 
     serializer_class = AlertOutput
-    capability = Capability.ARRIVALS_VIEW
+    capability = ArrivalsCapability.VIEW
 
     @extend_schema(parameters=[STATE_PARAM])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -512,7 +512,7 @@ class AlertsApi(ScopedListAPIView):
 
 class AlertHandleApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
-    capability = Capability.ALERTS_HANDLE
+    capability = ArrivalsCapability.ALERTS_HANDLE
 
     @extend_schema(request=HandleInput, responses={200: AlertOutput}, summary="处置预警")
     def post(self, request: Request, pk: int) -> Response:
@@ -528,7 +528,7 @@ class CallTasksApi(ScopedListAPIView):
     """Calls to make about missed reports (raised by `fangkong daily`)."""
 
     serializer_class = CallTaskOutput
-    capability = Capability.ARRIVALS_VIEW
+    capability = ArrivalsCapability.VIEW
 
     @extend_schema(
         parameters=[OpenApiParameter("state", str, enum=[*CallTaskStatus.values, "all"])]
@@ -545,7 +545,7 @@ class CallTasksApi(ScopedListAPIView):
 
 class CallTaskDoneApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
-    capability = Capability.HEALTH_RECORD
+    capability = ArrivalsCapability.HEALTH_RECORD
 
     @extend_schema(request=NoteInput, responses={200: CallTaskOutput}, summary="完成电话询问")
     def post(self, request: Request, pk: int) -> Response:

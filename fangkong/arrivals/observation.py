@@ -23,9 +23,8 @@ race.
 from __future__ import annotations
 
 import datetime as dt
-import time
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -34,7 +33,6 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from fangkong.areas.models import Area
 from fangkong.arrivals.models import (
@@ -752,47 +750,7 @@ def self_report_submit(
     )
 
 
-# --- `fangkong daily` --------------------------------------------------------------------------
-# The daily jobs, in order. Each is `step(*, on, dry_run) -> int` (rows done, or that would
-# be done) and must be idempotent and set-based. Other modules add theirs here by dotted
-# path (e.g. restoring passes after release, the day's figures snapshot).
-DAILY_STEPS: list[tuple[str, str]] = [
-    ("call_tasks", "fangkong.arrivals.observation.daily_raise_call_tasks"),
-    ("released", "fangkong.arrivals.observation.daily_release"),
-    ("figures", "fangkong.reports.figures.daily_snapshot"),
-]
-DAILY_LABELS = {
-    "call_tasks": "新增电话询问任务",
-    "released": "到期解除观察",
-    "figures": "生成每日数据（区域行数）",
-}
-
-
-@dataclass
-class DailyResult:
-    on: dt.date
-    dry_run: bool
-    counts: dict[str, int]
-    seconds: dict[str, float]
-
-
-def daily_run(
-    *, on: dt.date, dry_run: bool = False, steps: list[tuple[str, str]] | None = None
-) -> DailyResult:
-    """Run the daily jobs for date `on` (normally today, just after midnight). Running it
-    twice, or late, changes nothing more. A missed day is caught up by running it with
-    that day's date."""
-    counts: dict[str, int] = {}
-    seconds: dict[str, float] = {}
-    for name, path in steps or DAILY_STEPS:
-        step: Callable[..., int] = import_string(path)
-        started = time.perf_counter()
-        with transaction.atomic():
-            counts[name] = step(on=on, dry_run=dry_run)
-        seconds[name] = time.perf_counter() - started
-    return DailyResult(on=on, dry_run=dry_run, counts=counts, seconds=seconds)
-
-
+# --- the daily steps (fangkong.core.modules: arrivals' module declares them) --------------
 def _table(model: Any) -> str:
     return str(connection.ops.quote_name(model._meta.db_table))
 

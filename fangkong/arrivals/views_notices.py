@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 from fangkong.access import selectors as access_selectors
 from fangkong.access import services as access_services
 from fangkong.access.models import GateReferral
-from fangkong.accounts.roles import Capability
 from fangkong.areas.models import Area, AreaKind
 from fangkong.arrivals import notices
 from fangkong.arrivals.models import (
@@ -32,6 +31,7 @@ from fangkong.arrivals.models import (
     SpotCheck,
     SpotCheckResult,
 )
+from fangkong.arrivals.module import ArrivalsCapability
 from fangkong.arrivals.public_notices import (
     LIMIT_PER_AREA,
     LIMIT_PER_IP,
@@ -125,7 +125,7 @@ def _unit_from(form: forms.Form, user: Any, area: Area | None) -> Unit | None:
 # --- list and detail ---------------------------------------------------------------------
 
 
-@capability_required(Capability.ARRIVALS_VIEW)
+@capability_required(ArrivalsCapability.VIEW)
 def notice_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     params = request.GET
@@ -144,7 +144,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "params": params,
             "tabs": [(v, label, counts[v]) for v, label in NoticeStatus.choices if counts[v]],
             "total": sum(counts.values()),
-            "can_change": user.can(Capability.ARRIVALS_CHANGE),
+            "can_change": user.can(ArrivalsCapability.CHANGE),
             "unit_mode": ObservationMode.UNIT,
         },
     )
@@ -155,8 +155,8 @@ def _detail_context(request: HttpRequest, notice: ArrivalNotice) -> dict[str, An
     inspections = list(notice.inspections.prefetch_related("team").select_related("inspector"))
     status = notice.status
     has_letter = hasattr(notice, "letter")
-    can_change = user.can(Capability.ARRIVALS_CHANGE)
-    can_inspect = user.can(Capability.ARRIVALS_INSPECT)
+    can_change = user.can(ArrivalsCapability.CHANGE)
+    can_inspect = user.can(ArrivalsCapability.INSPECT)
     is_unit = notice.mode == ObservationMode.UNIT
     return {
         "notice": notice,
@@ -187,7 +187,7 @@ def _detail_context(request: HttpRequest, notice: ArrivalNotice) -> dict[str, An
     }
 
 
-@capability_required(Capability.ARRIVALS_VIEW)
+@capability_required(ArrivalsCapability.VIEW)
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_visible_or_404(
         ArrivalNotice.objects.select_related("area", "unit", "policy", "address", "confirmed_by"),
@@ -200,7 +200,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- filing, confirming, rejecting ---------------------------------------------------------
 
 
-@capability_required(Capability.ARRIVALS_CHANGE)
+@capability_required(ArrivalsCapability.CHANGE)
 def notice_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = WorkerNoticeForm(
@@ -257,7 +257,7 @@ def _back_with_errors(request: HttpRequest, notice: ArrivalNotice, error: Valida
 
 
 @require_POST
-@capability_required(Capability.ARRIVALS_CHANGE)
+@capability_required(ArrivalsCapability.CHANGE)
 def notice_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     notice = get_visible_or_404(ArrivalNotice.objects.select_related("area"), user, pk=pk)
@@ -278,7 +278,7 @@ def notice_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@capability_required(Capability.ARRIVALS_CHANGE)
+@capability_required(ArrivalsCapability.CHANGE)
 def notice_reject(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     notice = get_visible_or_404(ArrivalNotice, user, pk=pk)
@@ -302,7 +302,7 @@ class RescheduleForm(forms.Form):
         css(self)
 
 
-@capability_required(Capability.ARRIVALS_CHANGE)
+@capability_required(ArrivalsCapability.CHANGE)
 def notice_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     notice = get_visible_or_404(ArrivalNotice.objects.select_related("area"), user, pk=pk)
@@ -370,7 +370,7 @@ def _team_rows(data: Any, kind: str) -> list[dict[str, Any]]:
     return [{"name": "", "role": role} for role in roles]
 
 
-@capability_required(Capability.ARRIVALS_INSPECT)
+@capability_required(ArrivalsCapability.INSPECT)
 def inspection_new(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     notice = get_visible_or_404(
@@ -439,7 +439,7 @@ class LetterForm(forms.Form):
         css(self)
 
 
-@capability_required(Capability.ARRIVALS_CHANGE)
+@capability_required(ArrivalsCapability.CHANGE)
 def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     notice = get_visible_or_404(ArrivalNotice.objects.select_related("area", "unit"), user, pk=pk)
@@ -483,7 +483,7 @@ def _schedule(request: HttpRequest, notice: ArrivalNotice, count: int) -> None:
 
 
 @require_POST
-@capability_required(Capability.ARRIVALS_CHANGE)
+@capability_required(ArrivalsCapability.CHANGE)
 def spot_checks_plan(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_visible_or_404(ArrivalNotice, request.user, pk=pk)
     raw = request.POST.get("count", "")
@@ -511,7 +511,7 @@ class SpotCheckForm(forms.Form):
         css(self)
 
 
-@capability_required(Capability.ARRIVALS_INSPECT)
+@capability_required(ArrivalsCapability.INSPECT)
 def spot_check_record(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     check = get_visible_or_404(
@@ -638,7 +638,7 @@ def _referral(request: HttpRequest) -> GateReferral | None:
     )
 
 
-@capability_required(Capability.ARRIVALS_CHANGE)
+@capability_required(ArrivalsCapability.CHANGE)
 def unannounced_new(request: HttpRequest) -> HttpResponse:
     """一步登记: a returnee stopped at a gate without notice or pass; opened from a gate
     referral, the form starts with what the referral knows and registering handles it."""
@@ -700,7 +700,7 @@ def _ids(request: HttpRequest) -> list[int]:
     return [i for i in parts if i is not None]
 
 
-@capability_required(Capability.ARRIVALS_VIEW)
+@capability_required(ArrivalsCapability.VIEW)
 def letters_print(request: HttpRequest) -> HttpResponse:
     """《疫情防控责任书》 for one or many unit notices, one A4 page each."""
     ids = _ids(request)
@@ -720,7 +720,7 @@ def _link_areas(user: Any) -> list[Area]:
     return communities or list(areas.filter(kind=AreaKind.ZONE).order_by("path"))
 
 
-@capability_required(Capability.ARRIVALS_VIEW)
+@capability_required(ArrivalsCapability.VIEW)
 def notice_link(request: HttpRequest) -> HttpResponse:
     """The community's public notice link and its QR code, to send or print and post."""
     areas = _link_areas(request.user)

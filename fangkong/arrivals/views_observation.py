@@ -19,7 +19,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
-from fangkong.accounts.roles import Capability
 from fangkong.areas.models import Area
 from fangkong.arrivals import observation as services
 from fangkong.arrivals import selectors_observation as selectors
@@ -33,11 +32,13 @@ from fangkong.arrivals.models import (
     ObservationStatus,
     Slot,
 )
+from fangkong.arrivals.module import ArrivalsCapability
 from fangkong.audit.services import audit_export
 from fangkong.core.ids import parse_id
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry.models import Person, Residence
+from fangkong.registry.module import RegistryCapability
 from fangkong.registry.services import LIVING_KINDS
 from fangkong.units.models import Unit
 
@@ -145,7 +146,7 @@ ACTION_FORMS: dict[str, type[_Form]] = {
 
 
 # --- lists -------------------------------------------------------------------------------------
-@capability_required(Capability.ARRIVALS_VIEW)
+@capability_required(ArrivalsCapability.VIEW)
 def observation_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     params = request.GET
@@ -173,7 +174,7 @@ def observation_list(request: HttpRequest) -> HttpResponse:
             "area": area,
             "params": params,
             "today": today,
-            "can_change": user.can(Capability.ARRIVALS_CHANGE),
+            "can_change": user.can(ArrivalsCapability.CHANGE),
         },
     )
 
@@ -206,10 +207,11 @@ def _detail(
         "forms": forms_,
         "today": today,
         "day": observation.day_number(today),
-        "can_change": user.can(Capability.ARRIVALS_CHANGE),
-        "can_record": user.can(Capability.HEALTH_RECORD),
-        "can_hospital": user.can(Capability.ARRIVALS_CHANGE) or user.can(Capability.ALERTS_HANDLE),
-        "can_handle": user.can(Capability.ALERTS_HANDLE),
+        "can_change": user.can(ArrivalsCapability.CHANGE),
+        "can_record": user.can(ArrivalsCapability.HEALTH_RECORD),
+        "can_hospital": user.can(ArrivalsCapability.CHANGE)
+        or user.can(ArrivalsCapability.ALERTS_HANDLE),
+        "can_handle": user.can(ArrivalsCapability.ALERTS_HANDLE),
         "is_active": observation.status == ObservationStatus.ACTIVE,
         "fever_threshold": observation.policy.fever_threshold,
         "handle_form": HandleForm(),
@@ -243,17 +245,19 @@ def _visible_observation(request: HttpRequest, pk: int) -> Observation:
     )
 
 
-@capability_required(Capability.ARRIVALS_VIEW)
+@capability_required(ArrivalsCapability.VIEW)
 def observation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _visible_observation(request, pk))
 
 
 def _may(user: Any, action: str) -> bool:
     if action == "report":
-        return bool(user.can(Capability.HEALTH_RECORD))
+        return bool(user.can(ArrivalsCapability.HEALTH_RECORD))
     if action == "hospital":
-        return bool(user.can(Capability.ARRIVALS_CHANGE) or user.can(Capability.ALERTS_HANDLE))
-    return bool(user.can(Capability.ARRIVALS_CHANGE))
+        return bool(
+            user.can(ArrivalsCapability.CHANGE) or user.can(ArrivalsCapability.ALERTS_HANDLE)
+        )
+    return bool(user.can(ArrivalsCapability.CHANGE))
 
 
 ACTION_TITLES = {
@@ -309,7 +313,7 @@ def _apply(user: Any, observation: Observation, action: str, data: dict[str, Any
 
 
 @require_POST
-@capability_required(Capability.ARRIVALS_VIEW)
+@capability_required(ArrivalsCapability.VIEW)
 def observation_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user: Any = request.user
     if not _may(user, action):
@@ -328,7 +332,7 @@ def observation_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return _detail(request, observation, bound={action: form}, status=400)
 
 
-@capability_required(Capability.ARRIVALS_CHANGE)
+@capability_required(ArrivalsCapability.CHANGE)
 def observation_new(request: HttpRequest) -> HttpResponse:
     """Start an observation for a registered person: find them, then fill in the arrival."""
     user: Any = request.user
@@ -386,7 +390,7 @@ def _next(request: HttpRequest, default: str) -> str:
 
 
 # --- alerts and call tasks ---------------------------------------------------------------------
-@capability_required(Capability.ARRIVALS_VIEW)
+@capability_required(ArrivalsCapability.VIEW)
 def alert_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     state = request.GET.get("state", "open")
@@ -400,15 +404,15 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "state": state,
             "form": HandleForm(),
-            "can_handle": user.can(Capability.ALERTS_HANDLE),
+            "can_handle": user.can(ArrivalsCapability.ALERTS_HANDLE),
             # A fever at a gate alerts about a person under no observation: their page.
-            "can_view_people": user.can(Capability.REGISTRY_VIEW),
+            "can_view_people": user.can(RegistryCapability.VIEW),
         },
     )
 
 
 @require_POST
-@capability_required(Capability.ALERTS_HANDLE)
+@capability_required(ArrivalsCapability.ALERTS_HANDLE)
 def alert_handle(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_visible_or_404(Alert, request.user, pk=pk)
     form = HandleForm(request.POST)
@@ -426,7 +430,7 @@ def alert_handle(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_next(request, "arrivals:alerts"))
 
 
-@capability_required(Capability.ARRIVALS_VIEW)
+@capability_required(ArrivalsCapability.VIEW)
 def task_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     state = request.GET.get("state", CallTaskStatus.OPEN)
@@ -440,13 +444,13 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "state": state,
             "form": NoteForm(),
-            "can_record": user.can(Capability.HEALTH_RECORD),
+            "can_record": user.can(ArrivalsCapability.HEALTH_RECORD),
         },
     )
 
 
 @require_POST
-@capability_required(Capability.HEALTH_RECORD)
+@capability_required(ArrivalsCapability.HEALTH_RECORD)
 def task_done(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_visible_or_404(
         CallTask.objects.select_related("observation__person"), request.user, pk=pk
@@ -482,7 +486,7 @@ def _printable(request: HttpRequest) -> list[Observation]:
     )
 
 
-@capability_required(Capability.ARRIVALS_VIEW)
+@capability_required(ArrivalsCapability.VIEW)
 def print_notices(request: HttpRequest) -> HttpResponse:
     """居家观察告知书 (or 集中观察告知书): what the observation means, the dates, the
     personal self-report QR code. Active observations only."""
@@ -508,7 +512,7 @@ def print_notices(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability_required(Capability.ARRIVALS_VIEW)
+@capability_required(ArrivalsCapability.VIEW)
 def print_certificates(request: HttpRequest) -> HttpResponse:
     """解除观察证明 for released observations."""
     chosen = _printable(request)

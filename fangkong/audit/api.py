@@ -4,8 +4,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from fangkong.accounts.roles import Capability
 from fangkong.audit.models import AuditEvent
+from fangkong.audit.module import AuditCapability
 from fangkong.core.api import ScopedListAPIView
 
 
@@ -31,7 +31,7 @@ class AuditEventListApi(ScopedListAPIView):
     """The audit log, read-only, for system admins."""
 
     serializer_class = AuditEventOutput
-    capability = Capability.AUDIT_VIEW
+    capability = AuditCapability.VIEW
 
     def base_queryset(self) -> Any:
         return AuditEvent.objects.select_related("area")

@@ -4,12 +4,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from fangkong.accounts.roles import Capability
 from fangkong.audit.models import AuditAction, AuditEvent
+from fangkong.audit.module import AuditCapability
 from fangkong.core.views import capability_required
 
 
-@capability_required(Capability.AUDIT_VIEW)
+@capability_required(AuditCapability.VIEW)
 def audit_list(request: HttpRequest) -> HttpResponse:
     qs = AuditEvent.objects.visible_to(request.user).select_related("area")
     action = request.GET.get("action", "")

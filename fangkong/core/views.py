@@ -12,10 +12,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from fangkong.areas.models import KIND_LEVEL, Area, AreaKind
-from fangkong.areas.selectors import area_children_summary, area_subtree_totals
-from fangkong.registry.selectors import people_counts
-
 View = Callable[..., HttpResponse]
 
 
@@ -45,48 +41,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:  # any database failure means "not healthy"
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-def levels_below(area: Area) -> dict[str, bool]:
-    """Which counts make sense under this node: a community has zones, not streets."""
-    level = KIND_LEVEL[area.kind]
-    return {
-        "streets": level < 1,
-        "communities": level < 2,
-        "zones": level < 3,
-        "child_communities": level < 1,
-        "child_zones": level < 2,
-    }
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    if user.area is not None:
-        roots = [user.area]
-    else:  # a system admin without a node: every district
-        roots = list(Area.objects.current().filter(parent__isnull=True).order_by("code"))
-    sections = [
-        {
-            "area": root,
-            "totals": area_subtree_totals(area=root),
-            "people": people_counts(area=root),
-            "children": [
-                (child, people_counts(area=child.area))
-                for child in area_children_summary(area=root)
-            ],
-            "show": levels_below(root),
-        }
-        for root in roots
-    ]
-    return render(
-        request,
-        "core/home.html",
-        {
-            "sections": sections,
-            "kinds": AreaKind,
-        },
-    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -7,13 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from fangkong.accounts.roles import Capability
 from fangkong.core.views import capability_required
 from fangkong.policy.models import PolicyVersion
+from fangkong.policy.module import PolicyCapability
 from fangkong.policy.selectors import policy_in_force
 
 
-@capability_required(Capability.POLICY_VIEW)
+@capability_required(PolicyCapability.VIEW)
 def policy_list(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("date", "").strip()
     error = ""
@@ -42,7 +42,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability_required(Capability.POLICY_VIEW)
+@capability_required(PolicyCapability.VIEW)
 def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(PolicyVersion.objects.prefetch_related("origin_rules"), pk=pk)
     return render(request, "policy/detail.html", {"policy": policy})

@@ -16,7 +16,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fangkong.accounts.roles import Capability
 from fangkong.areas.selectors import area_visible_by_code
 from fangkong.core.api import HasCapability, ScopedListAPIView
 from fangkong.core.errors import invalid
@@ -29,6 +28,7 @@ from fangkong.registry.imports import (
     import_upload,
 )
 from fangkong.registry.models import ImportJob, ImportStatus
+from fangkong.registry.module import RegistryCapability
 from fangkong.registry.views_imports import report_response
 
 
@@ -108,7 +108,7 @@ class ImportConfirmInput(serializers.Serializer):  # type: ignore[type-arg]
 
 class _JobApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
-    capability = Capability.REGISTRY_IMPORT
+    capability = RegistryCapability.IMPORT
 
     def job(self, pk: int) -> ImportJob:
         return get_visible_or_404(
@@ -120,7 +120,7 @@ class ImportsApi(ScopedListAPIView):
     """Import jobs of the caller's jurisdiction, newest first; POST uploads a sheet."""
 
     serializer_class = ImportJobOutput
-    capability = Capability.REGISTRY_IMPORT
+    capability = RegistryCapability.IMPORT
     parser_classes = [MultiPartParser, FormParser]
 
     def base_queryset(self) -> Any:
@@ -189,7 +189,7 @@ class ImportReportApi(_JobApi):
 
 class ImportTemplateApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
-    capability = Capability.REGISTRY_IMPORT
+    capability = RegistryCapability.IMPORT
 
     @extend_schema(
         responses={(200, EXCEL_MIME): OpenApiResponse(OpenApiTypes.BINARY, description="模板")}

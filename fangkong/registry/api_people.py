@@ -12,7 +12,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fangkong.accounts.roles import Capability
 from fangkong.areas.selectors import area_visible_by_code
 from fangkong.core.api import HasCapability, ScopedListAPIView
 from fangkong.core.errors import invalid
@@ -29,6 +28,7 @@ from fangkong.registry.models import (
     Sex,
     Whereabouts,
 )
+from fangkong.registry.module import RegistryCapability
 
 
 class ResidenceOutput(serializers.Serializer):  # type: ignore[type-arg]
@@ -114,7 +114,7 @@ class PeopleApi(ScopedListAPIView):
     """People in the caller's area. `document_number` searches are exact and audited."""
 
     serializer_class = PersonOutput
-    capability = Capability.REGISTRY_VIEW
+    capability = RegistryCapability.VIEW
 
     def base_queryset(self) -> Any:
         return Person.objects.active()
@@ -169,7 +169,7 @@ class PeopleApi(ScopedListAPIView):
         },
     )
     def post(self, request: Request) -> Response:
-        if not request.user.can(Capability.REGISTRY_CHANGE):  # type: ignore[union-attr]
+        if not request.user.can(RegistryCapability.CHANGE):  # type: ignore[union-attr]
             self.permission_denied(request, message="您的角色不能登记人员。")
         data = PersonInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -193,7 +193,7 @@ class PeopleApi(ScopedListAPIView):
 
 class PersonApi(APIView):
     permission_classes = [HasCapability]
-    capability = Capability.REGISTRY_VIEW
+    capability = RegistryCapability.VIEW
 
     @extend_schema(responses={200: PersonOutput})
     def get(self, request: Request, pk: int) -> Response:
@@ -202,7 +202,7 @@ class PersonApi(APIView):
 
     @extend_schema(request=PersonUpdateInput, responses={200: PersonOutput})
     def patch(self, request: Request, pk: int) -> Response:
-        if not request.user.can(Capability.REGISTRY_CHANGE):  # type: ignore[union-attr]
+        if not request.user.can(RegistryCapability.CHANGE):  # type: ignore[union-attr]
             self.permission_denied(request, message="您的角色不能修改人员。")
         person = get_visible_or_404(Person.objects.active(), request.user, pk=pk)
         data = PersonUpdateInput(data=request.data, partial=True)
@@ -226,7 +226,7 @@ class PersonFullApi(APIView):
     """The unmasked document number and phone; every call is written to the audit log."""
 
     permission_classes = [HasCapability]
-    capability = Capability.REGISTRY_REVEAL
+    capability = RegistryCapability.REVEAL
 
     @extend_schema(
         responses={
@@ -252,7 +252,7 @@ class MergeInput(serializers.Serializer):  # type: ignore[type-arg]
 
 class PersonMergeApi(APIView):
     permission_classes = [HasCapability]
-    capability = Capability.REGISTRY_CHANGE
+    capability = RegistryCapability.CHANGE
 
     @extend_schema(request=MergeInput, responses={200: PersonOutput})
     def post(self, request: Request, pk: int) -> Response:
@@ -272,7 +272,7 @@ class PersonMergeApi(APIView):
 
 class DuplicatesApi(APIView):
     permission_classes = [HasCapability]
-    capability = Capability.REGISTRY_VIEW
+    capability = RegistryCapability.VIEW
 
     @extend_schema(
         responses={
@@ -299,7 +299,7 @@ class HouseholdsApi(ScopedListAPIView):
     """Addresses with the number of people living there now (one household each)."""
 
     serializer_class = HouseholdOutput
-    capability = Capability.REGISTRY_VIEW
+    capability = RegistryCapability.VIEW
 
     def base_queryset(self) -> Any:
         return Address.objects.all()
@@ -312,7 +312,7 @@ class HouseholdsApi(ScopedListAPIView):
 
 class HouseholdApi(APIView):
     permission_classes = [HasCapability]
-    capability = Capability.REGISTRY_VIEW
+    capability = RegistryCapability.VIEW
 
     @extend_schema(
         responses={

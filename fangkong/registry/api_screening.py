@@ -13,7 +13,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fangkong.accounts.roles import Capability
 from fangkong.areas.selectors import area_visible_by_code
 from fangkong.core.api import HasCapability, ScopedListAPIView
 from fangkong.core.errors import invalid
@@ -27,6 +26,7 @@ from fangkong.registry.models import (
     ScreeningRound,
     ScreeningVisit,
 )
+from fangkong.registry.module import RegistryCapability
 from fangkong.registry.screening import (
     Finding,
     round_changes,
@@ -145,7 +145,7 @@ class ScreeningChangesOutput(serializers.Serializer):  # type: ignore[type-arg]
 
 
 def _can_change(request: Request, view: APIView) -> None:
-    if not request.user.can(Capability.REGISTRY_CHANGE):  # type: ignore[union-attr]
+    if not request.user.can(RegistryCapability.CHANGE):  # type: ignore[union-attr]
         view.permission_denied(request, message="您的角色无权登记摸排。")
 
 
@@ -153,7 +153,7 @@ class ScreeningRoundListApi(ScopedListAPIView):
     """Rounds over the caller's area and below, newest first."""
 
     serializer_class = ScreeningRoundOutput
-    capability = Capability.REGISTRY_VIEW
+    capability = RegistryCapability.VIEW
 
     def base_queryset(self) -> Any:
         return ScreeningRound.objects.select_related("area")
@@ -177,7 +177,7 @@ class ScreeningRoundListApi(ScopedListAPIView):
 
 class ScreeningRoundDetailApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
-    capability = Capability.REGISTRY_VIEW
+    capability = RegistryCapability.VIEW
 
     @extend_schema(responses={200: ScreeningRoundDetailOutput})
     def get(self, request: Request, pk: int) -> Response:
@@ -207,7 +207,7 @@ class ScreeningVisitApi(APIView):
     round updates that visit."""
 
     permission_classes = [permissions.IsAuthenticated, HasCapability]
-    capability = Capability.REGISTRY_CHANGE
+    capability = RegistryCapability.CHANGE
 
     @extend_schema(request=ScreeningVisitInput, responses={201: ScreeningVisitOutput})
     def post(self, request: Request, pk: int) -> Response:
@@ -243,7 +243,7 @@ class ScreeningVisitApi(APIView):
 
 class ScreeningChangesApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
-    capability = Capability.REGISTRY_VIEW
+    capability = RegistryCapability.VIEW
 
     @extend_schema(responses={200: ScreeningChangesOutput})
     def get(self, request: Request, pk: int) -> Response:

@@ -665,3 +665,7 @@ def _summary(*, created: int, zhenguosi: Area, wanping: Area, units: int) -> Dem
         not_back=both.filter(whereabouts=Whereabouts.NOT_BACK).count(),
         units=units,
     )
+
+
+def load_demo() -> str:
+    return load_demo_registry().summary()

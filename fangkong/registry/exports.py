@@ -17,7 +17,6 @@ from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from fangkong.accounts.roles import Capability
 from fangkong.areas.selectors import area_visible_by_code
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_export, audit_record
@@ -34,6 +33,7 @@ from fangkong.registry.models import (
     Sex,
     Whereabouts,
 )
+from fangkong.registry.module import RegistryCapability
 from fangkong.registry.selectors import PeopleFilter, people_list
 
 CHUNK = 2000
@@ -148,7 +148,7 @@ def people_export_response(
     """The streamed workbook, audited before the first byte. Shared by the page and the
     API: raises ValidationError (too many rows) and PermissionDenied (full without the
     right to see full numbers)."""
-    if full and not user.can(Capability.REGISTRY_REVEAL):
+    if full and not user.can(RegistryCapability.REVEAL):
         raise PermissionDenied
     qs = export_queryset(user=user, filters=filters)
     # Counted without the joins the columns need: the same people, sooner.
@@ -188,12 +188,12 @@ def people_export_response(
     return response
 
 
-@capability_required(Capability.REGISTRY_EXPORT)
+@capability_required(RegistryCapability.EXPORT)
 @require_GET
 def people_export(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     full = request.GET.get("full") == "1"
-    if full and not user.can(Capability.REGISTRY_REVEAL):
+    if full and not user.can(RegistryCapability.REVEAL):
         raise PermissionDenied
     try:
         filters = export_filters(user=user, params=request.GET)

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from fangkong.accounts.roles import Capability
 from fangkong.areas.models import Area
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
@@ -25,6 +24,7 @@ from fangkong.registry.imports import (
     import_upload,
 )
 from fangkong.registry.models import ImportJob, ImportStatus
+from fangkong.registry.module import RegistryCapability
 from fangkong.registry.services import LIVING_KINDS
 
 
@@ -38,7 +38,7 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
     )
 
 
-@capability_required(Capability.REGISTRY_IMPORT)
+@capability_required(RegistryCapability.IMPORT)
 def imports(request: HttpRequest) -> HttpResponse:
     """The upload form and the recent jobs of the account's jurisdiction."""
     user: Any = request.user
@@ -70,7 +70,7 @@ def imports(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability_required(Capability.REGISTRY_IMPORT)
+@capability_required(RegistryCapability.IMPORT)
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -90,14 +90,14 @@ def _context(job: ImportJob) -> dict[str, Any]:
     }
 
 
-@capability_required(Capability.REGISTRY_IMPORT)
+@capability_required(RegistryCapability.IMPORT)
 @require_GET
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     return render(request, "registry/imports_detail.html", _context(job))
 
 
-@capability_required(Capability.REGISTRY_IMPORT)
+@capability_required(RegistryCapability.IMPORT)
 @require_GET
 def import_progress_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     """Polled by htmx every second while the job runs; when it stops, the page reloads
@@ -109,7 +109,7 @@ def import_progress_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@capability_required(Capability.REGISTRY_IMPORT)
+@capability_required(RegistryCapability.IMPORT)
 @require_POST
 def import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
@@ -120,7 +120,7 @@ def import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("registry:import", pk=job.pk)
 
 
-@capability_required(Capability.REGISTRY_IMPORT)
+@capability_required(RegistryCapability.IMPORT)
 @require_POST
 def import_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
@@ -145,7 +145,7 @@ def report_response(job: ImportJob) -> FileResponse:
     )
 
 
-@capability_required(Capability.REGISTRY_IMPORT)
+@capability_required(RegistryCapability.IMPORT)
 @require_GET
 def import_report(request: HttpRequest, pk: int) -> HttpResponse:
     # FileResponse streams; the page decorators are typed for plain responses.

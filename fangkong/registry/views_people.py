@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from fangkong.accounts.roles import Capability
 from fangkong.areas.models import Area
 from fangkong.core.crypto import decrypt
 from fangkong.core.errors import Conflict
@@ -30,6 +29,7 @@ from fangkong.registry.models import (
     ResidenceKind,
     Whereabouts,
 )
+from fangkong.registry.module import RegistryCapability
 from fangkong.registry.services import LIVING_KINDS
 
 
@@ -46,7 +46,7 @@ def _number_search(request: HttpRequest, number: str) -> Any:
     return services.people_find_by_phone(actor=request.user, phone=number)
 
 
-@capability_required(Capability.REGISTRY_VIEW)
+@capability_required(RegistryCapability.VIEW)
 def people_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     params = request.GET
@@ -84,13 +84,13 @@ def people_list(request: HttpRequest) -> HttpResponse:
             "rounds": ScreeningRound.objects.visible_to(user)[:20],
             "document_types": DocumentType.choices,
             "export_query": params.urlencode(),
-            "can_change": user.can(Capability.REGISTRY_CHANGE),
-            "can_export": user.can(Capability.REGISTRY_EXPORT),
+            "can_change": user.can(RegistryCapability.CHANGE),
+            "can_export": user.can(RegistryCapability.EXPORT),
         },
     )
 
 
-@capability_required(Capability.REGISTRY_VIEW)
+@capability_required(RegistryCapability.VIEW)
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_visible_or_404(
         Person.objects.select_related("area", "employer", "merged_into"), request.user, pk=pk
@@ -101,14 +101,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             **selectors.person_timeline(person=person),
-            "can_change": request.user.can(Capability.REGISTRY_CHANGE),  # type: ignore[union-attr]
-            "can_reveal": request.user.can(Capability.REGISTRY_REVEAL),  # type: ignore[union-attr]
+            "can_change": request.user.can(RegistryCapability.CHANGE),  # type: ignore[union-attr]
+            "can_reveal": request.user.can(RegistryCapability.REVEAL),  # type: ignore[union-attr]
         },
     )
 
 
 @require_POST
-@capability_required(Capability.REGISTRY_REVEAL)
+@capability_required(RegistryCapability.REVEAL)
 def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: swap the masked values for the full ones, and write that to the audit log."""
     person = get_visible_or_404(Person, request.user, pk=pk)
@@ -120,7 +120,7 @@ def _form_data(form: PersonForm) -> dict[str, Any]:
     return {k: form.cleaned_data.get(k) for k in PERSON_FIELDS if k in form.cleaned_data}
 
 
-@capability_required(Capability.REGISTRY_CHANGE)
+@capability_required(RegistryCapability.CHANGE)
 def person_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = PersonForm(request.POST or None, user=user, initial={"area": request.GET.get("area")})
@@ -170,7 +170,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability_required(Capability.REGISTRY_CHANGE)
+@capability_required(RegistryCapability.CHANGE)
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     person = get_visible_or_404(Person.objects.active(), user, pk=pk)
@@ -202,20 +202,20 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@capability_required(Capability.REGISTRY_VIEW)
+@capability_required(RegistryCapability.VIEW)
 def duplicates(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/duplicates.html",
         {
             "groups": selectors.duplicate_groups(user=request.user),
-            "can_change": request.user.can(Capability.REGISTRY_CHANGE),  # type: ignore[union-attr]
+            "can_change": request.user.can(RegistryCapability.CHANGE),  # type: ignore[union-attr]
         },
     )
 
 
 @require_POST
-@capability_required(Capability.REGISTRY_CHANGE)
+@capability_required(RegistryCapability.CHANGE)
 def person_merge(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     keep = get_visible_or_404(Person.objects.active(), user, pk=request.POST.get("keep"))
@@ -232,7 +232,7 @@ def person_merge(request: HttpRequest) -> HttpResponse:
     return redirect("registry:person", pk=keep.pk)
 
 
-@capability_required(Capability.REGISTRY_VIEW)
+@capability_required(RegistryCapability.VIEW)
 def household_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     areas = Area.objects.visible_to(user).current().filter(kind__in=LIVING_KINDS)
@@ -248,7 +248,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability_required(Capability.REGISTRY_VIEW)
+@capability_required(RegistryCapability.VIEW)
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     address = get_visible_or_404(Address.objects.select_related("area"), request.user, pk=pk)
     return render(
@@ -258,6 +258,6 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "address": address,
             "residents": selectors.household_residents(address=address),
             "past": address.residences.filter(until__isnull=False).select_related("person"),
-            "can_change": request.user.can(Capability.REGISTRY_CHANGE),  # type: ignore[union-attr]
+            "can_change": request.user.can(RegistryCapability.CHANGE),  # type: ignore[union-attr]
         },
     )

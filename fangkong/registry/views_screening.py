@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from fangkong.accounts.roles import Capability
 from fangkong.areas.selectors import area_visible_by_code
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry.models import FindingStatus, ScreeningRound
+from fangkong.registry.module import RegistryCapability
 from fangkong.registry.screening import (
     MAX_ROUND_DAYS,
     Finding,
@@ -88,10 +88,10 @@ def _get_round(request: HttpRequest, pk: int) -> ScreeningRound:
 
 
 def _can_change(request: HttpRequest) -> bool:
-    return bool(request.user.can(Capability.REGISTRY_CHANGE))  # type: ignore[union-attr]
+    return bool(request.user.can(RegistryCapability.CHANGE))  # type: ignore[union-attr]
 
 
-@capability_required(Capability.REGISTRY_VIEW)
+@capability_required(RegistryCapability.VIEW)
 def round_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rounds_visible(user=request.user), 30).get_page(request.GET.get("page"))
     return render(
@@ -99,7 +99,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@capability_required(Capability.REGISTRY_CHANGE)
+@capability_required(RegistryCapability.CHANGE)
 def round_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = RoundForm(request.POST, user=request.user)
@@ -127,7 +127,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/rounds_new.html", {"form": form})
 
 
-@capability_required(Capability.REGISTRY_VIEW)
+@capability_required(RegistryCapability.VIEW)
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     screening_round = _get_round(request, pk)
     buildings = round_buildings(screening_round=screening_round)
@@ -190,7 +190,7 @@ def _default_visit_date(screening_round: ScreeningRound) -> dt.date:
     return min(max(today, screening_round.starts_on), screening_round.ends_on)
 
 
-@capability_required(Capability.REGISTRY_VIEW)
+@capability_required(RegistryCapability.VIEW)
 def round_visit(request: HttpRequest, pk: int) -> HttpResponse:
     """Without an address: pick a building, then a room. With one: the household's form."""
     screening_round = _get_round(request, pk)
@@ -271,7 +271,7 @@ def _put_visit_errors(form: VisitForm, rows: list[VisitRow], error: ValidationEr
             form.add_error(name if name in form.fields else None, reason)
 
 
-@capability_required(Capability.REGISTRY_VIEW)
+@capability_required(RegistryCapability.VIEW)
 def round_changes_page(request: HttpRequest, pk: int) -> HttpResponse:
     screening_round = _get_round(request, pk)
     changes = round_changes(round=screening_round)

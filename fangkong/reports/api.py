@@ -15,18 +15,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.urls import URLPattern, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fangkong.accounts.roles import Capability
 from fangkong.areas.models import Area
 from fangkong.core.api import HasCapability
 from fangkong.reports import selectors
 from fangkong.reports.figures import FIGURES
+from fangkong.reports.module import ReportsCapability
 
 FiguresOutput = type(
     "DailyFiguresValues",
@@ -81,7 +80,7 @@ AREA_PARAM = OpenApiParameter("area", str, description="area code (default: your
 
 class ReportsApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
-    capability = Capability.REPORTS_VIEW
+    capability = ReportsCapability.VIEW
 
 
 class DailyApi(ReportsApi):
@@ -143,9 +142,3 @@ class DailyRangeApi(ReportsApi):
         return Response(
             {"area": _area(area), "days": [{"date": on, "figures": v} for on, v in days]}
         )
-
-
-urlpatterns: list[URLPattern] = [
-    path("reports/daily/", DailyApi.as_view(), name="reports-daily"),
-    path("reports/daily/range/", DailyRangeApi.as_view(), name="reports-daily-range"),
-]

@@ -17,11 +17,11 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 
 from fangkong.access.models import Reason
-from fangkong.accounts.roles import Capability
 from fangkong.audit.services import audit_export
 from fangkong.core.views import capability_required
 from fangkong.reports import exports, selectors
 from fangkong.reports.figures import FIGURE, FIGURES, Figure
+from fangkong.reports.module import ReportsCapability
 from fangkong.reports.selectors import Day
 
 # The numbers at the top of the dashboard, most watched first.
@@ -65,7 +65,7 @@ def day_view(view: Callable[[HttpRequest, Day], HttpResponse]) -> Callable[..., 
     """A reports page: the role must read reports; `?area=` and `?date=` are read into a
     Day, and bad input answers 400 naming the field instead of reaching the view."""
 
-    @capability_required(Capability.REPORTS_VIEW)
+    @capability_required(ReportsCapability.VIEW)
     @wraps(view)
     def wrapped(request: HttpRequest) -> HttpResponse:
         user: Any = request.user

@@ -21,11 +21,11 @@ from fangkong.access.services import pass_issue, pass_replace, pass_revoke, pass
 from fangkong.arrivals.models import Alert, AlertKind, NoticeStatus
 from fangkong.arrivals.notices import notice_file
 from fangkong.arrivals.observation import (
-    daily_run,
     observation_release,
     observation_shorten,
     observation_start,
 )
+from fangkong.site.services import daily_run
 from tests.access.conftest import CHENGNEI, QIAOXI, Post, resident_with_pass
 from tests.factories import make_person, valid_id
 

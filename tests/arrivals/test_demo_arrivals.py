@@ -47,6 +47,7 @@ from fangkong.arrivals.selectors_observation import alerts_list
 from fangkong.policy.services import policy_seed_2020
 from fangkong.registry.demo import SITE_UNIT, SITE_WORKERS_NOT_BACK, load_demo_registry
 from fangkong.registry.models import Person, Whereabouts
+from fangkong.site.services import daily_run
 from tests.conftest import WANPING, ZHENGUOSI
 
 TABLES = (
@@ -111,8 +112,7 @@ def test_the_returnee_demo(db: None) -> None:
             day += dt.timedelta(days=1)
         got = reports.filter(observation=observation, on__lt=yesterday).count()
         assert got == owed, (observation.person.name, observation.arrived_on, got, owed)
-    call_tasks_step = [("call_tasks", dict(obs_svc.DAILY_STEPS)["call_tasks"])]
-    again = obs_svc.daily_run(on=today, dry_run=True, steps=call_tasks_step)
+    again = daily_run(on=today, dry_run=True, only=["call_tasks"])
     assert again.counts == {"call_tasks": 0}
 
     # Exactly one fever, 37.6 °C this morning, for 镇国寺's medical staff only.

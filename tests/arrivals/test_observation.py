@@ -40,6 +40,7 @@ from fangkong.arrivals.models import (
 )
 from fangkong.policy.services import policy_seed_2020
 from fangkong.registry.models import Person, Whereabouts
+from fangkong.site.services import DailyResult, daily_run
 from tests.conftest import WANPING, WANPING_ZONE, ZHENGUOSI, World, make_account
 from tests.factories import make_person
 
@@ -56,7 +57,7 @@ def at(day: dt.date, hour: int = 9, minute: int = 0) -> Iterator[None]:
         yield
 
 
-def _jobs(result: svc.DailyResult) -> dict[str, int]:
+def _jobs(result: DailyResult) -> dict[str, int]:
     """The observation steps' counts (the figures step writes report rows too)."""
     return {name: result.counts[name] for name in ("call_tasks", "released")}
 
@@ -143,12 +144,12 @@ def test_it_counts_the_arrival_day_as_day_one_and_releases_on_day_fifteen(
     assert fields_of(err) == {"on"}
 
     with at(LAST_DAY, 23, 50):
-        assert _jobs(svc.daily_run(on=LAST_DAY)) == {"call_tasks": 0, "released": 0}
+        assert _jobs(daily_run(on=LAST_DAY)) == {"call_tasks": 0, "released": 0}
     observation.refresh_from_db()
     assert observation.status == ObservationStatus.ACTIVE
 
     with at(RELEASE_ON, 0, 10):
-        result = svc.daily_run(on=RELEASE_ON)
+        result = daily_run(on=RELEASE_ON)
     assert _jobs(result) == {"call_tasks": 0, "released": 1}
     observation.refresh_from_db()
     assert observation.status == ObservationStatus.RELEASED
@@ -162,9 +163,9 @@ def test_it_counts_the_arrival_day_as_day_one_and_releases_on_day_fifteen(
     )
     # Idempotent: again, and again later, nothing more.
     with at(RELEASE_ON, 8):
-        assert _jobs(svc.daily_run(on=RELEASE_ON)) == {"call_tasks": 0, "released": 0}
+        assert _jobs(daily_run(on=RELEASE_ON)) == {"call_tasks": 0, "released": 0}
     with at(dt.date(2020, 3, 9)):
-        assert _jobs(svc.daily_run(on=dt.date(2020, 3, 9))) == {"call_tasks": 0, "released": 0}
+        assert _jobs(daily_run(on=dt.date(2020, 3, 9))) == {"call_tasks": 0, "released": 0}
     assert observation.events.filter(action="release").count() == 1
 
 
@@ -288,12 +289,12 @@ def test_a_missed_report_becomes_one_call_task(world: World, person: Person) -> 
     report(observation, dt.date(2020, 2, 21), Slot.MORNING)
     # The arrival day's morning is not owed: nothing to call about on 2020-02-21.
     with at(dt.date(2020, 2, 21), 0, 10):
-        assert svc.daily_run(on=dt.date(2020, 2, 21)).counts["call_tasks"] == 0
+        assert daily_run(on=dt.date(2020, 2, 21)).counts["call_tasks"] == 0
     with at(dt.date(2020, 2, 22), 0, 10):
-        dry = svc.daily_run(on=dt.date(2020, 2, 22), dry_run=True)
+        dry = daily_run(on=dt.date(2020, 2, 22), dry_run=True)
         assert dry.counts["call_tasks"] == 1 and CallTask.objects.count() == 0
-        assert svc.daily_run(on=dt.date(2020, 2, 22)).counts["call_tasks"] == 1
-        assert svc.daily_run(on=dt.date(2020, 2, 22)).counts["call_tasks"] == 0
+        assert daily_run(on=dt.date(2020, 2, 22)).counts["call_tasks"] == 1
+        assert daily_run(on=dt.date(2020, 2, 22)).counts["call_tasks"] == 0
     task = CallTask.objects.get()
     assert (task.observation, task.on, task.slot, task.status) == (
         observation,
@@ -367,9 +368,9 @@ def test_extension_by_seven_days_keeps_reason_and_who(world: World, person: Pers
         world.wanping_worker,
     )
     with at(RELEASE_ON, 0, 10):
-        assert svc.daily_run(on=RELEASE_ON).counts["released"] == 0
+        assert daily_run(on=RELEASE_ON).counts["released"] == 0
     with at(dt.date(2020, 3, 12), 0, 10):
-        assert svc.daily_run(on=dt.date(2020, 3, 12)).counts["released"] == 1
+        assert daily_run(on=dt.date(2020, 3, 12)).counts["released"] == 1
 
 
 def test_shortening_cannot_reach_back_before_yesterday(world: World, person: Person) -> None:
@@ -400,7 +401,7 @@ def test_a_second_observation_after_release_leaves_the_old_row_alone(
         start(world, person, dt.date(2020, 2, 25))
     assert fields_of(err) == {"person"}
     with at(RELEASE_ON, 0, 10):
-        svc.daily_run(on=RELEASE_ON)
+        daily_run(on=RELEASE_ON)
     first.refresh_from_db()
     snapshot = {f.attname: getattr(first, f.attname) for f in Observation._meta.concrete_fields}
     second = start(world, person, dt.date(2020, 4, 1))
@@ -553,7 +554,7 @@ def test_a_report_for_a_released_or_wrong_day_is_refused(world: World, person: P
         )
     assert fields_of(err) == {"slot", "symptoms"}
     with at(RELEASE_ON, 0, 10):
-        svc.daily_run(on=RELEASE_ON)
+        daily_run(on=RELEASE_ON)
     with at(RELEASE_ON, 9), pytest.raises(ValidationError) as err:
         svc.report_submit(
             observation=observation,
@@ -646,7 +647,7 @@ def test_forged_and_expired_links_get_a_clear_page(world: World, person: Person)
         assert client.post(f"/r/report/{token}/", {"temperature": "36.5"}).status_code == 403
     # A finished observation's link says so, also before it would expire.
     with at(RELEASE_ON, 0, 10):
-        svc.daily_run(on=RELEASE_ON)
+        daily_run(on=RELEASE_ON)
         response = client.get(f"/r/report/{token}/")
         assert response.status_code == 403 and "已解除" in response.content.decode()
     assert not HealthReport.objects.exists()
@@ -783,7 +784,7 @@ def test_paperwork_prints_many_at_once_on_a4(world: World, person: Person) -> No
         leaked = other.get(f"/arrivals/observations/print/notices/?ids={a.pk},{b.pk}")
         assert "张小明" not in leaked.content.decode()
     with at(RELEASE_ON, 0, 10):
-        svc.daily_run(on=RELEASE_ON)
+        daily_run(on=RELEASE_ON)
     with at(RELEASE_ON, 9):
         page = world.client(world.wanping_worker)  # sessions expire: log in again
         response = page.get(f"/arrivals/observations/print/certificates/?ids={a.pk},{b.pk}")
@@ -849,7 +850,7 @@ def test_two_daily_runs_at_once_do_each_thing_once(world: World, person: Person)
     def run() -> None:
         try:
             barrier.wait()
-            svc.daily_run(on=RELEASE_ON)
+            daily_run(on=RELEASE_ON)
         except BaseException as exc:  # surfaced below
             errors.append(exc)
         finally:
@@ -882,7 +883,7 @@ def test_a_zhenguosi_worker_sees_nothing_of_wanpings_observations(
     observation = start(world, person)
     report(observation, dt.date(2020, 2, 21), Slot.MORNING, "38.1")
     with at(dt.date(2020, 2, 23), 0, 10):
-        svc.daily_run(on=dt.date(2020, 2, 23))
+        daily_run(on=dt.date(2020, 2, 23))
     assert CallTask.objects.exists() and Alert.objects.exists()
     page = world.client(world.zhenguosi_worker)
     api = world.api(world.zhenguosi_worker)

@@ -16,8 +16,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from fangkong.arrivals.notices import notice_file
-from fangkong.arrivals.observation import daily_run, observation_start, report_submit
+from fangkong.arrivals.observation import observation_start, report_submit
 from fangkong.audit.services import audit_record
+from fangkong.site.services import daily_run
 from tests.conftest import WANPING, World
 from tests.factories import make_person, valid_id, valid_mobile
 

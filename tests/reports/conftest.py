@@ -29,6 +29,7 @@ from fangkong.arrivals.models import FiledBy, ObservationMode
 from fangkong.arrivals.notices import notice_file
 from fangkong.policy.services import policy_seed_2020
 from fangkong.registry.models import Whereabouts
+from fangkong.site.services import daily_run
 from tests.conftest import FENGTAI, WANPING, WANPING_STREET, ZHENGUOSI, World
 from tests.factories import make_person, valid_id
 
@@ -213,7 +214,7 @@ def story(world: World) -> World:
             by_self=True,
         )
     with at(D2, 0, 10):
-        obs.daily_run(on=D2)
+        daily_run(on=D2)
     with at(D2, 9):
         make_person(
             zg_worker, zhenguosi, "戊", whereabouts=Whereabouts.NOT_BACK, away_from="湖北省"
@@ -235,7 +236,7 @@ def story(world: World) -> World:
             by_self=True,
         )
     with at(D3, 0, 10):
-        obs.daily_run(on=D3)
+        daily_run(on=D3)
     with at(D3, 8):
         obs.observation_start(
             actor=worker, person=b, area=chengnei, mode=ObservationMode.HOME, arrived_on=D3

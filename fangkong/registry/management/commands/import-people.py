@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from fangkong.accounts.models import User
-from fangkong.accounts.roles import Capability
 from fangkong.areas.models import Area
 from fangkong.registry.imports import import_run
 from fangkong.registry.models import ImportStatus
+from fangkong.registry.module import RegistryCapability
 
 
 class ProgressBar:
@@ -74,7 +74,7 @@ class Command(BaseCommand):
         actor = None
         if options["user"]:
             actor = User.objects.select_related("area").filter(username=options["user"]).first()
-            if actor is None or not actor.can(Capability.REGISTRY_IMPORT):
+            if actor is None or not actor.can(RegistryCapability.IMPORT):
                 raise CommandError(f"账号“{options['user']}”不存在或无权导入")
         show = options["verbosity"] > 0
         bar = ProgressBar(self.stderr) if show else None

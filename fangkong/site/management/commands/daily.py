@@ -1,4 +1,4 @@
-"""`fangkong daily [--date D] [--dry-run]`: the daily jobs (arrivals.observation.DAILY_STEPS)."""
+"""`fangkong daily [--date D] [--dry-run]`: every module's daily steps (fangkong.core.modules)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from fangkong.arrivals.observation import DAILY_LABELS, daily_run
+from fangkong.core.modules import daily_steps
+from fangkong.site.services import daily_run
 
 
 class Command(BaseCommand):
     help = (
         "The daily jobs for a date (default today, Asia/Shanghai): raise call tasks for the "
         "reports missed the day before, release observations whose last day has passed, "
-        "and whatever other modules add to DAILY_STEPS. Idempotent: running it twice, or "
+        "expire passes past their end date, make the day before's figures final, and "
+        "whatever other modules add as daily steps. Idempotent: running it twice, or "
         "for a past date to catch up a missed day, does nothing twice."
     )
 
@@ -40,8 +42,9 @@ class Command(BaseCommand):
             return
         head = f"{on} 每日任务" + ("（试运行，未作修改）" if result.dry_run else "")
         self.stdout.write(head)
+        labels = {step.name: step.label for step in daily_steps()}
         for name, count in result.counts.items():
-            line = f"  {DAILY_LABELS.get(name, name)}: {count}"
+            line = f"  {labels[name]}: {count}"
             if verbosity >= 2:
                 line += f"（{result.seconds[name]:.2f} 秒）"
             self.stdout.write(line)

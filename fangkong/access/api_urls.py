@@ -1,3 +1,0 @@
-from fangkong.access.api import urlpatterns
-
-__all__ = ["urlpatterns"]
