@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "fangkong.core.middleware.BadInputMiddleware",
 ]
 
 ROOT_URLCONF = "fangkong.urls"

@@ -54,12 +54,12 @@ from fangkong.access.models import (
 )
 from fangkong.access.module import AccessCapability
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.arrivals.observation import parse_temperature
 from fangkong.core.api import HasCapability, ScopedListAPIView
 from fangkong.core.crypto import blind_index
 from fangkong.core.errors import Conflict
 from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404
+from fangkong.core.temperature import parse_temperature
 from fangkong.registry.identity import DOCUMENT_TYPES, validate_document
 from fangkong.registry.models import Person
 

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour
-from django.utils import timezone
 
 from fangkong.access.checks import NIGHT_END, NIGHT_START
 from fangkong.access.models import (
@@ -30,6 +29,7 @@ from fangkong.access.models import (
     Visit,
 )
 from fangkong.core.crypto import decrypt
+from fangkong.core.dates import day_bounds, parse_day
 from fangkong.core.ids import parse_id
 from fangkong.registry.models import Person
 
@@ -43,25 +43,6 @@ def effective_status(gate_pass: Pass, today: dt.date) -> str:
     ):
         return PassStatus.EXPIRED
     return gate_pass.status
-
-
-FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
-
-
-def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = ZoneInfo(settings.TIME_ZONE)
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-    return start, start + dt.timedelta(days=1)
-
-
-def parse_day(value: str | None) -> dt.date:
-    """A YYYY-MM-DD day of the log; today when there is none, or none that could hold one
-    (year 1 or 9999 cannot be a day's bounds)."""
-    try:
-        day = dt.date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
-    return day if FIRST_DAY <= day <= LAST_DAY else timezone.localdate()
 
 
 def passes_list(*, user: Any, status: str = "", q: str = "", area: str = "") -> QuerySet[Pass]:

@@ -31,18 +31,17 @@ from fangkong.access.models import (
     VisitReason,
     VisitRule,
 )
-from fangkong.areas.models import Area
+from fangkong.areas.models import LIVING_KINDS, Area
 from fangkong.arrivals.models import ArrivalNotice
 from fangkong.arrivals.notices import unannounced_register
-from fangkong.arrivals.observation import parse_temperature
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.crypto import encrypt
 from fangkong.core.errors import invalid
+from fangkong.core.temperature import parse_temperature
 from fangkong.policy.models import PolicyVersion
 from fangkong.registry.identity import mask_phone, normalize_phone
 from fangkong.registry.models import Person, Residence, Whereabouts
-from fangkong.registry.services import LIVING_KINDS
 
 NUMBER_DIGITS = 10  # 9 random digits and a check digit: a typo is caught before a lookup
 TEMPORARY_MAX_DAYS = 90

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import segno
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from fangkong.access import selectors, services
@@ -37,20 +36,23 @@ from fangkong.access.models import (
 )
 from fangkong.access.module import AccessCapability
 from fangkong.areas.models import Area
+from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.arrivals.module import ArrivalsCapability
 from fangkong.audit.services import audit_view_record
+from fangkong.core.dates import parse_day
 from fangkong.core.ids import parse_id
+from fangkong.core.qr import qr_svg
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry.models import Person
-from fangkong.registry.services import LIVING_KINDS, people_find_by_document
+from fangkong.registry.services import people_find_by_document
 
 PRINT_LIMIT = 400
 CARDS_PER_SHEET = 8  # 2 × 4 on A4, each 85.6 × 54 mm (ID-1, the size of a bank card)
 
 
 def _living_areas(user: Any) -> Any:
-    return Area.objects.visible_to(user).current().filter(kind__in=LIVING_KINDS).order_by("path")
+    return living_areas_visible_to(user)
 
 
 def _css(form: forms.Form) -> None:
@@ -230,8 +232,7 @@ def pass_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 def _qr(token: str, *, scale: int = 3) -> SafeString:
-    # segno writes the SVG itself; the token is URL-safe base64 we generated.
-    return mark_safe(segno.make(token, error="m").svg_inline(scale=scale, border=1))  # noqa: S308
+    return qr_svg(token, scale=scale, border=1)
 
 
 @capability_required(AccessCapability.PASSES_VIEW)
@@ -284,7 +285,7 @@ class GateForm(forms.Form):
 @capability_required(AccessCapability.PASSES_VIEW)
 def gate_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    day = selectors.parse_day(request.GET.get("date"))
+    day = parse_day(request.GET.get("date"))
     can_edit = user.can(AccessCapability.PASSES_ISSUE)
     form = GateForm(request.POST or None, user=user) if can_edit else None
     if request.method == "POST":
@@ -320,7 +321,7 @@ def _reason_rows(by_reason: dict[str, int]) -> list[tuple[str, str, int]]:
 @capability_required(AccessCapability.PASSES_VIEW)
 def gate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     gate = get_visible_or_404(Gate.objects.select_related("area"), request.user, pk=pk)
-    day = selectors.parse_day(request.GET.get("date"))
+    day = parse_day(request.GET.get("date"))
     data = selectors.gate_hourly(gate=gate, day=day)
     peak = max((h["total"] for h in data.hours), default=0) or 1
     return render(
@@ -347,7 +348,7 @@ def check_list(request: HttpRequest) -> HttpResponse:
         "access/check_list.html",
         {
             "page": page,
-            "day": selectors.parse_day(request.GET.get("date")),
+            "day": parse_day(request.GET.get("date")),
             "reasons": Reason.choices,
             "gates": selectors.gates_list(user=user),
             "params": request.GET,
@@ -411,7 +412,7 @@ def referral_handle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @capability_required(AccessCapability.PASSES_VIEW)
 def visit_list(request: HttpRequest) -> HttpResponse:
-    day = selectors.parse_day(request.GET.get("date"))
+    day = parse_day(request.GET.get("date"))
     page = Paginator(selectors.visits_list(user=request.user, day=day), 100).get_page(
         request.GET.get("page")
     )

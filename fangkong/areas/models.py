@@ -33,6 +33,8 @@ KIND_LEVEL: dict[str, int] = {
     AreaKind.VILLAGE: 2,
     AreaKind.ZONE: 3,
 }
+# Where people live, and so where they are registered, notified, observed and checked.
+LIVING_KINDS = frozenset({AreaKind.COMMUNITY, AreaKind.VILLAGE, AreaKind.ZONE})
 
 
 class AreaQuerySet(ScopedQuerySet["Area"]):

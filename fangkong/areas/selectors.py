@@ -3,9 +3,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
-from fangkong.areas.models import KIND_LEVEL, Area, AreaKind
+from fangkong.areas.models import KIND_LEVEL, LIVING_KINDS, Area, AreaKind
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import scope_filter
 
@@ -16,6 +16,12 @@ def area_visible_by_code(*, user: Any, code: str, field_name: str = "area") -> A
     if area is None:
         raise invalid(field_name, f"区域代码“{code}”不存在或不在您的管辖范围内", "unknown_area")
     return area
+
+
+def living_areas_visible_to(user: Any) -> QuerySet[Area]:
+    """The communities, villages and zones a user may act in, in tree order: the choices
+    of every form that places a person, a notice, a pass or a gate."""
+    return Area.objects.visible_to(user).current().filter(kind__in=LIVING_KINDS).order_by("path")
 
 
 @dataclass

@@ -23,10 +23,9 @@ race.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core import signing
@@ -51,13 +50,12 @@ from fangkong.arrivals.models import (
     Slot,
 )
 from fangkong.core.errors import invalid
+from fangkong.core.temperature import parse_temperature
 from fangkong.policy.selectors import policy_in_force
 from fangkong.registry.models import Address, Person, Whereabouts
 from fangkong.registry.services import check_living_area
 from fangkong.units.models import Unit
 
-TEMPERATURE_MIN = Decimal("34.0")
-TEMPERATURE_MAX = Decimal("42.0")
 MAX_DAYS = 60  # the policy's own upper bound for observation days
 NOON = dt.time(12, 0)
 SYSTEM_NAME = "每日任务"  # the actor name of transitions made by `fangkong daily`
@@ -439,45 +437,6 @@ def observation_cancel(*, actor: Any, observation: Observation, reason: str) -> 
 
 
 # --- health reports and alerts ----------------------------------------------------------------
-# A phone keyboard gives "36.5", "36,5" (a comma keyboard), "36。5" or "36，5" (a Chinese one)
-# and full-width digits; NFKC folds the full-width forms (，→ ,), these marks become a point.
-DECIMAL_MARKS = str.maketrans({",": ".", "。": "."})
-
-
-def parse_temperature(value: Any) -> Decimal:
-    """A temperature from a form, JSON or a phone keyboard: 37.5, "37.5", "３７.５℃",
-    "37,5" → Decimal("37.5"); anything not a plausible body temperature is refused."""
-    if isinstance(value, bool) or value is None:
-        raise invalid("temperature", "请填写体温，如 36.5", "required")
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    for unit in ("°C", "℃", "°", "C", "c"):
-        text = text.removesuffix(unit).strip()
-    text = text.translate(DECIMAL_MARKS)
-    if not text:
-        raise invalid("temperature", "请填写体温，如 36.5", "required")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise invalid("temperature", f"体温“{value}”不是数字，请填写如 36.5", "invalid") from None
-    if not number.is_finite():
-        raise invalid("temperature", f"体温“{value}”不是数字，请填写如 36.5", "invalid")
-    try:
-        number = number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    except InvalidOperation:  # more digits than tenths can carry: 1e999
-        raise invalid(
-            "temperature",
-            f"体温“{value}”不在 {TEMPERATURE_MIN}–{TEMPERATURE_MAX}°C 之间，请重新测量后填写",
-            "out_of_range",
-        ) from None
-    if not TEMPERATURE_MIN <= number <= TEMPERATURE_MAX:
-        raise invalid(
-            "temperature",
-            f"体温 {number}°C 不在 {TEMPERATURE_MIN}–{TEMPERATURE_MAX}°C 之间，请重新测量后填写",
-            "out_of_range",
-        )
-    return number
-
-
 SYMPTOM_CHOICES = "、".join(f"{k}（{v}）" for k, v in SYMPTOMS.items())
 
 

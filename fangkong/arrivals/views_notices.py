@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST
 from fangkong.access import selectors as access_selectors
 from fangkong.access import services as access_services
 from fangkong.access.models import GateReferral
-from fangkong.areas.models import Area, AreaKind
+from fangkong.areas.models import LIVING_KINDS, Area, AreaKind
+from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.arrivals import notices
 from fangkong.arrivals.models import (
     ArrivalNotice,
@@ -48,12 +49,12 @@ from fangkong.core.ids import parse_id
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry.models import DocumentType, Person, ResidenceKind, Residency
-from fangkong.registry.services import LIVING_KINDS, people_find_by_document
+from fangkong.registry.services import people_find_by_document
 from fangkong.units.models import Unit
 
 
 def _living_areas(user: Any) -> Any:
-    return Area.objects.visible_to(user).current().filter(kind__in=LIVING_KINDS).order_by("path")
+    return living_areas_visible_to(user)
 
 
 def _own_area(request: HttpRequest) -> str | None:

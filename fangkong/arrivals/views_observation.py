@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from fangkong.areas.models import Area
+from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.arrivals import observation as services
 from fangkong.arrivals import selectors_observation as selectors
 from fangkong.arrivals.models import (
@@ -39,7 +40,6 @@ from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry.models import Person, Residence
 from fangkong.registry.module import RegistryCapability
-from fangkong.registry.services import LIVING_KINDS
 from fangkong.units.models import Unit
 
 PRINT_LIMIT = 500
@@ -88,7 +88,7 @@ class StartForm(_Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = (  # type: ignore[attr-defined]
-            Area.objects.visible_to(user).current().filter(kind__in=LIVING_KINDS)
+            living_areas_visible_to(user)
         )
         self.fields["unit"].queryset = Unit.objects.visible_to(user)  # type: ignore[attr-defined]
 
@@ -153,7 +153,7 @@ def observation_list(request: HttpRequest) -> HttpResponse:
     tab = params.get("tab", "active")
     if tab not in selectors.TABS:
         tab = "active"
-    areas = Area.objects.visible_to(user).current().filter(kind__in=LIVING_KINDS)
+    areas = living_areas_visible_to(user)
     area = areas.filter(code=params.get("area")).first() if params.get("area") else None
     qs = selectors.observations_list(
         user=user, tab=tab, area=area, name=params.get("q", "").strip()

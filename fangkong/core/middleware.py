@@ -3,7 +3,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_noop
 
 
 class ProxiedClientMiddleware:
@@ -23,3 +26,36 @@ class ProxiedClientMiddleware:
             if len(hops) >= self.count:
                 request.META["REMOTE_ADDR"] = hops[-self.count]
         return self.get_response(request)
+
+
+# How pages name the parameters of a query string in a 400 (the API names them as sent).
+PARAMETER_LABELS = {
+    "date": gettext_noop("日期"),
+    "from": gettext_noop("开始日期"),
+    "to": gettext_noop("结束日期"),
+    "area": gettext_noop("区域"),
+}
+
+
+class BadInputMiddleware:
+    """A page whose input a service or a parser refused (a ValidationError the view did not
+    turn into form errors itself) answers 400 naming the field and the reason, never a 500.
+    The API has its own mapping (core.api)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ValidationError):
+            return None
+        if hasattr(exception, "error_dict"):
+            errors = [
+                (PARAMETER_LABELS.get(field, field), " ".join(messages))
+                for field, messages in exception.message_dict.items()
+            ]
+        else:
+            errors = [("", " ".join(exception.messages))]
+        return render(request, "400.html", {"errors": errors}, status=400)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import connections, models
 from django.http import Http404
+
+from fangkong.core.errors import invalid
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -69,3 +71,22 @@ def get_visible_or_404(
         return qs.get(**lookup)
     except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404("not found") from None
+
+
+def is_visible(obj: models.Model, user: User | Any) -> bool:
+    """Whether `user` may see `obj` (one indexed query)."""
+    condition = scope_filter(type(obj), user)
+    qs = type(obj)._default_manager.filter(pk=obj.pk)
+    return condition is None or qs.filter(condition).exists()
+
+
+def ensure_visible(obj: models.Model, user: User | Any, *, field: str | None = None) -> None:
+    """Services re-check territory: a page or API answered 404 already, and a caller that
+    skipped that gets a clear refusal rather than a quiet write in another jurisdiction.
+    With `field`, the object was the caller's choice in a form or body (an area, a
+    landlord): a ValidationError naming that field; without, PermissionDenied."""
+    if is_visible(obj, user):
+        return
+    if field is not None:
+        raise invalid(field, f"“{obj}”不在您的管辖范围内", "out_of_scope")
+    raise PermissionDenied(f"{obj._meta.verbose_name}不在您的管辖范围内")

@@ -1,15 +1,12 @@
 from __future__ import annotations
 
-import datetime as dt
-
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fangkong.core.errors import invalid
+from fangkong.core.dates import parse_day
 from fangkong.policy.models import OriginRule, PolicyVersion
 from fangkong.policy.selectors import policy_in_force
 
@@ -59,12 +56,5 @@ class PolicyInForceApi(APIView):
         responses={200: PolicyOutput},
     )
     def get(self, request: Request) -> Response:
-        raw = request.query_params.get("date")
-        if raw:
-            try:
-                on = dt.date.fromisoformat(raw)
-            except ValueError:
-                raise invalid("date", f"日期“{raw}”格式不对，应为 YYYY-MM-DD", "bad_date") from None
-        else:
-            on = timezone.localdate()
+        on = parse_day(request.query_params.get("date"))
         return Response(PolicyOutput(policy_in_force(on=on)).data)

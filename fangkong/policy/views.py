@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from fangkong.core.dates import parse_day
 from fangkong.core.views import capability_required
 from fangkong.policy.models import PolicyVersion
 from fangkong.policy.module import PolicyCapability
@@ -17,18 +16,13 @@ from fangkong.policy.selectors import policy_in_force
 def policy_list(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("date", "").strip()
     error = ""
-    on = timezone.localdate()
-    if raw:
-        try:
-            on = dt.date.fromisoformat(raw)
-        except ValueError:
-            error = f"日期“{raw}”格式不对，应为 年-月-日，如 2020-02-20"
     in_force = None
-    if not error:
-        try:
-            in_force = policy_in_force(on=on)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+    try:
+        on = parse_day(raw)
+        in_force = policy_in_force(on=on)
+    except ValidationError as exc:
+        on = timezone.localdate()
+        error = " ".join(exc.messages)
     return render(
         request,
         "policy/list.html",
@@ -39,6 +33,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
             "error": error,
             "raw": raw,
         },
+        status=400 if error else 200,
     )
 
 

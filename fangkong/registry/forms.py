@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from fangkong.areas.models import Area
+from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.registry.cleaning import PERSON_FIELDS, clean_person
 from fangkong.registry.models import DocumentType, ResidenceKind, Residency, Sex, Whereabouts
-from fangkong.registry.services import LIVING_KINDS
 
 
 def _css(form: forms.Form) -> None:
@@ -76,7 +76,7 @@ class PersonForm(forms.Form):
     def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         area_field: Any = self.fields["area"]
-        area_field.queryset = Area.objects.visible_to(user).current().filter(kind__in=LIVING_KINDS)
+        area_field.queryset = living_areas_visible_to(user)
         if not self.initial.get("area"):
             only = list(area_field.queryset[:2])
             if len(only) == 1:  # nothing to choose: a worker of one zone registers there

@@ -20,7 +20,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from fangkong.areas.models import Area
+from fangkong.areas.models import LIVING_KINDS, Area
+from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.errors import invalid
@@ -37,7 +38,7 @@ from fangkong.registry.models import (
     VisitFinding,
     Whereabouts,
 )
-from fangkong.registry.services import LIVING_KINDS, residence_set
+from fangkong.registry.services import residence_set
 
 MAX_ROUND_DAYS = 90
 AWAY_FROM_MAX = 100
@@ -280,7 +281,7 @@ def rounds_visible(*, user: Any) -> QuerySet[ScreeningRound]:
 
 def round_areas(*, user: Any) -> QuerySet[Area]:
     """Where the user may start a round: current communities, villages and zones."""
-    return Area.objects.current().visible_to(user).filter(kind__in=LIVING_KINDS).order_by("path")
+    return living_areas_visible_to(user)
 
 
 def round_addresses(

@@ -9,7 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from fangkong.areas.models import Area, AreaKind
+from fangkong.areas.models import LIVING_KINDS, Area
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.crypto import blind_index, decrypt, encrypt
@@ -25,7 +25,6 @@ from fangkong.registry.models import (
 )
 
 # A person, an address or a unit is registered at a community, a village or a zone.
-LIVING_KINDS = {AreaKind.COMMUNITY, AreaKind.VILLAGE, AreaKind.ZONE}
 
 
 def check_living_area(area: Area, field_name: str = "area") -> None:

@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from fangkong.areas.models import Area
+from fangkong.areas.models import LIVING_KINDS
+from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry.excel import EXCEL_MIME, MAX_UPLOAD_BYTES, template_workbook, upload_limit
@@ -25,11 +26,10 @@ from fangkong.registry.imports import (
 )
 from fangkong.registry.models import ImportJob, ImportStatus
 from fangkong.registry.module import RegistryCapability
-from fangkong.registry.services import LIVING_KINDS
 
 
 def _areas(user: Any) -> Any:
-    return Area.objects.visible_to(user).current().filter(kind__in=LIVING_KINDS).order_by("path")
+    return living_areas_visible_to(user)
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:

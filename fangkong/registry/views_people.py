@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from fangkong.areas.models import Area
+from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.core.crypto import decrypt
 from fangkong.core.errors import Conflict
 from fangkong.core.ids import parse_id
@@ -30,7 +30,6 @@ from fangkong.registry.models import (
     Whereabouts,
 )
 from fangkong.registry.module import RegistryCapability
-from fangkong.registry.services import LIVING_KINDS
 
 
 def _number_search(request: HttpRequest, number: str) -> Any:
@@ -50,7 +49,7 @@ def _number_search(request: HttpRequest, number: str) -> Any:
 def people_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     params = request.GET
-    areas = Area.objects.visible_to(user).current().filter(kind__in=LIVING_KINDS)
+    areas = living_areas_visible_to(user)
     area = areas.filter(code=params.get("area")).first() if params.get("area") else None
     number = params.get("number", "").strip()
     if number:
@@ -235,7 +234,7 @@ def person_merge(request: HttpRequest) -> HttpResponse:
 @capability_required(RegistryCapability.VIEW)
 def household_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    areas = Area.objects.visible_to(user).current().filter(kind__in=LIVING_KINDS)
+    areas = living_areas_visible_to(user)
     area = areas.filter(code=request.GET.get("area")).first() if request.GET.get("area") else None
     qs = selectors.households(user=user, area=area)
     if building := request.GET.get("building", "").strip():

@@ -49,7 +49,6 @@ from fangkong.access.models import (
     PassStatus,
     Visit,
 )
-from fangkong.access.selectors import day_bounds
 from fangkong.arrivals.models import (
     Alert,
     AlertKind,
@@ -62,6 +61,7 @@ from fangkong.arrivals.models import (
     ObservationMode,
     ObservationStatus,
 )
+from fangkong.core.dates import day_bounds
 from fangkong.registry.models import Person, Whereabouts
 from fangkong.reports.models import DailyFigures, DayBuild
 

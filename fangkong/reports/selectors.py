@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from fangkong.areas.models import Area
 from fangkong.areas.selectors import area_visible_by_code
+from fangkong.core.dates import parse_day
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import subtree_q
 from fangkong.reports.figures import STORED_KEYS, build_day, ensure_day, with_derived
@@ -36,25 +37,11 @@ def resolve_area(*, user: Any, code: str | None) -> Area:
     return top
 
 
-EARLIEST = dt.date(2000, 1, 1)  # no figures before; and a day whose trend start can be counted
-
-
 def parse_date(
     value: str | None, *, field: str = "date", default: dt.date | None = None
 ) -> dt.date:
-    """A YYYY-MM-DD date not after today; empty means `default` (today)."""
-    today = timezone.localdate()
-    if not value:
-        return default or today
-    try:
-        day = dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise invalid(field, f"“{value}”不是有效日期，请按 年-月-日 填写，如 2020-02-20") from None
-    if day > today:
-        raise invalid(field, f"{day} 还没有到，只能查看今天及以前的数据", "future")
-    if day < EARLIEST:
-        raise invalid(field, f"只能查看 {EARLIEST} 及以后的数据", "too_early")
-    return day
+    """A day of figures: not after today; empty means `default` (today)."""
+    return parse_day(value, field=field, default=default, allow_future=False)
 
 
 def _subtree_rows(area: Area, on: dt.date) -> list[dict[str, Any]]:

@@ -38,6 +38,7 @@ from fangkong.arrivals.models import (
     ObservationStatus,
     Slot,
 )
+from fangkong.core.temperature import parse_temperature
 from fangkong.policy.services import policy_seed_2020
 from fangkong.registry.models import Person, Whereabouts
 from fangkong.site.services import DailyResult, daily_run
@@ -509,7 +510,7 @@ def test_bad_temperatures_are_refused_naming_the_field(
     [("37.5", "37.5"), ("３７．５℃", "37.5"), ("37,5", "37.5"), (36.55, "36.6"), (42, "42.0")],
 )
 def test_temperatures_are_read_as_people_type_them(value: Any, expected: str) -> None:
-    assert svc.parse_temperature(value) == Decimal(expected)
+    assert parse_temperature(value) == Decimal(expected)
 
 
 def test_bad_temperatures_over_the_api_name_the_field(world: World, person: Person) -> None:

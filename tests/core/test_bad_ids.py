@@ -31,9 +31,12 @@ def _field(response: Any) -> str:
 
 def test_query_strings_that_overflow_are_ignored_or_refused(world: World) -> None:
     api = world.api(world.wanping_worker)
-    for query in ("gate=²", f"gate={HUGE}", "date=9999-12-31", "date=0001-01-01"):
+    for query in ("gate=²", f"gate={HUGE}"):
         assert api.get(f"/api/v1/gate-checks/?{query}").status_code == 200, query
     for url, field in (
+        # One behaviour for dates in every query string: a day the log cannot hold is a 400.
+        ("/api/v1/gate-checks/?date=9999-12-31", "date"),
+        ("/api/v1/gate-checks/?date=0001-01-01", "date"),
         ("/api/v1/reports/daily/?date=0001-01-01", "date"),
         ("/api/v1/reports/daily/range/?to=0001-01-01", "to"),
         ("/api/v1/reports/daily/range/?from=0001-01-01&to=2020-02-20", "from"),

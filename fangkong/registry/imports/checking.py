@@ -19,7 +19,7 @@ from django.db import connection, models
 from django.db.models.expressions import RawSQL
 from django.utils import translation
 
-from fangkong.areas.models import Area
+from fangkong.areas.models import LIVING_KINDS, Area
 from fangkong.core.crypto import blind_index, encrypt_many
 from fangkong.core.scoping import subtree_q
 from fangkong.registry.cleaning import CleanPerson, clean_person
@@ -39,7 +39,6 @@ from fangkong.registry.models import (
     Sex,
     Whereabouts,
 )
-from fangkong.registry.services import LIVING_KINDS
 
 CHUNK: Final = 2000  # rows per bulk lookup and bulk write
 PROGRESS_EVERY: Final = 1000
