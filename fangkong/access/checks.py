@@ -60,15 +60,15 @@ from fangkong.access.models import (
 )
 from fangkong.areas.models import Area
 from fangkong.arrivals.models import (
-    Alert,
-    AlertKind,
     ArrivalNotice,
     NoticePerson,
     NoticeStatus,
     Observation,
     ObservationStatus,
 )
+from fangkong.arrivals.observation import alert_raise_at_gate
 from fangkong.core.errors import Conflict
+from fangkong.policy.selectors import fever_threshold_on
 from fangkong.registry.models import Person
 
 GATE_TTL = 60.0  # seconds a gate's area and zones stay cached in a process
@@ -132,14 +132,7 @@ def fever_threshold(today: dt.date) -> Decimal:
     now = time.monotonic()
     if _policy and _policy[0][0] == today and _policy[0][1] > now:
         return Decimal(_policy[0][2])
-    from fangkong.policy.models import PolicyVersion
-
-    value = (
-        PolicyVersion.objects.filter(effective_from__lte=today)
-        .order_by("-effective_from")
-        .values_list("fever_threshold", flat=True)
-        .first()
-    )
+    value = fever_threshold_on(today)
     threshold = value if value is not None else DEFAULT_FEVER
     with _lock:
         _policy[:] = [(today, now + POLICY_TTL, threshold)]
@@ -472,11 +465,10 @@ def _raise_fever(
     """A fever at a gate alerts the medical staff of the gate's area at once."""
     detail = f"门岗测温：{gate.name}，{'进' if data.direction == 'in' else '出'}"
     if found is not None and found.person_id is not None:
-        Alert.objects.create(
+        alert_raise_at_gate(
             area_id=gate.area_id,
             person_id=found.person_id,
             observation_id=found.observation_id,
-            kind=AlertKind.FEVER,
             temperature=data.temperature,
             detail=detail,
         )

@@ -559,6 +559,27 @@ def _raise_alert(observation: Observation, report: HealthReport) -> Alert | None
     )
 
 
+def alert_raise_at_gate(
+    *,
+    area_id: int,
+    person_id: int,
+    observation_id: int | None,
+    temperature: Decimal,
+    detail: str,
+) -> Alert:
+    """A fever measured at a gate: an alert for the medical staff of the gate's area, at
+    once. Called by the gate check inside its own transaction, with ids it already holds
+    (the hot path loads no model instances)."""
+    return Alert.objects.create(
+        area_id=area_id,
+        person_id=person_id,
+        observation_id=observation_id,
+        kind=AlertKind.FEVER,
+        temperature=temperature,
+        detail=detail,
+    )
+
+
 @transaction.atomic
 def alert_handle(*, actor: Any, alert: Alert, handling: str) -> Alert:
     """Medical staff record what they did (visited, sent to a fever clinic, false alarm)."""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from fangkong.core.errors import invalid
 from fangkong.policy.models import OriginRule, PolicyVersion
@@ -14,6 +15,18 @@ def policy_in_force(*, on: dt.date) -> PolicyVersion:
     if policy is None:
         raise invalid("date", f"{on} 没有生效的防控政策", "no_policy")
     return policy
+
+
+def fever_threshold_on(on: dt.date) -> Decimal | None:
+    """The fever threshold of the policy in force on `on` (None when none is): one value,
+    for the gate check, which caches it."""
+    value = (
+        PolicyVersion.objects.filter(effective_from__lte=on)
+        .order_by("-effective_from")
+        .values_list("fever_threshold", flat=True)
+        .first()
+    )
+    return None if value is None else Decimal(value)
 
 
 def origin_rule_for(*, policy: PolicyVersion, region_code: str) -> OriginRule:
