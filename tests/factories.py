@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from fangkong.areas.models import Area
-from fangkong.registry.identity import resident_id_check_digit
+from fangkong.core.identity import resident_id_check_digit
 from fangkong.registry.models import Person
 from fangkong.registry.services import address_get_or_create, person_register, residence_set
 

@@ -57,10 +57,10 @@ from fangkong.areas.selectors import area_visible_by_code
 from fangkong.core.api import HasCapability, ScopedListAPIView
 from fangkong.core.crypto import blind_index
 from fangkong.core.errors import Conflict
+from fangkong.core.identity import DOCUMENT_TYPES, validate_document
 from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.temperature import parse_temperature
-from fangkong.registry.identity import DOCUMENT_TYPES, validate_document
 from fangkong.registry.models import Person
 
 TOKEN_MAX = 200

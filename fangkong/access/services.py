@@ -38,9 +38,9 @@ from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.crypto import encrypt
 from fangkong.core.errors import invalid
+from fangkong.core.identity import mask_phone, normalize_phone
 from fangkong.core.temperature import parse_temperature
 from fangkong.policy.models import PolicyVersion
-from fangkong.registry.identity import mask_phone, normalize_phone
 from fangkong.registry.models import Person, Residence, Whereabouts
 
 NUMBER_DIGITS = 10  # 9 random digits and a check digit: a typo is caught before a lookup

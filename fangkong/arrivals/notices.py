@@ -52,12 +52,12 @@ from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.crypto import blind_index, decrypt, encrypt
 from fangkong.core.errors import Conflict, invalid
+from fangkong.core.identity import mask_phone, normalize_phone
 from fangkong.core.ids import parse_id
 from fangkong.core.scoping import subtree_q
 from fangkong.policy.models import OriginRisk, OriginRule, PolicyVersion
 from fangkong.policy.selectors import origin_rule_for, policy_in_force
 from fangkong.registry.cleaning import CleanPerson, Problems, clean_person
-from fangkong.registry.identity import mask_phone, normalize_phone
 from fangkong.registry.models import (
     Address,
     Person,

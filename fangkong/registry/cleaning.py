@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 
 from fangkong.core.crypto import blind_index
-from fangkong.registry.identity import (
+from fangkong.core.identity import (
     mask_document,
     mask_phone,
     normalize_phone,

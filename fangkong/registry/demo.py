@@ -27,9 +27,9 @@ from django.utils import timezone
 
 from fangkong.areas.models import Area
 from fangkong.core.crypto import blind_index, encrypt
+from fangkong.core.identity import mask_phone, normalize_phone, resident_id_check_digit
 from fangkong.core.scoping import subtree_q
 from fangkong.registry.cleaning import clean_person
-from fangkong.registry.identity import mask_phone, normalize_phone, resident_id_check_digit
 from fangkong.registry.models import (
     Address,
     DocumentType,

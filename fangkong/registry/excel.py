@@ -29,7 +29,7 @@ from openpyxl.worksheet.datavalidation import (  # type: ignore[import-untyped]
 )
 from python_calamine import CalamineError, CalamineWorkbook
 
-from fangkong.registry.identity import resident_id_check_digit
+from fangkong.core.identity import resident_id_check_digit
 from fangkong.registry.models import DocumentType, ResidenceKind, Residency, Sex, Whereabouts
 
 MAX_UPLOAD_BYTES: Final = 50 * 1024 * 1024

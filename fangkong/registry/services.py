@@ -14,8 +14,8 @@ from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.crypto import blind_index, decrypt, encrypt
 from fangkong.core.errors import Conflict, invalid
+from fangkong.core.identity import normalize_phone, validate_document
 from fangkong.registry.cleaning import CleanPerson, clean_person
-from fangkong.registry.identity import normalize_phone, validate_document
 from fangkong.registry.models import (
     Address,
     Person,

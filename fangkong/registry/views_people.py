@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.core.crypto import decrypt
 from fangkong.core.errors import Conflict
+from fangkong.core.identity import normalize_phone
 from fangkong.core.ids import parse_id
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry import selectors, services
 from fangkong.registry.cleaning import PERSON_FIELDS
 from fangkong.registry.forms import PersonForm
-from fangkong.registry.identity import normalize_phone
 from fangkong.registry.models import (
     Address,
     DocumentType,

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from fangkong.core.identity import resident_id_check_digit
 from fangkong.registry.excel import COLUMNS
-from fangkong.registry.identity import resident_id_check_digit
 from fangkong.registry.models import ImportStatus, Person
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD, WANPING_ZONE, World

@@ -15,6 +15,13 @@ from fangkong.accounts.services import account_upsert
 from fangkong.areas.demo import load_demo_areas
 from fangkong.areas.models import Area, AreaKind
 from fangkong.core.crypto import blind_index, decrypt
+from fangkong.core.identity import (
+    mask_document,
+    mask_phone,
+    normalize_phone,
+    validate_document,
+    validate_resident_id,
+)
 from fangkong.registry.demo import (
     SITE_UNIT,
     SITE_WORKERS_NOT_BACK,
@@ -22,13 +29,6 @@ from fangkong.registry.demo import (
     ZHENGUOSI,
     demo_region_codes,
     load_demo_registry,
-)
-from fangkong.registry.identity import (
-    mask_document,
-    mask_phone,
-    normalize_phone,
-    validate_document,
-    validate_resident_id,
 )
 from fangkong.registry.management.commands.synth import documents
 from fangkong.registry.models import Address, Person, Residence

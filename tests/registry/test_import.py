@@ -30,6 +30,12 @@ from openpyxl import Workbook, load_workbook
 from fangkong.areas.models import Area
 from fangkong.audit.models import AuditAction, AuditEvent
 from fangkong.core.crypto import decrypt
+from fangkong.core.identity import (
+    mask_document,
+    mask_phone,
+    normalize_phone,
+    resident_id_check_digit,
+)
 from fangkong.registry import imports
 from fangkong.registry.excel import (
     COLUMNS,
@@ -38,12 +44,6 @@ from fangkong.registry.excel import (
     ROW_HEADER,
     open_sheet,
     template_workbook,
-)
-from fangkong.registry.identity import (
-    mask_document,
-    mask_phone,
-    normalize_phone,
-    resident_id_check_digit,
 )
 from fangkong.registry.imports import (
     checking,

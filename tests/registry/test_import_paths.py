@@ -17,12 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fangkong.core.crypto import decrypt
-from fangkong.registry.cleaning import clean_person
-from fangkong.registry.identity import (
+from fangkong.core.identity import (
     plain_resident_id,
     resident_id_check_digit,
     validate_resident_id,
 )
+from fangkong.registry.cleaning import clean_person
 from fangkong.registry.imports import checking, import_run, writing
 from fangkong.registry.models import Address, ImportStatus, Person, Residence
 from fangkong.units.models import Unit

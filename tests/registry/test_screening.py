@@ -15,7 +15,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from fangkong.areas.models import Area
-from fangkong.registry.identity import resident_id_check_digit
+from fangkong.core.identity import resident_id_check_digit
 from fangkong.registry.models import (
     Address,
     Person,

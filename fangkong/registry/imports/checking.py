@@ -21,16 +21,16 @@ from django.utils import translation
 
 from fangkong.areas.models import LIVING_KINDS, Area
 from fangkong.core.crypto import blind_index, encrypt_many
-from fangkong.core.scoping import subtree_q
-from fangkong.registry.cleaning import CleanPerson, clean_person
-from fangkong.registry.excel import HEADER_OF, cell_text
-from fangkong.registry.identity import (
+from fangkong.core.identity import (
     mask_document,
     mask_phone,
     normalize_document,
     plain_resident_id,
     validate_document,
 )
+from fangkong.core.scoping import subtree_q
+from fangkong.registry.cleaning import CleanPerson, clean_person
+from fangkong.registry.excel import HEADER_OF, cell_text
 from fangkong.registry.models import (
     DocumentType,
     Person,

@@ -20,8 +20,8 @@ from typing import Any, Final, Protocol
 from django.utils import translation
 
 from fangkong.areas.models import Area
+from fangkong.core.identity import mask_document, mask_phone
 from fangkong.registry.excel import HEADER_OF, ErrorReport, Sheet
-from fangkong.registry.identity import mask_document, mask_phone
 from fangkong.registry.imports import checking
 from fangkong.registry.imports.checking import (
     ERROR_LIST_MAX,

@@ -8,7 +8,7 @@ some tenants with landlords, about 8 % not yet back.
 
 Every row is written exactly as the application writes it: documents and phones encrypted
 (fangkong.core.crypto.encrypt), found through their blind index, masked like
-fangkong.registry.identity masks them. Resident IDs are valid (GB 11643 check digit) and
+fangkong.core.identity masks them. Resident IDs are valid (GB 11643 check digit) and
 unique: the n-th synthetic person of a district gets a number derived from n by a fixed
 permutation, so runs never collide with each other, with other synthetic districts, or
 with the demo (whose region codes synthetic IDs avoid).

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fangkong.registry.identity import (
+from fangkong.core.identity import (
     ResidentId,
     mask_document,
     mask_phone,
