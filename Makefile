@@ -45,6 +45,7 @@ lint: install
 	$(BIN)/ruff check fangkong tests bench scripts
 	$(BIN)/ruff format --check fangkong tests bench scripts
 	$(BIN)/mypy fangkong
+	$(BIN)/lint-imports
 	FANGKONG_DEBUG=true $(BIN)/fangkong makemigrations --check --dry-run
 
 bench: install assets

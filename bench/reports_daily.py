@@ -193,9 +193,10 @@ def run() -> None:
     from django.db.models import Sum
 
     from fangkong.core.scoping import subtree_q
-    from fangkong.reports.figures import STORED_KEYS, build_day, count_day
+    from fangkong.reports.figures import STORED_KEYS, count_day
     from fangkong.reports.models import DailyFigures
     from fangkong.reports.selectors import day_figures, trend
+    from fangkong.reports.services import build_day
 
     n = int(os.environ.get("BENCH_OBSERVATIONS", "200000"))
     district = ensure_gate_data()

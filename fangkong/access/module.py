@@ -36,6 +36,7 @@ MODULE = Module(
         Role.GATE_GUARD: frozenset({AccessCapability.GATE_CHECK}),
     },
     urls="fangkong.access.urls",
+    figures="fangkong.access.figures.FIGURE_SET",
     url_prefix="access/",
     daily_steps=(
         DailyStep(

@@ -52,6 +52,7 @@ MODULE = Module(
         Role.POLICE_OFFICER: frozenset({ArrivalsCapability.VIEW, ArrivalsCapability.INSPECT}),
     },
     urls="fangkong.arrivals.urls",
+    figures="fangkong.arrivals.figures.FIGURE_SET",
     url_prefix="arrivals/",
     daily_steps=(
         DailyStep(

@@ -69,10 +69,8 @@ class Module:
     demo_order: int = 100
     # Celery beat entries: {"name": {"task": "…", "schedule": crontab(…)}}.
     periodic_tasks: Mapping[str, dict[str, Any]] = field(default_factory=dict)
-    # `figures` names a module-level list of reports' Figure-like definitions and a counter
-    # `count(on, start, end) -> Iterator[(area id, key, n)]`, by dotted path.
+    # Its figures in the daily report: the dotted path of a core.figures.FigureSet.
     figures: str | None = None
-    figure_counter: str | None = None
 
 
 @cache

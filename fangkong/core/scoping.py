@@ -8,16 +8,13 @@ a `ScopedQuerySet` manager and naming the lookup that leads to its Area in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import connections, models
 from django.http import Http404
 
 from fangkong.core.errors import invalid
-
-if TYPE_CHECKING:
-    from fangkong.accounts.models import User
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -53,14 +50,12 @@ def scope_filter(model: type[models.Model], user: Any) -> models.Q | None:
 
 
 class ScopedQuerySet(models.QuerySet[_M]):
-    def visible_to(self, user: User | Any) -> Self:
+    def visible_to(self, user: Any) -> Self:
         condition = scope_filter(self.model, user)
         return self if condition is None else self.filter(condition)
 
 
-def get_visible_or_404(
-    queryset: models.QuerySet[_M] | type[_M], user: User | Any, **lookup: Any
-) -> _M:
+def get_visible_or_404(queryset: models.QuerySet[_M] | type[_M], user: Any, **lookup: Any) -> _M:
     """One object the user may see, or 404 — the same answer as for an object that does
     not exist, so the response tells nothing about other jurisdictions."""
     qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
@@ -73,14 +68,14 @@ def get_visible_or_404(
         raise Http404("not found") from None
 
 
-def is_visible(obj: models.Model, user: User | Any) -> bool:
+def is_visible(obj: models.Model, user: Any) -> bool:
     """Whether `user` may see `obj` (one indexed query)."""
     condition = scope_filter(type(obj), user)
     qs = type(obj)._default_manager.filter(pk=obj.pk)
     return condition is None or qs.filter(condition).exists()
 
 
-def ensure_visible(obj: models.Model, user: User | Any, *, field: str | None = None) -> None:
+def ensure_visible(obj: models.Model, user: Any, *, field: str | None = None) -> None:
     """Services re-check territory: a page or API answered 404 already, and a caller that
     skipped that gets a clear refusal rather than a quiet write in another jurisdiction.
     With `field`, the object was the caller's choice in a form or body (an area, a

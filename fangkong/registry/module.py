@@ -39,6 +39,7 @@ MODULE = Module(
         Role.POLICE_OFFICER: frozenset({RegistryCapability.VIEW, RegistryCapability.REVEAL}),
     },
     urls="fangkong.registry.urls",
+    figures="fangkong.registry.figures.FIGURE_SET",
     url_prefix="registry/",
     demo="fangkong.registry.demo.load_demo",
     demo_order=40,

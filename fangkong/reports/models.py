@@ -1,7 +1,7 @@
 """The day's figures, kept per area node and date so that any level reads them by summing
 the rows of its subtree (a district sums a few thousand rows, not millions of records).
 
-The rows are a rollup, not the truth: `fangkong.reports.figures.build_day` derives them
+The rows are a rollup, not the truth: `fangkong.reports.services.build_day` derives them
 from the dated records (registrations, notices, observations, reports, passes, gate checks)
 and replaces a day's rows in one transaction. A day built after it ended is final: it keeps
 what was true that day (who was not yet back, which passes held) even when the records

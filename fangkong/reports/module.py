@@ -37,7 +37,7 @@ MODULE = Module(
         DailyStep(
             "figures",
             gettext_noop("生成每日数据（区域行数）"),
-            "fangkong.reports.figures.daily_snapshot",
+            "fangkong.reports.services.daily_snapshot",
             order=1000,
         ),
     ),

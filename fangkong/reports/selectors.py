@@ -17,8 +17,9 @@ from fangkong.areas.selectors import area_visible_by_code
 from fangkong.core.dates import parse_day
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import subtree_q
-from fangkong.reports.figures import STORED_KEYS, build_day, ensure_day, with_derived
+from fangkong.reports.figures import STORED_KEYS, with_derived
 from fangkong.reports.models import DailyFigures, DayBuild
+from fangkong.reports.services import build_day, ensure_day
 
 MAX_RANGE_DAYS = 366
 TREND_DAYS = 30

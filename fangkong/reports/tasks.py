@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from fangkong.celery import app
-from fangkong.reports.figures import build_day
+from fangkong.reports.services import build_day
 
 
 @app.task(name="reports.refresh_today")

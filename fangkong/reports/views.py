@@ -18,9 +18,10 @@ from django.utils.http import content_disposition_header
 
 from fangkong.access.models import Reason
 from fangkong.audit.services import audit_export
+from fangkong.core.figures import Figure
 from fangkong.core.views import capability_required
 from fangkong.reports import exports, selectors
-from fangkong.reports.figures import FIGURE, FIGURES, Figure
+from fangkong.reports.figures import FIGURE, FIGURES
 from fangkong.reports.module import ReportsCapability
 from fangkong.reports.selectors import Day
 

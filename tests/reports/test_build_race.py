@@ -9,8 +9,8 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from fangkong.reports.figures import build_day
 from fangkong.reports.models import DailyFigures, DayBuild
+from fangkong.reports.services import build_day
 from tests.conftest import WANPING_ZONE, ZHENGUOSI, World
 from tests.factories import make_person
 

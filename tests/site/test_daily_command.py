@@ -1,0 +1,68 @@
+"""`fangkong daily` runs every module's daily steps: pass expiry included."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import time_machine
+from django.core.management import call_command
+
+from fangkong.access.models import PassStatus
+from fangkong.access.services import pass_issue
+from tests.access.conftest import CHENGNEI
+from tests.conftest import World
+from tests.factories import make_person
+
+TODAY = dt.date(2020, 3, 5)
+
+
+def test_it_expires_passes_past_their_end_date(world: World) -> None:
+    with time_machine.travel(dt.datetime(2020, 3, 1, 9, tzinfo=dt.UTC), tick=False):
+        zone = world.areas[CHENGNEI]
+        ending = make_person(world.wanping_worker, zone, "王小明", building="城内街3号院")
+        lasting = make_person(world.wanping_worker, zone, "王小红", building="城内街4号院")
+        short = pass_issue(
+            actor=world.wanping_worker,
+            person=ending,
+            area=zone,
+            kind="resident",
+            verified=True,
+            valid_until=dt.date(2020, 3, 4),
+        )
+        long = pass_issue(
+            actor=world.wanping_worker,
+            person=lasting,
+            area=zone,
+            kind="resident",
+            verified=True,
+            valid_until=TODAY,
+        )
+    with time_machine.travel(dt.datetime(2020, 3, 4, 16, 10, tzinfo=dt.UTC), tick=False):
+        out = StringIO()
+        call_command("daily", stdout=out)
+    short.refresh_from_db()
+    long.refresh_from_db()
+    assert short.status == PassStatus.EXPIRED
+    assert long.status != PassStatus.EXPIRED
+    assert "过期出入证: 1" in out.getvalue()
+
+
+def test_the_dry_run_counts_without_expiring(world: World) -> None:
+    with time_machine.travel(dt.datetime(2020, 3, 1, 9, tzinfo=dt.UTC), tick=False):
+        zone = world.areas[CHENGNEI]
+        person = make_person(world.wanping_worker, zone, "王小明", building="城内街3号院")
+        card = pass_issue(
+            actor=world.wanping_worker,
+            person=person,
+            area=zone,
+            kind="resident",
+            verified=True,
+            valid_until=dt.date(2020, 3, 4),
+        )
+    with time_machine.travel(dt.datetime(2020, 3, 4, 16, 10, tzinfo=dt.UTC), tick=False):
+        out = StringIO()
+        call_command("daily", "--dry-run", stdout=out)
+    card.refresh_from_db()
+    assert card.status != PassStatus.EXPIRED
+    assert "过期出入证: 1" in out.getvalue()
