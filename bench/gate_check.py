@@ -25,6 +25,11 @@ time the gunicorn workers and the PostgreSQL server spent per request and how mu
 machine's CPU stood idle, read from /proc: with too few workers for the cores, a gate check
 leaves CPU idle while its worker waits for PostgreSQL to flush the commit to disk.
 
+With BENCH_BASELINE_TREE=/path/to/another/checkout (e.g. a `git worktree` of the commit
+before a change), a second gunicorn serves the gate check from that tree's code, on the
+same database and settings, and every round times it too, interleaved: before and after a
+change, side by side in one run (the baseline tree needs bench/gate_settings.py).
+
 With BENCH_FULL_STACK=1 it also times, interleaved, the same gate check sent with a cookie,
 which keeps it out of the WSGI lane (fangkong.access.wsgi) and takes it through Django's
 whole middleware stack.
@@ -66,6 +71,9 @@ BARE_FIRST = bool(os.environ.get("BENCH_BARE_FIRST"))
 # Also time the gate check forced through Django's full middleware stack (a cookie keeps
 # it out of the WSGI lane of fangkong.access.wsgi): the lane's gain, side by side.
 FULL_STACK = bool(os.environ.get("BENCH_FULL_STACK"))
+BASELINE = (
+    Path(os.environ["BENCH_BASELINE_TREE"]) if os.environ.get("BENCH_BASELINE_TREE") else None
+)
 TOKENS_IN_SCRIPT = 2_000
 GUARD = "bench_gate_guard"
 GATES = ("基准东门", "基准西门", "基准南门", "基准车库")
@@ -204,7 +212,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def gunicorn_env(port: int) -> dict[str, str]:
+def gunicorn_env(port: int, root: Path = ROOT) -> dict[str, str]:
     from django.conf import settings
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("FANGKONG_")}
@@ -219,14 +227,14 @@ def gunicorn_env(port: int) -> dict[str, str]:
         FANGKONG_DATABASE_URL=os.environ["FANGKONG_DATABASE_URL"],
         FANGKONG_VAR_DIR=tempfile.mkdtemp(prefix="fangkong-gate-bench-"),
         FANGKONG_LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=str(root),
     )
     if BARE_FIRST:
         env["BENCH_BARE_FIRST"] = "1"
     return env
 
 
-def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(port: int, root: Path = ROOT) -> subprocess.Popen[bytes]:
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     from fangkong import gunicorn_conf
 
@@ -246,14 +254,16 @@ def start_gunicorn(port: int) -> subprocess.Popen[bytes]:
         *GUNICORN_ARGS,
     ]
     print(
-        "  server: "
+        f"  server ({root}): "
         + " ".join(["DJANGO_SETTINGS_MODULE=bench.gate_settings", *command[0:1]]).replace(
             gunicorn, "gunicorn"
         )
         + " "
         + " ".join(command[1:])
     )
-    process = subprocess.Popen(command, cwd=ROOT, env=gunicorn_env(port), start_new_session=True)
+    process = subprocess.Popen(
+        command, cwd=root, env=gunicorn_env(port, root), start_new_session=True
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -434,17 +444,27 @@ def run() -> None:
     port = free_port()
     server = start_gunicorn(port)
     base = f"http://127.0.0.1:{port}"
-    bares, gates, fulls = [], [], []
+    baseline, old_base = None, ""
+    bares, gates, fulls, olds = [], [], [], []
     try:
+        if BASELINE is not None:
+            old_port = free_port()
+            baseline = start_gunicorn(old_port, BASELINE)
+            old_base = f"http://127.0.0.1:{old_port}"
+            wrk(f"{old_base}/api/v1/gate-checks/", script, 3)
         wrk(f"{base}/bench/bare/", None, 3)  # warm both workers
         wrk(f"{base}/api/v1/gate-checks/", script, 3)
         for _ in range(ROUNDS):  # interleaved: the machine's noise falls on both
             bares.append(measured(server.pid, f"{base}/bench/bare/", None, SECONDS))
             gates.append(measured(server.pid, f"{base}/api/v1/gate-checks/", script, SECONDS))
+            if baseline is not None:
+                olds.append(wrk(f"{old_base}/api/v1/gate-checks/", script, SECONDS))
             if FULL_STACK:
                 fulls.append(wrk(f"{base}/api/v1/gate-checks/", full_script, SECONDS))
     finally:
         stop(server)
+        if baseline is not None:
+            stop(baseline)
     for i, (b, g) in enumerate(zip(bares, gates, strict=True), 1):
         print(
             f"  round {i}: bare {b['rps']:,.0f} req/s (p99 {b['p99']:.1f} ms), gate check "
@@ -453,6 +473,19 @@ def run() -> None:
         if "cpu_ms" in b and "cpu_ms" in g:
             print(f"           bare: {cpu_text(b)}")
             print(f"           gate check: {cpu_text(g)}")
+    for i, (b, o, g) in enumerate(zip(bares, olds, gates, strict=False), 1):
+        print(
+            f"  round {i}: baseline gate check {o['rps']:,.0f} req/s (p99 {o['p99']:.1f} ms): "
+            f"ratio {o['rps'] / b['rps']:.2f}; this tree / baseline {g['rps'] / o['rps']:.2f}"
+        )
+    if olds:
+        old_rps = sum(o["rps"] for o in olds) / ROUNDS
+        new_rps = sum(g["rps"] for g in gates) / ROUNDS
+        print(
+            f"  baseline ({BASELINE}): {old_rps:,.0f} req/s, p99 "
+            f"{max(o['p99'] for o in olds):.1f} ms, non-2xx {sum(o['non2xx'] for o in olds)}; "
+            f"this tree {new_rps:,.0f} req/s = {new_rps / old_rps:.2f} × baseline"
+        )
     for i, f in enumerate(fulls, 1):
         print(
             f"  round {i}: gate check through the full middleware stack {f['rps']:,.0f} req/s "
