@@ -68,3 +68,53 @@ def test_menu_entries_open_and_capabilities_are_unique() -> None:
         for entry in module.menu:
             assert reverse(entry.url_name)
             assert entry.capability is None or entry.capability in values
+
+
+WRITES = {"create", "bulk_create", "update", "delete", "get_or_create", "update_or_create"}
+
+
+def _foreign_models(tree: ast.Module, app: str) -> set[str]:
+    """Names bound to models imported from another app's models."""
+    names = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            parts = node.module.split(".")
+            if parts[0] == "fangkong" and len(parts) > 2 and parts[2] == "models":
+                if parts[1] != app:
+                    names.update(alias.asname or alias.name for alias in node.names)
+    return names
+
+
+def _base_name(node: ast.expr) -> tuple[str | None, bool]:
+    """The name a call chain starts from, and whether `.objects` is on the way."""
+    through_manager = False
+    while True:
+        if isinstance(node, ast.Attribute):
+            through_manager |= node.attr == "objects"
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        else:
+            return (node.id if isinstance(node, ast.Name) else None), through_manager
+
+
+def test_an_app_writes_another_apps_rows_only_through_its_services() -> None:
+    """`Other.objects….create/update/delete(…)` outside Other's app is a write that skips
+    Other's services (and their validation, audit and scoping)."""
+    found = []
+    for path in _sources():
+        app = path.relative_to(PACKAGE).parts[0]
+        if app == "site" or len(path.relative_to(PACKAGE).parts) == 1:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        foreign = _foreign_models(tree, app)
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in WRITES
+            ):
+                name, through_manager = _base_name(node.func.value)
+                if name in foreign and through_manager:
+                    found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {name}")
+    assert found == [], "\n".join(found)
