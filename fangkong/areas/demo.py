@@ -5,6 +5,8 @@ Codes below the street level are our own."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 
 from fangkong.areas.models import Area, AreaKind
@@ -49,6 +51,10 @@ FENGTAI_2020: list[tuple[str, str, str, str | None, bool]] = [
 ]
 
 
+# The tree as it stood when the source page was printed; its nodes existed by then.
+TREE_AS_OF = dt.date(2020, 1, 1)
+
+
 @transaction.atomic
 def load_demo_areas() -> dict[str, Area]:
     """Idempotent: existing codes are kept (a changed name is recorded as a rename)."""
@@ -62,6 +68,7 @@ def load_demo_areas() -> dict[str, Area]:
                 kind=kind,
                 parent=areas[parent_code] if parent_code else None,
                 is_demo=invented,
+                effective_on=TREE_AS_OF,
             )
         else:
             areas[code] = (

@@ -102,13 +102,14 @@ def area_rename(
         raise invalid("name", "名称不能为空", "required")
     if name == area.name:
         return area
+    when = _change_date(area, effective_on)
     if kind is not None and kind != area.kind:
         _check_placement(kind=kind, parent=area.parent)
         area.kind = kind
     AreaChange.objects.create(
         area=area,
         kind=AreaChangeKind.RENAMED,
-        effective_on=effective_on or _today(),
+        effective_on=when,
         old_name=area.name,
         new_name=name,
         note=note,
@@ -116,6 +117,24 @@ def area_rename(
     area.name = name
     area.save(update_fields=["name", "kind"])
     return area
+
+
+def _change_date(area: Area, effective_on: dt.date | None) -> dt.date:
+    """When a change takes effect: today by default, never before the area existed (its
+    history would read as a change to nothing)."""
+    when = effective_on or _today()
+    created = (
+        AreaChange.objects.filter(area=area, kind=AreaChangeKind.CREATED)
+        .values_list("effective_on", flat=True)
+        .first()
+    )
+    if created is not None and when < created:
+        raise invalid(
+            "effective_on",
+            f"“{area.name}”于 {created} 设立，变更日期不能早于设立日期",
+            "before_created",
+        )
+    return when
 
 
 @transaction.atomic
@@ -127,12 +146,13 @@ def area_move(
     if parent.pk == area.pk or parent.path.startswith(area.path):
         raise invalid("parent", "不能把区域移到它自己或它的下级之下（会形成环）", "cycle")
     _check_placement(kind=area.kind, parent=parent)
+    when = _change_date(area, effective_on)
     old_path, new_path = area.path, f"{parent.path}{area.code}/"
     depth_delta = parent.depth + 1 - area.depth
     AreaChange.objects.create(
         area=area,
         kind=AreaChangeKind.MOVED,
-        effective_on=effective_on or _today(),
+        effective_on=when,
         old_parent_code=area.parent.code if area.parent else "",
         new_parent_code=parent.code,
         note=note,
@@ -156,7 +176,7 @@ def area_merge(
         raise invalid("into", "不能并入自己或自己的下级", "cycle")
     if area.retired_on is not None:
         raise invalid("area", f"“{area.name}”已于 {area.retired_on} 撤销", "retired")
-    when = effective_on or _today()
+    when = _change_date(area, effective_on)
     for child in list(area.children.all()):
         area_move(area=child, parent=into, effective_on=when, note=f"随{area.name}并入")
     AreaChange.objects.create(

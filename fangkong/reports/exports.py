@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils import timezone
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
@@ -43,9 +44,8 @@ def daily_workbook(day: Day) -> bytes:
     ws["A1"].font = Font(size=16, bold=True)
     ws["A1"].alignment = CENTER
     ws.row_dimensions[1].height = 30
-    state = (
-        "已定稿" if day.build.final else f"截至 {day.build.built_at:%H:%M}（当日数据，仍在更新）"
-    )
+    built = timezone.localtime(day.build.built_at)  # Beijing time, not the stored UTC
+    state = "已定稿" if day.build.final else f"截至 {built:%H:%M}（当日数据，仍在更新）"
     ws.append(
         [f"填报单位：{day.area.name}（{day.area.code}）    日期：{day.on:%Y年%m月%d日}    {state}"]
     )

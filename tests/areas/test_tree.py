@@ -119,3 +119,21 @@ def test_a_merged_area_is_retired_and_its_children_move(world: World) -> None:
     assert not Area.objects.current().filter(code="110106200").exists()
     with pytest.raises(ValidationError):
         area_create(code="Q1", name="新村", kind=AreaKind.VILLAGE, parent=township)
+
+
+def test_a_change_cannot_be_dated_before_the_area_existed(world: World) -> None:
+    street = world.areas[WANPING_STREET]
+    for change in (
+        lambda: area_rename(area=street, name="宛平街道", effective_on=dt.date(2019, 12, 31)),
+        lambda: area_move(
+            area=world.areas[WANPING], parent=street, effective_on=dt.date(2019, 6, 1)
+        ),
+        lambda: area_merge(
+            area=world.areas[ZHENGUOSI], into=world.areas[WANPING], effective_on=dt.date(2019, 1, 1)
+        ),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            change()
+        assert refused.value.error_dict["effective_on"][0].code == "before_created"
+    street.refresh_from_db()
+    assert street.name == "宛平城地区" and not street.changes.exclude(kind="created").exists()

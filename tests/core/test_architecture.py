@@ -79,9 +79,13 @@ def _foreign_models(tree: ast.Module, app: str) -> set[str]:
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.module:
             parts = node.module.split(".")
-            if parts[0] == "fangkong" and len(parts) > 2 and parts[2] == "models":
-                if parts[1] != app:
-                    names.update(alias.asname or alias.name for alias in node.names)
+            if (
+                len(parts) > 2
+                and parts[0] == "fangkong"
+                and parts[2] == "models"
+                and parts[1] != app
+            ):
+                names.update(alias.asname or alias.name for alias in node.names)
     return names
 
 

@@ -192,3 +192,12 @@ def test_the_nightly_job_makes_yesterday_final_and_starts_today(story: World) ->
     assert "生成每日数据" in out.getvalue()
     assert DayBuild.objects.get(on=D3).final
     assert not DayBuild.objects.get(on=D3 + (D3 - D2)).final
+
+
+def test_todays_workbook_says_when_in_beijing_time(story: World) -> None:
+    with at(D3, 14, 35):
+        response = story.client(story.wanping_officer).get(
+            "/reports/daily.xlsx", {"area": WANPING, "date": D3.isoformat()}
+        )
+    rows = list(load_workbook(io.BytesIO(response.content))["日报"].iter_rows(values_only=True))
+    assert "截至 14:35（当日数据，仍在更新）" in rows[1][0]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from io import StringIO
 
+import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from fangkong.access.models import PassStatus
 from fangkong.access.services import pass_issue
@@ -66,3 +67,24 @@ def test_the_dry_run_counts_without_expiring(world: World) -> None:
     card.refresh_from_db()
     assert card.status != PassStatus.EXPIRED
     assert "过期出入证: 1" in out.getvalue()
+
+
+def test_it_refuses_a_day_after_today_unless_told_to_rehearse(world: World) -> None:
+    with time_machine.travel(dt.datetime(2020, 3, 1, 9, tzinfo=dt.UTC), tick=False):
+        zone = world.areas[CHENGNEI]
+        person = make_person(world.wanping_worker, zone, "王小明", building="城内街3号院")
+        card = pass_issue(
+            actor=world.wanping_worker,
+            person=person,
+            area=zone,
+            kind="resident",
+            verified=True,
+            valid_until=dt.date(2020, 3, 2),
+        )
+        with pytest.raises(CommandError, match="after today"):
+            call_command("daily", "--date", "2020-03-05", stdout=StringIO())
+        card.refresh_from_db()
+        assert card.status != PassStatus.EXPIRED
+        call_command("daily", "--date", "2020-03-05", "--allow-future", stdout=StringIO())
+        card.refresh_from_db()
+        assert card.status == PassStatus.EXPIRED

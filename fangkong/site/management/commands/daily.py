@@ -26,6 +26,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="count what would be done, change nothing"
         )
+        parser.add_argument(
+            "--allow-future",
+            action="store_true",
+            help="accept a --date after today (a rehearsal on a copy of the database: it "
+            "releases observations and raises call tasks for days that have not happened)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         on = timezone.localdate()
@@ -36,6 +42,13 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--date: “{options['date']}” is not a date (YYYY-MM-DD)"
                 ) from None
+        today = timezone.localdate()
+        if on > today and not options["allow_future"]:
+            raise CommandError(
+                f"--date: {on} is after today ({today}); the daily jobs of a day that has not "
+                "happened would release observations and raise call tasks early. Use "
+                "--allow-future only to rehearse on a copy of the database."
+            )
         result = daily_run(on=on, dry_run=options["dry_run"])
         verbosity = options["verbosity"]
         if verbosity < 1:
