@@ -159,6 +159,8 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 REPORTS_MAX_AGE = env_int("FANGKONG_REPORTS_MAX_AGE", 900)
 
 # --- accounts and security -------------------------------------------------------------
+# Bootstrap's alert classes: an error is alert-danger.
+MESSAGE_TAGS = {40: "danger"}
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -430,6 +430,16 @@ def visit_rules_seed(*, policy: PolicyVersion) -> int:
     return added
 
 
+def visit_rules_copy(*, source: PolicyVersion, draft: PolicyVersion) -> int:
+    """A new policy draft starts with the visit rules of the version it copies."""
+    rules = [
+        VisitRule(policy=draft, kind=r.kind, reason=r.reason, admit=r.admit, note=r.note)
+        for r in VisitRule.objects.filter(policy=source)
+    ]
+    VisitRule.objects.bulk_create(rules)
+    return len(rules)
+
+
 def visit_admitted(*, policy: PolicyVersion | None, kind: str, reason: str) -> bool:
     if policy is not None:
         rule = VisitRule.objects.filter(policy=policy, kind=kind, reason=reason).first()

@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework import exceptions, generics, permissions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, generics, permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -130,3 +131,29 @@ class ScopedRetrieveAPIView(generics.RetrieveAPIView):  # type: ignore[type-arg]
     def get_object(self) -> Any:
         lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
         return get_visible_or_404(self.base_queryset(), self.request.user, **lookup)
+
+
+class _ErrorItem(serializers.Serializer):  # type: ignore[type-arg]
+    field = serializers.CharField(allow_null=True, help_text="the input it is about, or null")
+    code = serializers.CharField(help_text="a stable machine code, e.g. required, out_of_scope")
+    reason = serializers.CharField(help_text="the reason, in words (Chinese)")
+
+
+class ErrorBody(serializers.Serializer):  # type: ignore[type-arg]
+    """Every 4xx answer of the API."""
+
+    errors = _ErrorItem(many=True)  # type: ignore[assignment]
+
+
+_ERROR_MEANING = {
+    400: "输入有误：errors 指明字段和原因，什么也没有写入",
+    401: "未登录或令牌无效",
+    403: "角色无权进行此操作",
+    404: "不存在，或不在您的管辖范围内",
+    409: "与现有记录冲突（如已发布的版本、已登记的证件）",
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """The error answers an operation documents in the schema, all in one shape."""
+    return {code: OpenApiResponse(ErrorBody, description=_ERROR_MEANING[code]) for code in codes}

@@ -10,9 +10,37 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class PolicyStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PUBLISHED = "published", _("已发布")
+
+
 class PolicyVersion(models.Model):
+    """One version of the rules. A draft has no effective date and applies to nothing; once
+    published (with its date) it never changes: a change is the next version."""
+
     label = models.CharField(_("名称"), max_length=100)
-    effective_from = models.DateField(_("生效日期"), unique=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=PolicyStatus.choices, default=PolicyStatus.PUBLISHED
+    )
+    # Null exactly while a draft, so every "in force on" query (effective_from <= day)
+    # passes drafts by.
+    effective_from = models.DateField(_("生效日期"), unique=True, null=True, blank=True)
+    based_on = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("依据版本"),
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     issued_by = models.CharField(_("发布机关"), max_length=100, blank=True)
     observation_days = models.PositiveSmallIntegerField(
         _("观察天数"), validators=[MinValueValidator(1), MaxValueValidator(60)]
@@ -50,9 +78,24 @@ class PolicyVersion(models.Model):
         verbose_name = _("政策版本")
         verbose_name_plural = _("政策版本")
         ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status="draft", effective_from__isnull=True)
+                    | models.Q(status="published", effective_from__isnull=False)
+                ),
+                name="policy_dated_once_published",
+            ),
+        ]
 
     def __str__(self) -> str:
+        if self.effective_from is None:
+            return f"{self.label}（草稿）"
         return f"{self.label}（{self.effective_from} 起）"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PolicyStatus.DRAFT
 
 
 class OriginRisk(models.TextChoices):

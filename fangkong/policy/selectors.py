@@ -1,10 +1,32 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+
+from django.db.models import F, QuerySet
+from django.utils.translation import gettext as _
 
 from fangkong.core.errors import invalid
-from fangkong.policy.models import OriginRule, PolicyVersion
+from fangkong.policy.models import OriginRule, PolicyStatus, PolicyVersion
+from fangkong.policy.module import PolicyCapability
+
+# The settings a version carries (a draft may change them), in the order pages show them.
+POLICY_SETTINGS = (
+    "label",
+    "issued_by",
+    "observation_days",
+    "fever_threshold",
+    "dorm_min_area_m2",
+    "dorm_max_per_room",
+    "underground_min_area_m2",
+    "underground_max_per_room",
+    "underground_bunk_beds_allowed",
+    "onsite_rate_max",
+    "donation_suggested_max",
+    "note",
+)
 
 
 def policy_in_force(*, on: dt.date) -> PolicyVersion:
@@ -43,3 +65,64 @@ def origin_rule_for(*, policy: PolicyVersion, region_code: str) -> OriginRule:
             rule.policy = policy
             return rule
     raise invalid("origin", f"政策“{policy.label}”没有适用于“{region_code}”的来源地规则", "no_rule")
+
+
+def policy_versions(*, user: Any) -> QuerySet[PolicyVersion]:
+    """Published versions, newest first; drafts too for those who may publish."""
+    qs = PolicyVersion.objects.prefetch_related("origin_rules")
+    if not user.can(PolicyCapability.CHANGE):
+        qs = qs.filter(status=PolicyStatus.PUBLISHED)
+    return qs.order_by(F("effective_from").desc(nulls_first=True), "-pk")
+
+
+def policy_previous(policy: PolicyVersion) -> PolicyVersion | None:
+    """What a version replaces: a draft its source; a published version the one before."""
+    if policy.is_draft:
+        return policy.based_on
+    return (
+        PolicyVersion.objects.filter(effective_from__lt=policy.effective_from)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Difference:
+    what: str  # a setting's label, or an origin's name
+    before: str
+    after: str
+
+
+def _shown(policy: PolicyVersion, name: str) -> str:
+    value = getattr(policy, name)
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    return str(value)
+
+
+def _rule_text(rule: OriginRule) -> str:
+    days = rule.days
+    return f"{rule.get_risk_display()}" + (f"（{days} 天）" if days else "")
+
+
+def policy_diff(*, policy: PolicyVersion, previous: PolicyVersion | None) -> list[Difference]:
+    """What `policy` changes against `previous`: settings, then origin rules."""
+    if previous is None:
+        return []
+    out = []
+    for name in POLICY_SETTINGS:
+        if name in ("label", "note"):
+            continue
+        if getattr(policy, name) != getattr(previous, name):
+            label = str(getattr(PolicyVersion._meta.get_field(name), "verbose_name", name))
+            out.append(Difference(label, _shown(previous, name), _shown(policy, name)))
+    before = {r.region_code: r for r in previous.origin_rules.all()}
+    after = {r.region_code: r for r in policy.origin_rules.all()}
+    for code in sorted(before.keys() | after.keys()):
+        old, new = before.get(code), after.get(code)
+        name = (new or old).region_name or code  # type: ignore[union-attr]
+        old_text = _rule_text(old) if old else "—"
+        new_text = _rule_text(new) if new else "—"
+        if old_text != new_text:
+            out.append(Difference(f"{_('来源地')}：{name}", old_text, new_text))
+    return out
