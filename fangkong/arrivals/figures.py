@@ -20,7 +20,7 @@ from fangkong.arrivals.models import (
     ObservationMode,
     ObservationStatus,
 )
-from fangkong.core.figures import Counts, Figure, FigureSet, grouped
+from fangkong.core.figures import Counts, Figure, FigureSet, Span, grouped
 from fangkong.registry.models import Person, Whereabouts
 
 _MODE_KEY = {
@@ -39,26 +39,28 @@ def observing_on(on: dt.date) -> Q:
     )
 
 
-def _not_back(on: dt.date, end: dt.datetime) -> Counts:
-    registered = Person.objects.filter(created_at__lt=end, merged_into__isnull=True)
-    arrives_later = Observation.objects.filter(person=OuterRef("pk"), arrived_on__gt=on).exclude(
-        status=ObservationStatus.CANCELLED
-    )
+def _not_back(span: Span) -> Counts:
+    registered = Person.objects.filter(created_at__lt=span.end, merged_into__isnull=True)
+    arrives_later = Observation.objects.filter(
+        person=OuterRef("pk"), arrived_on__gt=span.on
+    ).exclude(status=ObservationStatus.CANCELLED)
     away = registered.filter(Q(whereabouts=Whereabouts.NOT_BACK) | Q(Exists(arrives_later)))
-    yield from grouped(away, "area_id", "not_back")
+    yield from grouped(span, away, "area_id", "not_back")
 
 
-def _notices(start: dt.datetime, end: dt.datetime) -> Counts:
+def _notices(span: Span) -> Counts:
     confirmed = ArrivalNotice.objects.filter(
-        unannounced=False, confirmed_at__gte=start, confirmed_at__lt=end
+        unannounced=False, confirmed_at__gte=span.start, confirmed_at__lt=span.end
     ).exclude(status__in=[NoticeStatus.PENDING, NoticeStatus.REJECTED])
-    yield from grouped(confirmed, "area_id", "notices")
-    yield from grouped(confirmed.filter(decision=Decision.MUST_NOT_RETURN), "area_id", "must_delay")
+    yield from grouped(span, confirmed, "area_id", "notices")
+    must_delay = confirmed.filter(decision=Decision.MUST_NOT_RETURN)
+    yield from grouped(span, must_delay, "area_id", "must_delay")
 
 
-def _observations(on: dt.date) -> Counts:
+def _observations(span: Span) -> Counts:
+    on = span.on
     rows = (
-        Observation.objects.filter(observing_on(on))
+        span.within(Observation.objects.filter(observing_on(on)))
         .values("area_id", "mode")
         .annotate(n=Count("pk"))
         .order_by()
@@ -66,26 +68,29 @@ def _observations(on: dt.date) -> Counts:
     for row in rows:
         yield row["area_id"], _MODE_KEY[row["mode"]], row["n"]
     started = Observation.objects.filter(arrived_on=on).exclude(status=ObservationStatus.CANCELLED)
-    yield from grouped(started, "area_id", "started")
+    yield from grouped(span, started, "area_id", "started")
     released = Observation.objects.filter(status=ObservationStatus.RELEASED, ended_on=on)
-    yield from grouped(released, "area_id", "released")
+    yield from grouped(span, released, "area_id", "released")
 
 
-def _health(on: dt.date, start: dt.datetime, end: dt.datetime) -> Counts:
-    fevers = Alert.objects.filter(kind=AlertKind.FEVER, raised_at__gte=start, raised_at__lt=end)
-    yield from grouped(fevers, "area_id", "fevers")
-    yield from grouped(CallTask.objects.filter(on=on), "observation__area_id", "missed_reports")
-    still_open = CallTask.objects.filter(created_at__lt=end).filter(
-        Q(status=CallTaskStatus.OPEN) | Q(done_at__gte=end)
+def _health(span: Span) -> Counts:
+    fevers = Alert.objects.filter(
+        kind=AlertKind.FEVER, raised_at__gte=span.start, raised_at__lt=span.end
     )
-    yield from grouped(still_open, "observation__area_id", "calls_open")
+    yield from grouped(span, fevers, "area_id", "fevers")
+    missed = CallTask.objects.filter(on=span.on)
+    yield from grouped(span, missed, "observation__area_id", "missed_reports")
+    still_open = CallTask.objects.filter(created_at__lt=span.end).filter(
+        Q(status=CallTaskStatus.OPEN) | Q(done_at__gte=span.end)
+    )
+    yield from grouped(span, still_open, "observation__area_id", "calls_open")
 
 
-def _count(on: dt.date, start: dt.datetime, end: dt.datetime) -> Counts:
-    yield from _not_back(on, end)
-    yield from _notices(start, end)
-    yield from _observations(on)
-    yield from _health(on, start, end)
+def _count(span: Span) -> Counts:
+    yield from _not_back(span)
+    yield from _notices(span)
+    yield from _observations(span)
+    yield from _health(span)
 
 
 FIGURES = (

@@ -9,11 +9,30 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.dispatch import Signal
 
 # (area id, figure key, n): what a module's counter yields for one day. A figure whose
 # value is a breakdown (e.g. denials by reason) yields a {code: n} dict instead of n.
 Counts = Iterator[tuple[int, str, Any]]
-DayCounter = Callable[[dt.date, dt.datetime, dt.datetime], Counts]
+
+
+@dataclass(frozen=True)
+class Span:
+    """What a counter counts: the day `on`, its first moment `start` and the next day's
+    `end`, and `areas` — only the records of these area ids (a recount of the areas where
+    something changed), or all of them (None)."""
+
+    on: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    areas: frozenset[int] | None = None
+
+    def within(self, qs: Any, area: str = "area_id") -> Any:
+        """`qs` cut to `areas` through the lookup `area` (e.g. "observation__area_id")."""
+        return qs if self.areas is None else qs.filter(**{f"{area}__in": self.areas})
+
+
+DayCounter = Callable[[Span], Counts]
 
 
 @dataclass(frozen=True)
@@ -34,15 +53,22 @@ class Figure:
 @dataclass(frozen=True)
 class FigureSet:
     """A module's figures (in the order the report shows them), the counter of a day
-    (`count(on, start, end)`: the day, and its first moment and the next day's), and the
-    keys of breakdowns (dict values) it yields besides."""
+    (`count(span)`), and the keys of breakdowns (dict values) it yields besides."""
 
     figures: tuple[Figure, ...]
     count: DayCounter
     breakdowns: tuple[str, ...] = ()
+    # For writes that leave no other trace (the gate check's single INSERT): the ids of
+    # the areas whose records changed in `span` since a moment.
+    touched: Callable[[Span, dt.datetime], set[int]] | None = None
 
 
-def grouped(qs: Any, area: str, key: str) -> Counts:
+def grouped(span: Span, qs: Any, area: str, key: str) -> Counts:
     """Rows of `qs` counted per area (the `area` lookup), as figure `key`."""
-    for row in qs.values(area).annotate(n=models.Count("pk")).order_by():
+    for row in span.within(qs, area).values(area).annotate(n=models.Count("pk")).order_by():
         yield row[area], key, row["n"]
+
+
+# Sent by a service after a bulk write that Django's model signals do not see (an import's
+# COPY, a set-based UPDATE), with `areas` (ids) and `on` (the day whose figures changed).
+figures_touched = Signal()

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core.figures import Counts, Figure, FigureSet, grouped
+from fangkong.core.figures import Counts, Figure, FigureSet, Span, grouped
 from fangkong.registry.models import Person
 
 
-def _people(on: dt.date, start: dt.datetime, end: dt.datetime) -> Counts:
-    registered = Person.objects.filter(created_at__lt=end, merged_into__isnull=True)
-    yield from grouped(registered, "area_id", "people")
+def _people(span: Span) -> Counts:
+    registered = Person.objects.filter(created_at__lt=span.end, merged_into__isnull=True)
+    yield from grouped(span, registered, "area_id", "people")
 
 
 FIGURE_SET = FigureSet(

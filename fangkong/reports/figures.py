@@ -29,11 +29,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from functools import cache
 from typing import Any
 
 from fangkong.core.dates import day_bounds
-from fangkong.core.figures import Figure, FigureSet
+from fangkong.core.figures import Figure, FigureSet, Span
 from fangkong.core.modules import modules, resolve
 
 
@@ -70,12 +71,14 @@ def with_derived(values: dict[str, int]) -> dict[str, int]:
     return {f.key: out.get(f.key, 0) for f in FIGURES}
 
 
-def count_day(on: dt.date) -> dict[int, dict[str, Any]]:
-    """Every area's stored figures for `on`, from the records: {area id: {key: n, …}}."""
+def count_day(on: dt.date, areas: Collection[int] | None = None) -> dict[int, dict[str, Any]]:
+    """Every area's stored figures for `on`, from the records: {area id: {key: n, …}};
+    only those of `areas` when given (areas with nothing to count are left out)."""
     start, end = day_bounds(on)
+    span = Span(on, start, end, None if areas is None else frozenset(areas))
     rows: dict[int, dict[str, Any]] = defaultdict(dict)
     for figure_set in figure_sets():
-        for area_id, key, n in figure_set.count(on, start, end):
+        for area_id, key, n in figure_set.count(span):
             if not n:
                 continue
             if isinstance(n, dict):

@@ -64,10 +64,12 @@ class DailyFigures(models.Model):
 
 
 class DayBuild(models.Model):
-    """When a day's rows were last built. `final` once built after the day ended."""
+    """When a day's rows were last built. `final` once built after the day ended.
+    `refreshed_at`: when the areas changed since were last recounted (FiguresChange)."""
 
     on = models.DateField(unique=True)
     built_at = models.DateTimeField()
+    refreshed_at = models.DateTimeField(null=True, blank=True)
     final = models.BooleanField(default=False)
     seconds = models.FloatField(default=0)
     areas = models.PositiveIntegerField(default=0)
@@ -78,3 +80,20 @@ class DayBuild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} ({'final' if self.final else 'provisional'})"
+
+
+class FiguresChange(models.Model):
+    """A committed change to today's records of one area (written in the same transaction
+    as the change, by reports.receivers). Reading today's figures recounts these areas
+    first, so every level reads every committed change and agrees with its children."""
+
+    area_id = models.BigIntegerField()  # no constraint: a row per write, deleted when read
+    on = models.DateField()
+
+    class Meta:
+        verbose_name = _("数据变动")
+        verbose_name_plural = _("数据变动")
+        indexes = [models.Index(fields=["on", "id"], name="figures_change_day")]
+
+    def __str__(self) -> str:
+        return f"{self.area_id} {self.on}"
