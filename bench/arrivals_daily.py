@@ -192,10 +192,12 @@ def show_run(label: str, result: Any, total: float, scan: float) -> None:
 def run() -> None:
     from django.db import connection
 
-    from fangkong.arrivals.observation import DAILY_STEPS, daily_run
+    from fangkong.arrivals.module import MODULE
+    from fangkong.site.services import daily_run
 
-    # The observation steps; the figures step is measured by bench/reports_daily.py.
-    steps = [step for step in DAILY_STEPS if step[0] != "figures"]
+    # The arrivals module's steps (call tasks, release); the figures step is measured by
+    # bench/reports_daily.py.
+    steps = [step.name for step in MODULE.daily_steps]
 
     if connection.vendor != "postgresql":
         print(
@@ -224,10 +226,10 @@ def run() -> None:
     print(f"  full scan of the observations table (seq scan, count(*)): {scan:.3f} s")
 
     start = time.perf_counter()
-    first = daily_run(on=ON, steps=steps)
+    first = daily_run(on=ON, only=steps)
     show_run(f"daily_run(on={ON})", first, time.perf_counter() - start, scan)
     start = time.perf_counter()
-    again = daily_run(on=ON, steps=steps)
+    again = daily_run(on=ON, only=steps)
     show_run("the same day again (idempotent)", again, time.perf_counter() - start, scan)
     assert sum(again.counts.values()) == 0, again.counts
 
@@ -236,5 +238,5 @@ def run() -> None:
         cursor.execute(f"TRUNCATE {t['alert']}, {t['report']}")
         vacuum(cursor, t)
     start = time.perf_counter()
-    worst = daily_run(on=ON, steps=steps)
+    worst = daily_run(on=ON, only=steps)
     show_run("worst case, nobody reported yesterday", worst, time.perf_counter() - start, scan)

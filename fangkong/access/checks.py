@@ -59,6 +59,7 @@ from fangkong.access.models import (
     ReferralKind,
 )
 from fangkong.areas.models import Area
+from fangkong.arrivals.health.services import alert_raise_at_gate
 from fangkong.arrivals.models import (
     ArrivalNotice,
     NoticePerson,
@@ -66,7 +67,6 @@ from fangkong.arrivals.models import (
     Observation,
     ObservationStatus,
 )
-from fangkong.arrivals.observation import alert_raise_at_gate
 from fangkong.core.errors import Conflict
 from fangkong.policy.selectors import fever_threshold_on
 from fangkong.registry.models import Person

@@ -211,6 +211,16 @@ def visits_list(*, user: Any, day: dt.date) -> QuerySet[Visit]:
     )
 
 
+def referral_for_arrival(*, user: Any, pk: int) -> GateReferral | None:
+    """The referral an unannounced-arrival form is opened from, if `user` may see it."""
+    return (
+        GateReferral.objects.visible_to(user)
+        .select_related("area", "gate", "person")
+        .filter(pk=pk)
+        .first()
+    )
+
+
 def referral_arrival_initial(*, referral: GateReferral) -> dict[str, Any]:
     """What a referral knows, as the initial values of the unannounced-arrival form: the
     area of the gate, the name (the registry's when the person is known, else as told),

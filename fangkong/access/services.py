@@ -33,7 +33,7 @@ from fangkong.access.models import (
 )
 from fangkong.areas.models import LIVING_KINDS, Area
 from fangkong.arrivals.models import ArrivalNotice
-from fangkong.arrivals.notices import unannounced_register
+from fangkong.arrivals.notices.services import unannounced_register
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.crypto import encrypt
@@ -383,8 +383,10 @@ def referral_register_arrival(
     *, actor: Any, referral: GateReferral, **registration: Any
 ) -> ArrivalNotice:
     """A returnee stopped at a gate without pass or notice, registered from the referral
-    (fangkong.arrivals.notices.unannounced_register takes `registration`); the referral is
-    marked handled in the same transaction, so neither happens without the other."""
+    (fangkong.arrivals.notices.services.unannounced_register takes `registration`); the
+    referral is marked handled in the same transaction, so neither happens without the
+    other. The unannounced-arrival page reaches it through the referral's arrival source
+    (fangkong.access.arrival_source)."""
     referral = _open_referral(actor, referral)
     if referral.kind != ReferralKind.UNANNOUNCED:
         raise invalid("referral", "只有“无出入证的返京人员”可登记为未提前告知返京", "wrong_kind")

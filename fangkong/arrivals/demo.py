@@ -51,8 +51,13 @@ from django.utils import timezone
 
 from fangkong.accounts.models import User
 from fangkong.areas.models import Area
-from fangkong.arrivals import notices as notice_svc
-from fangkong.arrivals import observation as obs_svc
+from fangkong.arrivals.health.services import daily_raise_call_tasks, due_slots, report_submit
+from fangkong.arrivals.inspections.services import (
+    inspection_record,
+    letter_sign,
+    spot_check_record,
+    spot_checks_schedule,
+)
 from fangkong.arrivals.models import (
     HOME_CHECKLIST,
     UNIT_CHECKLIST,
@@ -72,6 +77,9 @@ from fangkong.arrivals.models import (
     Slot,
     SpotCheckResult,
 )
+from fangkong.arrivals.notices.rules import PROVINCES, observation_window
+from fangkong.arrivals.notices.services import notice_confirm, notice_file, notice_reschedule
+from fangkong.arrivals.observation.services import notice_arrive, observation_start
 from fangkong.core.crypto import decrypt
 from fangkong.core.scoping import subtree_q
 from fangkong.policy.services import policy_seed_2020
@@ -169,7 +177,7 @@ def _person_data(person: Person) -> dict[str, str]:
 
 def _province(place: str) -> tuple[str, str]:
     """(code, name) of the province a place (“河北省保定市”) lies in."""
-    for code, name in notice_svc.PROVINCES.items():
+    for code, name in PROVINCES.items():
         if place.startswith(name):
             return code, name
     return "", place  # notice_file refuses it with a clear message
@@ -227,7 +235,7 @@ def _construction_site(today: dt.date, worker: User) -> list[Observation]:
     filed, confirmed, inspected = (today - dt.timedelta(days=d) for d in (12, 11, 10))
     arrival = today - dt.timedelta(days=6)  # “下周” from the day of filing
     phone = decrypt(site.contact_phone_cipher) if site.contact_phone_cipher else ""
-    notice = notice_svc.notice_file(
+    notice = notice_file(
         actor=None,  # the employer, on the community's public page
         area=site.area,
         filed_by=FiledBy.EMPLOYER,
@@ -246,8 +254,8 @@ def _construction_site(today: dt.date, worker: User) -> list[Observation]:
         ),
         today=filed,
     )
-    notice = notice_svc.notice_confirm(actor=worker, notice=notice, today=confirmed)
-    inspection = notice_svc.inspection_record(
+    notice = notice_confirm(actor=worker, notice=notice, today=confirmed)
+    inspection = inspection_record(
         actor=worker,
         notice=notice,
         kind=ObservationMode.UNIT,
@@ -256,7 +264,7 @@ def _construction_site(today: dt.date, worker: User) -> list[Observation]:
         inspected_on=inspected,
         today=inspected,
     )
-    notice_svc.letter_sign(
+    letter_sign(
         actor=worker,
         notice=notice,
         signed_on=arrival,
@@ -265,24 +273,24 @@ def _construction_site(today: dt.date, worker: User) -> list[Observation]:
         today=arrival,
     )
     notice.refresh_from_db()
-    observations = obs_svc.notice_arrive(actor=worker, notice=notice, arrived_on=arrival)
+    observations = notice_arrive(actor=worker, notice=notice, arrived_on=arrival)
     notice.refresh_from_db()
     # One unannounced check done three days ago, two more ahead in the window.
     checked = today - dt.timedelta(days=3)
-    (done,) = notice_svc.spot_checks_schedule(
+    (done,) = spot_checks_schedule(
         notice=notice, count=1, start=checked, end=checked, seed=SEED, actor=worker
     )
-    notice_svc.spot_check_record(
+    spot_check_record(
         actor=worker,
         check=done,
         done_on=checked,
         result=SpotCheckResult.COMPLIANT,
         findings="宿舍楼内分房居住，餐食由单位送到楼内，观察人员未出楼，严格遵守单位集中观察",
     )
-    _, last = notice_svc.observation_window(notice)
+    _, last = observation_window(notice)
     if last > today:
         ahead = min(2, (last - today).days)
-        notice_svc.spot_checks_schedule(
+        spot_checks_schedule(
             notice=notice,
             count=ahead,
             start=today + dt.timedelta(days=1),
@@ -342,7 +350,7 @@ def _tenants(today: dt.date, worker: User) -> None:
         inspected = today + dt.timedelta(days=inspected_d)
         code, province = _province(members[0].away_from)
         address = home.address
-        notice = notice_svc.notice_file(
+        notice = notice_file(
             actor=None,  # the landlord, on the community's public page
             area=address.area,
             filed_by=FiledBy.LANDLORD,
@@ -359,13 +367,13 @@ def _tenants(today: dt.date, worker: User) -> None:
             note=f"{MARK}房东代租户报备：{address}的租户返京",
             today=filed,
         )
-        notice = notice_svc.notice_confirm(actor=worker, notice=notice, today=filed)
+        notice = notice_confirm(actor=worker, notice=notice, today=filed)
         checklist = dict.fromkeys(HOME_CHECKLIST, True)
         reasons = ""
         if not passes:
             checklist["own_toilet"] = False
             reasons = "平房出租屋无独立卫生间，需到胡同公共厕所如厕，不符合居家观察条件"
-        inspection = notice_svc.inspection_record(
+        inspection = inspection_record(
             actor=worker,
             notice=notice,
             kind=ObservationMode.HOME,
@@ -376,7 +384,7 @@ def _tenants(today: dt.date, worker: User) -> None:
             today=inspected,
         )
         if not passes:  # the tenant delays: a later date, the room still to be found
-            notice_svc.notice_reschedule(
+            notice_reschedule(
                 actor=worker,
                 notice=notice,
                 planned_on=today + dt.timedelta(days=DELAY_DAYS),
@@ -396,7 +404,7 @@ def _hubei(today: dt.date, worker: User) -> None:
             continue
         filed = today - dt.timedelta(days=1)
         address = home.address
-        notice = notice_svc.notice_file(
+        notice = notice_file(
             actor=None,
             area=zhenguosi,
             filed_by=FiledBy.RETURNEE,
@@ -413,7 +421,7 @@ def _hubei(today: dt.date, worker: User) -> None:
             note=f"{MARK}春节在{head.away_from}，想下周回京",
             today=filed,
         )
-        notice = notice_svc.notice_confirm(actor=worker, notice=notice, today=filed)
+        notice = notice_confirm(actor=worker, notice=notice, today=filed)
         _backdate_notice(notice, filed, filed)
         return
 
@@ -432,7 +440,7 @@ def _home_observations(today: dt.date, worker: User) -> list[Observation]:
         arrived = today - dt.timedelta(days=index % ARRIVAL_SPREAD_DAYS)
         for person in members[: HOME_OBSERVED - len(observations)]:
             observations.append(
-                obs_svc.observation_start(
+                observation_start(
                     actor=worker,
                     person=person,
                     area=zhenguosi,
@@ -465,7 +473,7 @@ def _reports(
             if day == today:  # this morning; whoever arrived today owes nothing yet
                 slots = [Slot.MORNING] if day > observation.arrived_on else []
             else:
-                slots = obs_svc.due_slots(observation, day)
+                slots = due_slots(observation, day)
             for slot in slots:
                 fever = observation is fever_for and day == today
                 if not fever:
@@ -476,7 +484,7 @@ def _reports(
                 # 王颖 answers 镇国寺's phone: a few reports are taken down by her.
                 by_phone = observation.area_id == cadre.area_id and rng.random() < BY_PHONE
                 temperature = FEVER if fever else Decimal(f"36.{rng.randint(1, 8)}")
-                result = obs_svc.report_submit(
+                result = report_submit(
                     observation=observation,
                     on=day,
                     slot=slot,
@@ -538,7 +546,7 @@ def load_demo_arrivals() -> DemoArrivals:
 
     # The nightly job for today has run: yesterday's missed reports are call tasks.
     with transaction.atomic():
-        obs_svc.daily_raise_call_tasks(on=today)
+        daily_raise_call_tasks(on=today)
     CallTask.objects.filter(observation__in=[*site_observations, *home], on__lt=today).update(
         created_at=_moment(today, 0, 10)
     )

@@ -159,6 +159,12 @@ UNIT_CHECKLIST = {
     "meals": "单位提供餐食",
     "no_need_to_leave": "不出楼即可满足生活所需",
 }
+# The checklist a notice's place is inspected by, per observation mode (a centralized
+# observation site is the district's and is not inspected here).
+CHECKLISTS: dict[str, dict[str, str]] = {
+    ObservationMode.HOME: HOME_CHECKLIST,
+    ObservationMode.UNIT: UNIT_CHECKLIST,
+}
 
 
 class Inspection(models.Model):

@@ -58,13 +58,13 @@ MODULE = Module(
         DailyStep(
             "call_tasks",
             gettext_noop("新增电话询问任务"),
-            "fangkong.arrivals.observation.daily_raise_call_tasks",
+            "fangkong.arrivals.health.services.daily_raise_call_tasks",
             order=10,
         ),
         DailyStep(
             "released",
             gettext_noop("到期解除观察"),
-            "fangkong.arrivals.observation.daily_release",
+            "fangkong.arrivals.health.services.daily_release",
             order=20,
         ),
     ),

@@ -1,17 +1,22 @@
-"""Returnee pages and API: notices and inspections (urls_notices), observation, reports
-and alerts (urls_observation); the pages reached by a link or QR code, without an account
-(public_notices, public_reports)."""
+"""Returnee pages, API and public pages, composed from the sub-packages' own urls.py:
+notices, inspections, observation and health."""
 
-from fangkong.arrivals import (
-    api_notices,
-    api_observation,
-    public_notices,
-    public_reports,
-    urls_notices,
-    urls_observation,
-)
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.urls import URLPattern
+
+PARTS = [
+    import_module(f"fangkong.arrivals.{part}.urls")
+    for part in ("notices", "inspections", "observation", "health")
+]
 
 app_name = "arrivals"
-urlpatterns = [*urls_notices.urlpatterns, *urls_observation.urlpatterns]
-api_urlpatterns = [*api_notices.urlpatterns, *api_observation.urlpatterns]
-public_urlpatterns = [*public_notices.urlpatterns, *public_reports.urlpatterns]
+urlpatterns: list[URLPattern] = [p for part in PARTS for p in getattr(part, "urlpatterns", [])]
+api_urlpatterns: list[URLPattern] = [
+    p for part in PARTS for p in getattr(part, "api_urlpatterns", [])
+]
+public_urlpatterns: list[URLPattern] = [
+    p for part in PARTS for p in getattr(part, "public_urlpatterns", [])
+]

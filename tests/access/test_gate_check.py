@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from fangkong.access.models import GateCheck, GateReferral, Pass
 from fangkong.access.services import pass_issue, pass_replace, pass_revoke, pass_suspend
 from fangkong.arrivals.models import Alert, AlertKind, NoticeStatus
-from fangkong.arrivals.notices import notice_file
-from fangkong.arrivals.observation import (
+from fangkong.arrivals.notices.services import notice_file
+from fangkong.arrivals.observation.services import (
     observation_release,
     observation_shorten,
     observation_start,

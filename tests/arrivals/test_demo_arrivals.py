@@ -19,8 +19,10 @@ from fangkong.accounts.roles import Role
 from fangkong.accounts.services import account_upsert
 from fangkong.areas.demo import load_demo_areas
 from fangkong.areas.models import Area
-from fangkong.arrivals import observation as obs_svc
 from fangkong.arrivals.demo import HOME_OBSERVED, MARK, load_demo_arrivals
+from fangkong.arrivals.health.selectors import alerts_list
+from fangkong.arrivals.health.services import due_slots
+from fangkong.arrivals.inspections.services import JOINT_TEAM_ROLES
 from fangkong.arrivals.models import (
     Alert,
     AlertKind,
@@ -42,8 +44,6 @@ from fangkong.arrivals.models import (
     SpotCheck,
     SpotCheckResult,
 )
-from fangkong.arrivals.notices import JOINT_TEAM_ROLES
-from fangkong.arrivals.selectors_observation import alerts_list
 from fangkong.policy.services import policy_seed_2020
 from fangkong.registry.demo import SITE_UNIT, SITE_WORKERS_NOT_BACK, load_demo_registry
 from fangkong.registry.models import Person, Whereabouts
@@ -108,7 +108,7 @@ def test_the_returnee_demo(db: None) -> None:
     for observation in home:
         day, owed = observation.arrived_on, 0
         while day < yesterday:
-            owed += len(obs_svc.due_slots(observation, day))
+            owed += len(due_slots(observation, day))
             day += dt.timedelta(days=1)
         got = reports.filter(observation=observation, on__lt=yesterday).count()
         assert got == owed, (observation.person.name, observation.arrived_on, got, owed)

@@ -18,8 +18,14 @@ from django.test import Client
 
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
-from fangkong.arrivals import notices, public_notices
+from fangkong.arrivals.inspections.services import (
+    inspection_record,
+    letter_sign,
+    spot_check_record,
+    spot_checks_schedule,
+)
 from fangkong.arrivals.models import (
+    CHECKLISTS,
     ArrivalNotice,
     Decision,
     FiledBy,
@@ -29,6 +35,14 @@ from fangkong.arrivals.models import (
     SpotCheck,
     SpotCheckResult,
 )
+from fangkong.arrivals.notices import public as public_notices
+from fangkong.arrivals.notices.selectors import (
+    notice_link_token,
+    notice_next_step,
+    notice_reference,
+    notices_counted,
+)
+from fangkong.arrivals.notices.services import notice_file, notice_reschedule, unannounced_register
 from fangkong.audit.models import AuditAction, AuditEvent
 from fangkong.policy.models import OriginRisk
 from fangkong.policy.selectors import policy_in_force
@@ -51,8 +65,8 @@ JOINT_TEAM = [
     {"name": "孙丽", "role": "社区专员"},
     {"name": "周明", "role": "包片社区干部"},
 ]
-ALL_UNIT_ITEMS = dict.fromkeys(notices.CHECKLISTS[ObservationMode.UNIT], True)
-ALL_HOME_ITEMS = dict.fromkeys(notices.CHECKLISTS[ObservationMode.HOME], True)
+ALL_UNIT_ITEMS = dict.fromkeys(CHECKLISTS[ObservationMode.UNIT], True)
+ALL_HOME_ITEMS = dict.fromkeys(CHECKLISTS[ObservationMode.HOME], True)
 
 
 @pytest.fixture(autouse=True)
@@ -213,9 +227,7 @@ def test_the_construction_site_story_from_notice_to_spot_check(
     dates = [dt.date.fromisoformat(c["scheduled_on"]) for c in planned.json()]
     assert len(set(dates)) == 3 and dates == sorted(dates)
     assert all(dt.date(2020, 3, 10) <= d <= dt.date(2020, 3, 22) for d in dates)
-    again = notices.spot_checks_schedule(
-        notice=ArrivalNotice.objects.get(pk=notice_id), count=3, seed=16
-    )
+    again = spot_checks_schedule(notice=ArrivalNotice.objects.get(pk=notice_id), count=3, seed=16)
     assert [c.scheduled_on for c in again] == dates  # a seed makes the draw repeatable
 
     # On the first of those days a worker checks and records it.
@@ -252,7 +264,7 @@ def test_a_unit_inspection_needs_a_letter_and_a_problem_needs_findings(
     wanping: World, site: Unit
 ) -> None:
     worker = wanping.wanping_worker
-    notice = notices.notice_file(
+    notice = notice_file(
         actor=worker,
         area=wanping.areas[WANPING],
         filed_by=FiledBy.EMPLOYER,
@@ -264,9 +276,9 @@ def test_a_unit_inspection_needs_a_letter_and_a_problem_needs_findings(
         people=workers(2),
     )
     with pytest.raises(ValidationError) as err:
-        notices.spot_checks_schedule(notice=notice, count=1)
+        spot_checks_schedule(notice=notice, count=1)
     assert "notice" in err.value.message_dict  # no letter, no spot checks
-    notices.letter_sign(
+    letter_sign(
         actor=worker,
         notice=notice,
         signed_on=TODAY,
@@ -275,7 +287,7 @@ def test_a_unit_inspection_needs_a_letter_and_a_problem_needs_findings(
     )
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.INSPECTION  # signed, but the site is not inspected yet
-    notices.inspection_record(
+    inspection_record(
         actor=worker,
         notice=notice,
         kind=ObservationMode.UNIT,
@@ -286,7 +298,7 @@ def test_a_unit_inspection_needs_a_letter_and_a_problem_needs_findings(
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.READY
     with pytest.raises(ValidationError) as err:
-        notices.letter_sign(
+        letter_sign(
             actor=worker,
             notice=notice,
             signed_on=TODAY,
@@ -295,11 +307,11 @@ def test_a_unit_inspection_needs_a_letter_and_a_problem_needs_findings(
         )
     assert err.value.message_dict["notice"] == ["这份报备的责任书已经签订"]
     with pytest.raises(ValidationError) as err:
-        notices.spot_checks_schedule(notice=notice, count=20)
+        spot_checks_schedule(notice=notice, count=20)
     assert "count" in err.value.message_dict
-    check = notices.spot_checks_schedule(notice=notice, count=1, seed=1)[0]
+    check = spot_checks_schedule(notice=notice, count=1, seed=1)[0]
     with pytest.raises(ValidationError) as err:
-        notices.spot_check_record(
+        spot_check_record(
             actor=worker,
             check=check,
             done_on=check.scheduled_on,
@@ -307,7 +319,7 @@ def test_a_unit_inspection_needs_a_letter_and_a_problem_needs_findings(
             today=check.scheduled_on,
         )
     assert "findings" in err.value.message_dict
-    notices.spot_check_record(
+    spot_check_record(
         actor=worker,
         check=check,
         done_on=check.scheduled_on,
@@ -354,7 +366,7 @@ def test_a_tenant_whose_home_fails_is_told_to_find_a_place_or_delay(wanping: Wor
     assert "另找符合条件的住所" in detail["next_step"] and "延后返京" in detail["next_step"]
     # A letter makes no sense for a failed place; another place means another inspection.
     notice = ArrivalNotice.objects.get(pk=notice_id)
-    moved = notices.notice_reschedule(
+    moved = notice_reschedule(
         actor=wanping.wanping_worker, notice=notice, building="城内街20号院", room="东屋"
     )
     assert moved.status == NoticeStatus.INSPECTION and str(moved.address) == "城内街20号院 东屋"
@@ -410,7 +422,7 @@ def test_a_returnee_from_hubei_must_delay_and_the_policy_version_is_recorded(
         rules=[("*", "其他地区", OriginRisk.OBSERVE)],
         **{**POLICY_2020, "label": "2020 年 4 月调整", "effective_from": dt.date(2020, 4, 8)},
     )
-    notice = notices.notice_reschedule(
+    notice = notice_reschedule(
         actor=wanping.wanping_worker,
         notice=ArrivalNotice.objects.get(pk=body["id"]),
         planned_on=dt.date(2020, 4, 10),
@@ -503,7 +515,7 @@ def test_an_inspection_by_a_worker_of_another_community_is_404(wanping: World) -
     assert api.get("/api/v1/arrival-notices/").json()["count"] == 0
     # The service itself refuses too, for a caller that skipped the lookup.
     with pytest.raises(PermissionDenied):
-        notices.inspection_record(
+        inspection_record(
             actor=wanping.zhenguosi_worker,
             notice=ArrivalNotice.objects.get(pk=notice_id),
             kind=ObservationMode.HOME,
@@ -575,7 +587,7 @@ def public_form(**over: Any) -> dict[str, str]:
 
 
 def link(world: World, code: str = WANPING) -> str:
-    return f"/r/notice/{notices.notice_link_token(world.areas[code])}/"
+    return f"/r/notice/{notice_link_token(world.areas[code])}/"
 
 
 def test_a_public_notice_is_pending_until_the_community_confirms_it(wanping: World) -> None:
@@ -589,12 +601,12 @@ def test_a_public_notice_is_pending_until_the_community_confirms_it(wanping: Wor
     assert response.status_code == 302, response.content.decode()
     done = client.get(response["Location"]).content.decode()
     notice = ArrivalNotice.objects.get()
-    assert notices.notice_reference(notice) in done and "等待社区电话确认" in done
+    assert notice_reference(notice) in done and "等待社区电话确认" in done
     assert "租户小李" not in done  # the confirmation shows no names
     assert notice.status == NoticeStatus.PENDING and notice.area.code == WANPING_ZONE
     assert notice.decision == Decision.OBSERVE and notice.created_by is None
     assert not Person.objects.exists()  # nobody is registered from an unconfirmed notice
-    assert not notices.notices_counted(ArrivalNotice.objects.all()).exists()
+    assert not notices_counted(ArrivalNotice.objects.all()).exists()
 
     # The worker sees it first in the list, calls, confirms.
     worker = wanping.client(wanping.wanping_worker)
@@ -611,7 +623,7 @@ def test_a_public_notice_is_pending_until_the_community_confirms_it(wanping: Wor
         Residency.MIGRANT,
         WANPING_ZONE,
     )
-    assert notices.notices_counted(ArrivalNotice.objects.all()).count() == 1
+    assert notices_counted(ArrivalNotice.objects.all()).count() == 1
     twice = worker.post(f"/arrivals/notices/{notice.pk}/confirm/", follow=True).content.decode()
     assert "不能再确认" in twice
 
@@ -633,13 +645,13 @@ def test_a_public_notice_can_be_rejected_with_a_reason(wanping: World) -> None:
 
 def test_a_forged_or_foreign_link_is_404(wanping: World) -> None:
     client = Client()
-    token = notices.notice_link_token(wanping.areas[WANPING])
+    token = notice_link_token(wanping.areas[WANPING])
     forged = token[:-2] + ("aa" if not token.endswith("aa") else "bb")
     for url in (
         f"/r/notice/{forged}/",
         f"/r/notice/{WANPING}/",
         f"/r/notice/{WANPING}:abc/",
-        f"/r/notice/{notices.notice_link_token(wanping.areas['110106014'])}/",  # a street
+        f"/r/notice/{notice_link_token(wanping.areas['110106014'])}/",  # a street
     ):
         response = client.get(url)
         assert response.status_code == 404, url
@@ -745,7 +757,7 @@ def test_an_unannounced_returnee_is_registered_housed_and_sent_to_inspection(
 
 
 def test_an_unannounced_returnee_from_hubei_is_reported_at_once(wanping: World) -> None:
-    notice = notices.unannounced_register(
+    notice = unannounced_register(
         actor=wanping.wanping_worker,
         area=wanping.areas[WANPING_ZONE],
         person_data={"name": "钱某", "document_number": valid_id(901, region="420102")},
@@ -754,9 +766,7 @@ def test_an_unannounced_returnee_from_hubei_is_reported_at_once(wanping: World) 
         building="桥西街5号院",
     )
     assert notice.status == NoticeStatus.MUST_DELAY and notice.unannounced
-    assert "已到京" in notices.notice_next_step(notice) and "集中观察" in notices.notice_next_step(
-        notice
-    )
+    assert "已到京" in notice_next_step(notice) and "集中观察" in notice_next_step(notice)
 
 
 def test_unannounced_input_is_checked(wanping: World) -> None:
@@ -827,7 +837,7 @@ def test_a_worker_files_and_inspects_through_the_pages(wanping: World) -> None:
     )
     form = page.get(f"/arrivals/notices/{notice.pk}/inspection/").content.decode()
     assert "有独立卫生间" in form and 'value="包片社区干部"' in form
-    checked = {f"item_{code}": "on" for code in notices.CHECKLISTS[ObservationMode.HOME]}
+    checked = {f"item_{code}": "on" for code in CHECKLISTS[ObservationMode.HOME]}
     done = page.post(
         f"/arrivals/notices/{notice.pk}/inspection/",
         {
@@ -866,7 +876,7 @@ def test_the_list_puts_pending_notices_first_and_filters_by_state(wanping: World
 def test_responsibility_letters_print_in_bulk_on_a4(wanping: World, site: Unit) -> None:
     ids = []
     for start in (500, 520):
-        notice = notices.notice_file(
+        notice = notice_file(
             actor=wanping.wanping_worker,
             area=wanping.areas[WANPING],
             filed_by=FiledBy.EMPLOYER,
@@ -897,11 +907,11 @@ def test_responsibility_letters_print_in_bulk_on_a4(wanping: World, site: Unit) 
 
 def test_the_link_page_shows_the_communitys_link_and_qr_code(wanping: World) -> None:
     text = wanping.client(wanping.wanping_worker).get("/arrivals/notices/link/").content.decode()
-    token = notices.notice_link_token(wanping.areas[WANPING])
+    token = notice_link_token(wanping.areas[WANPING])
     assert f"/r/notice/{token}/" in text and "<svg" in text
     other = wanping.client(wanping.zhenguosi_worker).get("/arrivals/notices/link/").content.decode()
     assert token not in other
-    assert notices.notice_link_token(wanping.areas[ZHENGUOSI]) in other
+    assert notice_link_token(wanping.areas[ZHENGUOSI]) in other
 
 
 def test_an_employer_names_an_unregistered_unit_and_the_worker_registers_it(
@@ -964,7 +974,7 @@ def test_the_unannounced_page_finds_the_landlord_by_document(wanping: World) -> 
 
 def test_the_letter_spot_check_and_reschedule_pages(wanping: World, site: Unit, clock: Any) -> None:
     worker = wanping.wanping_worker
-    notice = notices.notice_file(
+    notice = notice_file(
         actor=worker,
         area=wanping.areas[WANPING],
         filed_by=FiledBy.EMPLOYER,
@@ -990,7 +1000,7 @@ def test_the_letter_spot_check_and_reschedule_pages(wanping: World, site: Unit, 
     assert "已记录责任书" in letter.content.decode()
     assert "核查通过后" in letter.content.decode()  # not inspected yet: checks come later
     assert not SpotCheck.objects.exists()
-    notices.inspection_record(
+    inspection_record(
         actor=worker,
         notice=notice,
         kind=ObservationMode.UNIT,

@@ -21,7 +21,12 @@ from django.db import connection, connections
 
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
-from fangkong.arrivals import observation as svc
+from fangkong.arrivals.health.services import (
+    ReportResult,
+    report_submit,
+    self_report_submit,
+    self_report_token,
+)
 from fangkong.arrivals.models import (
     Alert,
     AlertKind,
@@ -37,6 +42,16 @@ from fangkong.arrivals.models import (
     ObservationMode,
     ObservationStatus,
     Slot,
+)
+from fangkong.arrivals.observation.services import (
+    SYSTEM_NAME,
+    notice_arrive,
+    observation_cancel,
+    observation_extend,
+    observation_release,
+    observation_shorten,
+    observation_start,
+    observation_to_hospital,
 )
 from fangkong.core.temperature import parse_temperature
 from fangkong.policy.services import policy_seed_2020
@@ -85,7 +100,7 @@ def person(world: World) -> Person:
 
 def start(world: World, person: Person, arrived_on: dt.date = ARRIVAL, **kw: Any) -> Observation:
     with at(arrived_on, 10):
-        return svc.observation_start(
+        return observation_start(
             actor=world.wanping_worker,
             person=person,
             area=world.areas[WANPING_ZONE],
@@ -102,9 +117,9 @@ def report(
     temperature: Any = "36.5",
     symptoms: list[str] | None = None,
     **kw: Any,
-) -> svc.ReportResult:
+) -> ReportResult:
     with at(on, 8 if slot == Slot.MORNING else 20):
-        return svc.report_submit(
+        return report_submit(
             observation=observation,
             on=on,
             slot=slot,
@@ -160,7 +175,7 @@ def test_it_counts_the_arrival_day_as_day_one_and_releases_on_day_fifteen(
         ObservationStatus.ACTIVE,
         ObservationStatus.RELEASED,
         None,
-        svc.SYSTEM_NAME,
+        SYSTEM_NAME,
     )
     # Idempotent: again, and again later, nothing more.
     with at(RELEASE_ON, 8):
@@ -202,18 +217,18 @@ def test_arrival_from_a_ready_notice_starts_one_observation_per_person(world: Wo
     for w in workers:
         NoticePerson.objects.create(notice=notice, person=w, name=w.name)
     with at(ARRIVAL), pytest.raises(ValidationError) as err:
-        svc.notice_arrive(actor=world.wanping_worker, notice=notice, arrived_on=ARRIVAL)
+        notice_arrive(actor=world.wanping_worker, notice=notice, arrived_on=ARRIVAL)
     assert fields_of(err) == {"notice"}
     ArrivalNotice.objects.filter(pk=notice.pk).update(status=NoticeStatus.READY)
     with at(ARRIVAL):
-        made = svc.notice_arrive(actor=world.wanping_worker, notice=notice, arrived_on=ARRIVAL)
+        made = notice_arrive(actor=world.wanping_worker, notice=notice, arrived_on=ARRIVAL)
     assert len(made) == 6
     assert {o.last_day for o in made} == {LAST_DAY}
     assert {o.mode for o in made} == {ObservationMode.UNIT}
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.ARRIVED
     with at(ARRIVAL), pytest.raises(ValidationError) as err:
-        svc.notice_arrive(actor=world.wanping_worker, notice=notice, arrived_on=ARRIVAL)
+        notice_arrive(actor=world.wanping_worker, notice=notice, arrived_on=ARRIVAL)
     assert "已登记到京" in str(err.value)
 
 
@@ -232,12 +247,12 @@ def test_an_unannounced_arrival_may_arrive_while_the_inspection_is_open(world: W
     )
     NoticePerson.objects.create(notice=notice, name="未登记的人")
     with at(ARRIVAL), pytest.raises(ValidationError) as err:
-        svc.notice_arrive(actor=world.wanping_worker, notice=notice, arrived_on=ARRIVAL)
+        notice_arrive(actor=world.wanping_worker, notice=notice, arrived_on=ARRIVAL)
     assert fields_of(err) == {"people"} and "未登记的人" in str(err.value)
     p = make_person(world.wanping_worker, area, "补登记")
     NoticePerson.objects.filter(notice=notice).update(person=p)
     with at(ARRIVAL):
-        (made,) = svc.notice_arrive(actor=world.wanping_worker, notice=notice, arrived_on=ARRIVAL)
+        (made,) = notice_arrive(actor=world.wanping_worker, notice=notice, arrived_on=ARRIVAL)
     assert made.notice == notice and made.days == 14
 
 
@@ -349,11 +364,11 @@ def test_extension_by_seven_days_keeps_reason_and_who(world: World, person: Pers
     observation = start(world, person)
     with at(dt.date(2020, 3, 1)):
         with pytest.raises(ValidationError) as err:
-            svc.observation_extend(
+            observation_extend(
                 actor=world.wanping_worker, observation=observation, days=7, reason="  "
             )
         assert fields_of(err) == {"reason"}
-        extended = svc.observation_extend(
+        extended = observation_extend(
             actor=world.wanping_worker, observation=observation, days=7, reason="同住人发热"
         )
     assert (extended.days, extended.last_day, extended.release_on) == (
@@ -378,16 +393,16 @@ def test_shortening_cannot_reach_back_before_yesterday(world: World, person: Per
     observation = start(world, person)
     with at(dt.date(2020, 3, 1)):
         with pytest.raises(ValidationError) as err:
-            svc.observation_shorten(
+            observation_shorten(
                 actor=world.wanping_worker, observation=observation, days=5, reason="政策调整"
             )
         assert fields_of(err) == {"days"} and "最多可缩短 4 天" in str(err.value)
-        shortened = svc.observation_shorten(
+        shortened = observation_shorten(
             actor=world.wanping_worker, observation=observation, days=4, reason="政策调整"
         )
     assert (shortened.days, shortened.last_day) == (10, dt.date(2020, 2, 29))
     with at(dt.date(2020, 3, 1), 10):
-        released = svc.observation_release(
+        released = observation_release(
             actor=world.wanping_worker, observation=shortened, on=dt.date(2020, 3, 1)
         )
     assert released.status == ObservationStatus.RELEASED
@@ -423,25 +438,21 @@ def test_the_state_machine_refuses_what_it_must(world: World, person: Person) ->
     worker = world.wanping_worker
     with at(LAST_DAY, 15):
         with pytest.raises(ValidationError) as err:
-            svc.observation_release(actor=worker, observation=observation, on=LAST_DAY)
+            observation_release(actor=worker, observation=observation, on=LAST_DAY)
         assert fields_of(err) == {"on"} and "2020-03-05 起才能解除" in str(err.value)
         with pytest.raises(ValidationError) as err:
-            svc.observation_cancel(actor=worker, observation=observation, reason="")
+            observation_cancel(actor=worker, observation=observation, reason="")
         assert fields_of(err) == {"reason"}
     with at(RELEASE_ON, 10):
-        svc.observation_release(actor=worker, observation=observation, on=RELEASE_ON)
+        observation_release(actor=worker, observation=observation, on=RELEASE_ON)
         for call in (
-            lambda: svc.observation_extend(
-                actor=worker, observation=observation, days=7, reason="x"
-            ),
-            lambda: svc.observation_shorten(
-                actor=worker, observation=observation, days=1, reason="x"
-            ),
-            lambda: svc.observation_release(actor=worker, observation=observation, on=RELEASE_ON),
-            lambda: svc.observation_to_hospital(
+            lambda: observation_extend(actor=worker, observation=observation, days=7, reason="x"),
+            lambda: observation_shorten(actor=worker, observation=observation, days=1, reason="x"),
+            lambda: observation_release(actor=worker, observation=observation, on=RELEASE_ON),
+            lambda: observation_to_hospital(
                 actor=worker, observation=observation, on=RELEASE_ON, reason="x"
             ),
-            lambda: svc.observation_cancel(actor=worker, observation=observation, reason="x"),
+            lambda: observation_cancel(actor=worker, observation=observation, reason="x"),
         ):
             with pytest.raises(ValidationError) as err:
                 call()
@@ -452,7 +463,7 @@ def test_the_state_machine_refuses_what_it_must(world: World, person: Person) ->
 def test_hospital_and_cancel_end_an_observation_with_a_reason(world: World, person: Person) -> None:
     observation = start(world, person)
     with at(dt.date(2020, 2, 23)):
-        sent = svc.observation_to_hospital(
+        sent = observation_to_hospital(
             actor=world.wanping_worker,
             observation=observation,
             on=dt.date(2020, 2, 23),
@@ -462,7 +473,7 @@ def test_hospital_and_cancel_end_an_observation_with_a_reason(world: World, pers
     other = make_person(world.wanping_worker, world.areas[WANPING], "登记错的人")
     wrong = start(world, other)
     with at(ARRIVAL, 11):
-        cancelled = svc.observation_cancel(
+        cancelled = observation_cancel(
             actor=world.wanping_worker, observation=wrong, reason="人员登记错误"
         )
     assert cancelled.status == ObservationStatus.CANCELLED
@@ -488,7 +499,7 @@ def test_start_refuses_bad_input(world: World, person: Person) -> None:
                 **kwargs,
             }
             with pytest.raises(ValidationError) as err:
-                svc.observation_start(**values)
+                observation_start(**values)
             assert fields_of(err) == {field_name}, kwargs
     assert not Observation.objects.exists()
 
@@ -535,7 +546,7 @@ def test_a_report_for_a_released_or_wrong_day_is_refused(world: World, person: P
         report(observation, dt.date(2020, 2, 19))
     assert fields_of(err) == {"on"}
     with at(dt.date(2020, 2, 21), 9), pytest.raises(ValidationError) as err:
-        svc.report_submit(
+        report_submit(
             observation=observation,
             on=dt.date(2020, 2, 22),
             slot=Slot.MORNING,
@@ -545,7 +556,7 @@ def test_a_report_for_a_released_or_wrong_day_is_refused(world: World, person: P
         )
     assert fields_of(err) == {"on"}
     with at(dt.date(2020, 2, 21), 9), pytest.raises(ValidationError) as err:
-        svc.report_submit(
+        report_submit(
             observation=observation,
             on=dt.date(2020, 2, 21),
             slot=Slot.EVENING,
@@ -557,7 +568,7 @@ def test_a_report_for_a_released_or_wrong_day_is_refused(world: World, person: P
     with at(RELEASE_ON, 0, 10):
         daily_run(on=RELEASE_ON)
     with at(RELEASE_ON, 9), pytest.raises(ValidationError) as err:
-        svc.report_submit(
+        report_submit(
             observation=observation,
             on=LAST_DAY,
             slot=Slot.EVENING,
@@ -585,7 +596,7 @@ def test_the_self_report_page_takes_a_report_once(world: World, person: Person) 
 
     observation = start(world, person)
     with at(ARRIVAL, 10):
-        token = svc.self_report_token(observation=observation)
+        token = self_report_token(observation=observation)
     url = f"/r/report/{token}/"
     with at(dt.date(2020, 2, 22), 9):
         client = Client()
@@ -609,7 +620,7 @@ def test_the_self_report_api_takes_a_report_once(world: World, person: Person) -
     from rest_framework.test import APIClient
 
     observation = start(world, person)
-    token = svc.self_report_token(observation=observation)
+    token = self_report_token(observation=observation)
     url = f"/api/v1/self-reports/{token}/"
     with at(dt.date(2020, 2, 21), 20):
         api = APIClient()
@@ -629,7 +640,7 @@ def test_forged_and_expired_links_get_a_clear_page(world: World, person: Person)
 
     observation = start(world, person)
     with at(ARRIVAL, 10):
-        token = svc.self_report_token(observation=observation)
+        token = self_report_token(observation=observation)
     forged_id = token.replace(f"{observation.pk}:", f"{observation.pk + 1}:", 1)
     client = Client()
     with at(dt.date(2020, 2, 22)):
@@ -658,9 +669,9 @@ def test_an_extension_keeps_the_link_working(world: World, person: Person) -> No
     from django.test import Client
 
     observation = start(world, person)
-    token = svc.self_report_token(observation=observation)
+    token = self_report_token(observation=observation)
     with at(dt.date(2020, 3, 3)):
-        svc.observation_extend(
+        observation_extend(
             actor=world.wanping_worker, observation=observation, days=7, reason="密接"
         )
     with at(dt.date(2020, 3, 10), 9):
@@ -820,8 +831,8 @@ def test_two_submissions_of_one_slot_at_once_keep_one_record(world: World, perso
         try:
             barrier.wait()
             results.append(
-                svc.self_report_submit(
-                    token=svc.self_report_token(observation=observation),
+                self_report_submit(
+                    token=self_report_token(observation=observation),
                     temperature=value,
                     symptoms=[],
                 )

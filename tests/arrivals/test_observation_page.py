@@ -7,8 +7,8 @@ import datetime as dt
 import time_machine
 from django.utils import timezone
 
-from fangkong.arrivals import observation as svc
 from fangkong.arrivals.models import ObservationMode
+from fangkong.arrivals.observation.services import observation_start
 from fangkong.policy.services import policy_seed_2020
 from tests.conftest import WANPING_ZONE, World
 from tests.factories import make_person
@@ -20,7 +20,7 @@ def test_a_refused_action_is_explained_at_the_top(world: World) -> None:
     arrived = dt.date(2020, 2, 20)
     noon = timezone.make_aware(dt.datetime(2020, 2, 22, 12))
     with time_machine.travel(noon, tick=False):
-        observation = svc.observation_start(
+        observation = observation_start(
             actor=world.wanping_worker,
             person=person,
             area=world.areas[WANPING_ZONE],

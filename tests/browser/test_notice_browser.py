@@ -8,8 +8,15 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from fangkong.arrivals import notices
-from fangkong.arrivals.models import ArrivalNotice, FiledBy, NoticeStatus, ObservationMode
+from fangkong.arrivals.models import (
+    CHECKLISTS,
+    ArrivalNotice,
+    FiledBy,
+    NoticeStatus,
+    ObservationMode,
+)
+from fangkong.arrivals.notices.selectors import notice_link_token, notice_reference
+from fangkong.arrivals.notices.services import notice_file
 from fangkong.policy.services import policy_seed_2020
 from fangkong.registry.models import Person
 from fangkong.units.models import Unit, UnitKind
@@ -33,7 +40,7 @@ def test_a_landlord_files_on_a_phone_and_the_worker_confirms(
 ) -> None:
     policy_seed_2020()  # transactional tests flush the seeded policy
     cache.clear()  # the public page's rate limit lives in the cache
-    token = notices.notice_link_token(world.areas[WANPING])
+    token = notice_link_token(world.areas[WANPING])
     number = valid_id(730, region="130602")
 
     phone.goto(f"{live_server.url}/r/notice/{token}/")
@@ -59,7 +66,7 @@ def test_a_landlord_files_on_a_phone_and_the_worker_confirms(
     phone.wait_for_selector("text=已提交，等待社区电话确认")
     reference = phone.locator("[data-reference]").inner_text()
     notice = ArrivalNotice.objects.get()
-    assert reference == notices.notice_reference(notice)
+    assert reference == notice_reference(notice)
     assert notice.status == NoticeStatus.PENDING
     screenshot(phone, "notice-public-done-375")
     assert phone.console_errors == []
@@ -93,7 +100,7 @@ def test_the_site_inspection_and_letters_on_a_phone_and_on_paper(
         contact_name="王经理",
     )
     filed = [
-        notices.notice_file(
+        notice_file(
             actor=world.wanping_worker,
             area=world.areas[WANPING],
             filed_by=FiledBy.EMPLOYER,
@@ -112,7 +119,7 @@ def test_the_site_inspection_and_letters_on_a_phone_and_on_paper(
     ]
     login(phone, live_server.url, "wanping_worker")
     phone.goto(f"{live_server.url}/arrivals/notices/{filed[0].pk}/inspection/")
-    for label in notices.CHECKLISTS[ObservationMode.UNIT].values():
+    for label in CHECKLISTS[ObservationMode.UNIT].values():
         phone.get_by_label(label).check()
     for i, name in enumerate(["张建国", "刘芳", "赵强", "孙丽", "周明"]):
         phone.get_by_label(f"第 {i + 1} 位姓名").fill(name)

@@ -11,7 +11,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from fangkong.arrivals import observation as observations
+from fangkong.arrivals.observation.services import (
+    observation_release,
+    observation_shorten,
+    observation_start,
+)
 from fangkong.policy.services import policy_seed_2020
 from fangkong.registry.models import Person
 from fangkong.registry.services import person_reveal
@@ -131,7 +135,7 @@ def test_a_worker_follows_observations_and_prints_the_paperwork(
     worker = world.wanping_worker
     today = timezone.localdate()
     watched = make_person(worker, zone, "孙立新", building="城内街21号院", room="北房")
-    observation = observations.observation_start(
+    observation = observation_start(
         actor=worker,
         person=watched,
         area=zone,
@@ -141,13 +145,13 @@ def test_a_worker_follows_observations_and_prints_the_paperwork(
     )
     # One whose 14 days are over: day 1 thirteen days ago, shortened by a day, released.
     done = make_person(worker, zone, "周玉梅", building="城内街5号院")
-    released = observations.observation_start(
+    released = observation_start(
         actor=worker, person=done, area=zone, mode="home", arrived_on=today - dt.timedelta(days=13)
     )
-    observations.observation_shorten(
+    observation_shorten(
         actor=worker, observation=released, days=1, reason="核酸检测阴性，提前一天解除"
     )
-    observations.observation_release(actor=worker, observation=released, on=today)
+    observation_release(actor=worker, observation=released, on=today)
 
     login(phone, live_server.url, "wanping_worker")
     phone.goto(f"{live_server.url}/arrivals/observations/")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from fangkong.arrivals.models import ObservationMode
-from fangkong.arrivals.observation import observation_start
+from fangkong.arrivals.observation.services import observation_start
 from fangkong.policy.services import policy_seed_2020
 from fangkong.registry.models import Whereabouts
 from tests.browser.conftest import screenshot

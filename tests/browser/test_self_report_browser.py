@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from fangkong.accounts.roles import Role
+from fangkong.arrivals.health.services import self_report_token
 from fangkong.arrivals.models import Alert, HealthReport, ObservationMode
-from fangkong.arrivals.observation import observation_start, self_report_token
+from fangkong.arrivals.observation.services import observation_start
 from fangkong.policy.services import policy_seed_2020
 from tests.browser.conftest import ARTIFACTS, screenshot
 from tests.conftest import PASSWORD, WANPING, WANPING_ZONE, World, make_account

@@ -15,8 +15,9 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from fangkong.arrivals.notices import notice_file
-from fangkong.arrivals.observation import observation_start, report_submit
+from fangkong.arrivals.health.services import report_submit
+from fangkong.arrivals.notices.services import notice_file
+from fangkong.arrivals.observation.services import observation_start
 from fangkong.audit.services import audit_record
 from fangkong.site.services import daily_run
 from tests.conftest import WANPING, World

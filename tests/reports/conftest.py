@@ -24,9 +24,10 @@ import time_machine
 
 from fangkong.access import auth, checks
 from fangkong.access.services import gate_create, pass_issue
-from fangkong.arrivals import observation as obs
+from fangkong.arrivals.health.services import report_submit
 from fangkong.arrivals.models import FiledBy, ObservationMode
-from fangkong.arrivals.notices import notice_file
+from fangkong.arrivals.notices.services import notice_file
+from fangkong.arrivals.observation.services import observation_start, observation_to_hospital
 from fangkong.policy.services import policy_seed_2020
 from fangkong.registry.models import Whereabouts
 from fangkong.site.services import daily_run
@@ -198,14 +199,14 @@ def story(world: World) -> World:
                 room="101",
                 people=[returnee(n, "130602")],
             )
-        observed_c = obs.observation_start(
+        observed_c = observation_start(
             actor=worker, person=c, area=chengnei, mode=ObservationMode.HOME, arrived_on=D1, days=1
         )
-        observed_p = obs.observation_start(
+        observed_p = observation_start(
             actor=zg_worker, person=p, area=zhenguosi, mode=ObservationMode.SITE, arrived_on=D1
         )
     with at(D1, 19):
-        obs.report_submit(
+        report_submit(
             observation=observed_c,
             on=D1,
             slot="evening",
@@ -219,7 +220,7 @@ def story(world: World) -> World:
         make_person(
             zg_worker, zhenguosi, "戊", whereabouts=Whereabouts.NOT_BACK, away_from="湖北省"
         )
-        observed_a = obs.observation_start(
+        observed_a = observation_start(
             actor=worker, person=a, area=chengnei, mode=ObservationMode.HOME, arrived_on=D2
         )
         a.refresh_from_db()  # in Beijing now: a pass, suspended for exit while observed
@@ -227,7 +228,7 @@ def story(world: World) -> World:
         assert gate_check(world, gate.pk, "in", 37.6, pass_token=card_c.token) == "deny"
         assert gate_check(world, gate.pk, "in", 36.5, pass_token="F" * 32) == "deny"
     with at(D2, 19):
-        obs.report_submit(
+        report_submit(
             observation=observed_a,
             on=D2,
             slot="evening",
@@ -238,12 +239,10 @@ def story(world: World) -> World:
     with at(D3, 0, 10):
         daily_run(on=D3)
     with at(D3, 8):
-        obs.observation_start(
+        observation_start(
             actor=worker, person=b, area=chengnei, mode=ObservationMode.HOME, arrived_on=D3
         )
         assert gate_check(world, gate.pk, "out", 36.5, pass_token=card_a.token) == "deny"
         assert gate_check(world, gate.pk, "out", 36.5, pass_token=card_c.token) == "admit"
-        obs.observation_to_hospital(
-            actor=zg_worker, observation=observed_p, on=D3, reason="发热转诊"
-        )
+        observation_to_hospital(actor=zg_worker, observation=observed_p, on=D3, reason="发热转诊")
     return world

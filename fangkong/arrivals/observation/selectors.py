@@ -1,5 +1,5 @@
-"""Read queries for observation, reports, alerts and call tasks: the lists by state and
-due date shared by the pages and the API, and a person's observation timeline."""
+"""Read queries of observations: the lists by state and due date shared by the pages and
+the API, and one observation's timeline (its events, reports, alerts and call tasks)."""
 
 from __future__ import annotations
 
@@ -11,16 +11,15 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from fangkong.areas.models import Area
+from fangkong.arrivals.health.services import current_slot
 from fangkong.arrivals.models import (
     Alert,
-    CallTask,
-    CallTaskStatus,
     HealthReport,
     Observation,
     ObservationStatus,
     Slot,
 )
-from fangkong.arrivals.observation import EVENT_LABELS, current_slot
+from fangkong.arrivals.observation.services import EVENT_LABELS
 from fangkong.core.scoping import subtree_q
 
 # Tabs of the observation list: key → label. The API's `due` filter uses the same keys.
@@ -201,25 +200,3 @@ def _others(user: Any, observation: Observation) -> QuerySet[Observation]:
         .exclude(pk=observation.pk)
         .order_by("-arrived_on")
     )
-
-
-def alerts_list(*, user: Any, state: str = "open") -> QuerySet[Alert]:
-    qs = Alert.objects.visible_to(user).select_related(
-        "person", "area", "observation", "report", "handled_by"
-    )
-    if state == "open":
-        qs = qs.filter(handled_at=None)
-    elif state == "handled":
-        qs = qs.exclude(handled_at=None)
-    return qs.order_by("-raised_at", "-id")
-
-
-def call_tasks_list(*, user: Any, state: str = "open") -> QuerySet[CallTask]:
-    qs = CallTask.objects.visible_to(user).select_related(
-        "observation__person", "observation__area", "done_by"
-    )
-    if state in CallTaskStatus.values:
-        qs = qs.filter(status=state)
-    if state == CallTaskStatus.DONE:
-        return qs.order_by("-done_at", "-id")
-    return qs.order_by("-on", "observation__area__path", "id")

@@ -1,13 +1,13 @@
-"""Advance notices over the API: file, confirm or reject, inspect, sign the letter, plan and
-record spot checks, register an unannounced arrival. Each notice is looked up through the
-caller's area (another community's answers 404); document numbers and phones are masked."""
+"""Advance notices over the API: file, confirm or reject, register an unannounced arrival
+(inspections, letters and spot checks: arrivals.inspections.api). Each notice is looked up
+through the caller's area (another community's answers 404); document numbers and phones
+are masked."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import URLPattern, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
@@ -15,19 +15,23 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.arrivals import notices
+from fangkong.arrivals.inspections.api import InspectionOutput, LetterOutput, SpotCheckOutput
 from fangkong.arrivals.models import (
     ArrivalNotice,
     FiledBy,
-    Inspection,
     NoticePerson,
     NoticeStatus,
     ObservationMode,
     ResponsibilityLetter,
-    SpotCheck,
-    SpotCheckResult,
 )
 from fangkong.arrivals.module import ArrivalsCapability
+from fangkong.arrivals.notices.selectors import notice_next_step, notice_reference, notices_for
+from fangkong.arrivals.notices.services import (
+    notice_confirm,
+    notice_file,
+    notice_reject,
+    unannounced_register,
+)
 from fangkong.core.api import HasCapability, ScopedListAPIView
 from fangkong.core.errors import invalid
 from fangkong.core.ids import IdField
@@ -58,46 +62,6 @@ class NoticePersonOutput(serializers.Serializer):  # type: ignore[type-arg]
     def get_person(self, row: NoticePerson) -> int | None:
         visible: set[int] = self.context.get("visible_people", set())
         return row.person_id if row.person_id in visible else None
-
-
-class InspectionMemberOutput(serializers.Serializer):  # type: ignore[type-arg]
-    name = serializers.CharField()
-    role = serializers.CharField()
-
-
-class InspectionOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
-    team = InspectionMemberOutput(many=True, read_only=True)
-    inspector = serializers.CharField(source="inspector.username")
-    checklist = serializers.DictField(child=serializers.BooleanField())
-
-    class Meta:
-        model = Inspection
-        fields = [
-            "id",
-            "kind",
-            "result",
-            "checklist",
-            "reasons",
-            "inspected_on",
-            "team",
-            "inspector",
-        ]
-
-
-class LetterOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
-    unit_name = serializers.CharField(source="unit.name")
-
-    class Meta:
-        model = ResponsibilityLetter
-        fields = ["id", "unit", "unit_name", "signed_on", "unit_signatory", "community_signatory"]
-
-
-class SpotCheckOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
-    checked_by = serializers.CharField(source="checked_by.username", default=None, allow_null=True)
-
-    class Meta:
-        model = SpotCheck
-        fields = ["id", "notice", "scheduled_on", "done_on", "result", "findings", "checked_by"]
 
 
 class NoticeOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -141,7 +105,7 @@ class NoticeOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
 
     def get_reference(self, notice: ArrivalNotice) -> str:
-        return notices.notice_reference(notice)
+        return notice_reference(notice)
 
     def get_address(self, notice: ArrivalNotice) -> str | None:
         return str(notice.address) if notice.address else None
@@ -183,7 +147,7 @@ class NoticeDetailOutput(NoticeOutput):
         return dict(LetterOutput(letter).data) if letter else None
 
     def get_next_step(self, notice: ArrivalNotice) -> str:
-        return notices.notice_next_step(notice)
+        return notice_next_step(notice)
 
 
 def _detail(request: Request, notice: ArrivalNotice, code: int = status.HTTP_200_OK) -> Response:
@@ -216,7 +180,8 @@ class PlaceInput(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class NoticeInput(PlaceInput):
-    """Structure only; the rules (dates, documents, the policy) live in arrivals.notices."""
+    """Structure only; the rules (dates, documents, the policy) live in
+    arrivals.notices.services."""
 
     area = serializers.CharField(max_length=32, help_text="社区、村或片区代码")
     filed_by = serializers.ChoiceField(choices=FiledBy.choices, default=FiledBy.WORKER)
@@ -241,45 +206,6 @@ class ConfirmInput(serializers.Serializer):  # type: ignore[type-arg]
 
 class RejectInput(serializers.Serializer):  # type: ignore[type-arg]
     reason = serializers.CharField(max_length=200, allow_blank=True)
-
-
-class InspectionInput(serializers.Serializer):  # type: ignore[type-arg]
-    kind = serializers.ChoiceField(
-        choices=[ObservationMode.HOME, ObservationMode.UNIT],
-        required=False,
-        help_text="默认与报备的观察方式相同",
-    )
-    checklist = serializers.DictField(
-        child=serializers.BooleanField(),
-        help_text="核查项代码 → 是否符合；缺的项按不符合计。居家："
-        + "、".join(notices.CHECKLISTS[ObservationMode.HOME])
-        + "；单位："
-        + "、".join(notices.CHECKLISTS[ObservationMode.UNIT]),
-    )
-    team = InspectionMemberOutput(many=True, help_text="核查组成员：姓名和职责")
-    inspected_on = serializers.DateField()
-    reasons = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-
-
-class LetterInput(serializers.Serializer):  # type: ignore[type-arg]
-    signed_on = serializers.DateField()
-    unit_signatory = serializers.CharField(max_length=50, allow_blank=True)
-    community_signatory = serializers.CharField(max_length=50, allow_blank=True)
-
-
-class ScheduleInput(serializers.Serializer):  # type: ignore[type-arg]
-    count = serializers.IntegerField(min_value=1, max_value=60)
-    start = serializers.DateField(required=False, allow_null=True, default=None)
-    end = serializers.DateField(required=False, allow_null=True, default=None)
-    seed = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="给定则抽取结果可重现"
-    )
-
-
-class SpotCheckInput(serializers.Serializer):  # type: ignore[type-arg]
-    done_on = serializers.DateField()
-    result = serializers.ChoiceField(choices=[SpotCheckResult.COMPLIANT, SpotCheckResult.PROBLEM])
-    findings = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class UnannouncedPersonInput(NoticePersonInput):
@@ -359,7 +285,7 @@ class ArrivalNoticesApi(ScopedListAPIView):
         if state and state not in NoticeStatus.values:
             raise invalid("status", f"未知状态“{state}”", "invalid_choice")
         area = area_visible_by_code(user=user, code=params["area"]) if params.get("area") else None
-        return notices.notices_for(user=user, status=state, area=area, q=params.get("q", ""))
+        return notices_for(user=user, status=state, area=area, q=params.get("q", ""))
 
     @extend_schema(
         parameters=[
@@ -377,7 +303,7 @@ class ArrivalNoticesApi(ScopedListAPIView):
             self.permission_denied(request, message="您的角色不能登记返京报备。")
         values = _valid(NoticeInput, request)
         area = area_visible_by_code(user=request.user, code=values["area"])
-        notice = notices.notice_file(
+        notice = notice_file(
             actor=request.user,  # type: ignore[arg-type]
             area=area,
             filed_by=values["filed_by"],
@@ -413,7 +339,7 @@ class NoticeConfirmApi(_NoticeAction):
     def post(self, request: Request, pk: int) -> Response:
         notice = _notice(request, pk)
         values = _valid(ConfirmInput, request)
-        notice = notices.notice_confirm(
+        notice = notice_confirm(
             actor=request.user,  # type: ignore[arg-type]
             notice=notice,
             unit=_unit(request.user, values["unit"]),
@@ -426,92 +352,12 @@ class NoticeRejectApi(_NoticeAction):
     def post(self, request: Request, pk: int) -> Response:
         notice = _notice(request, pk)
         values = _valid(RejectInput, request)
-        notice = notices.notice_reject(
+        notice = notice_reject(
             actor=request.user,  # type: ignore[arg-type]
             notice=notice,
             reason=values["reason"],
         )
         return _detail(request, notice)
-
-
-class NoticeInspectionsApi(_NoticeAction):
-    """观察条件核查: passes only if every checklist item is true; a failure needs reasons."""
-
-    capability = ArrivalsCapability.INSPECT
-
-    @extend_schema(request=InspectionInput, responses={201: InspectionOutput})
-    def post(self, request: Request, pk: int) -> Response:
-        notice = _notice(request, pk)
-        values = _valid(InspectionInput, request)
-        inspection = notices.inspection_record(
-            actor=request.user,  # type: ignore[arg-type]
-            notice=notice,
-            kind=values.get("kind") or notice.mode,
-            checklist=values["checklist"],
-            team=[(m["name"], m["role"]) for m in values["team"]],
-            inspected_on=values["inspected_on"],
-            reasons=values["reasons"],
-        )
-        return Response(InspectionOutput(inspection).data, status=status.HTTP_201_CREATED)
-
-
-class NoticeLetterApi(_NoticeAction):
-    """《疫情防控责任书》 signed by the unit of a unit observation."""
-
-    @extend_schema(request=LetterInput, responses={201: LetterOutput})
-    def post(self, request: Request, pk: int) -> Response:
-        notice = _notice(request, pk)
-        values = _valid(LetterInput, request)
-        letter = notices.letter_sign(
-            actor=request.user,  # type: ignore[arg-type]
-            notice=notice,
-            signed_on=values["signed_on"],
-            unit_signatory=values["unit_signatory"],
-            community_signatory=values["community_signatory"],
-        )
-        return Response(LetterOutput(letter).data, status=status.HTTP_201_CREATED)
-
-
-class NoticeSpotChecksApi(_NoticeAction):
-    """Unannounced spot checks of a unit observation. POST draws random dates."""
-
-    capability = ArrivalsCapability.VIEW
-
-    @extend_schema(responses={200: SpotCheckOutput(many=True)})
-    def get(self, request: Request, pk: int) -> Response:
-        notice = _notice(request, pk)
-        checks = notice.spot_checks.select_related("checked_by")
-        return Response(SpotCheckOutput(checks, many=True).data)
-
-    @extend_schema(request=ScheduleInput, responses={201: SpotCheckOutput(many=True)})
-    def post(self, request: Request, pk: int) -> Response:
-        if not request.user.can(ArrivalsCapability.CHANGE):  # type: ignore[union-attr]
-            self.permission_denied(request, message="您的角色不能安排抽查。")
-        notice = _notice(request, pk)
-        values = _valid(ScheduleInput, request)
-        checks = notices.spot_checks_schedule(
-            actor=request.user,  # type: ignore[arg-type]
-            notice=notice,
-            **values,
-        )
-        return Response(SpotCheckOutput(checks, many=True).data, status=status.HTTP_201_CREATED)
-
-
-class SpotCheckApi(_NoticeAction):
-    capability = ArrivalsCapability.INSPECT
-
-    @extend_schema(request=SpotCheckInput, responses={200: SpotCheckOutput})
-    def post(self, request: Request, pk: int) -> Response:
-        check = get_visible_or_404(SpotCheck, request.user, pk=pk)
-        values = _valid(SpotCheckInput, request)
-        check = notices.spot_check_record(
-            actor=request.user,  # type: ignore[arg-type]
-            check=check,
-            done_on=values["done_on"],
-            result=values["result"],
-            findings=values["findings"],
-        )
-        return Response(SpotCheckOutput(check).data)
 
 
 class UnannouncedArrivalsApi(_NoticeAction):
@@ -522,7 +368,7 @@ class UnannouncedArrivalsApi(_NoticeAction):
     def post(self, request: Request) -> Response:
         values = _valid(UnannouncedInput, request)
         area = area_visible_by_code(user=request.user, code=values["area"])
-        notice = notices.unannounced_register(
+        notice = unannounced_register(
             actor=request.user,  # type: ignore[arg-type]
             area=area,
             person_data=values["person"],
@@ -539,32 +385,3 @@ class UnannouncedArrivalsApi(_NoticeAction):
             note=values["note"],
         )
         return _detail(request, notice, status.HTTP_201_CREATED)
-
-
-urlpatterns: list[URLPattern] = [
-    path("arrival-notices/", ArrivalNoticesApi.as_view(), name="arrival-notices"),
-    path("arrival-notices/<int:pk>/", ArrivalNoticeApi.as_view(), name="arrival-notice"),
-    path(
-        "arrival-notices/<int:pk>/confirm/",
-        NoticeConfirmApi.as_view(),
-        name="arrival-notice-confirm",
-    ),
-    path(
-        "arrival-notices/<int:pk>/reject/", NoticeRejectApi.as_view(), name="arrival-notice-reject"
-    ),
-    path(
-        "arrival-notices/<int:pk>/inspections/",
-        NoticeInspectionsApi.as_view(),
-        name="arrival-notice-inspections",
-    ),
-    path(
-        "arrival-notices/<int:pk>/letter/", NoticeLetterApi.as_view(), name="arrival-notice-letter"
-    ),
-    path(
-        "arrival-notices/<int:pk>/spot-checks/",
-        NoticeSpotChecksApi.as_view(),
-        name="arrival-notice-spot-checks",
-    ),
-    path("spot-checks/<int:pk>/", SpotCheckApi.as_view(), name="spot-check"),
-    path("unannounced-arrivals/", UnannouncedArrivalsApi.as_view(), name="unannounced-arrivals"),
-]

@@ -1,6 +1,6 @@
 """The self-report page (/r/report/<token>/): a person under observation reports the
 temperature on a phone through the personal signed link or QR code, without an account.
-The same rules as everywhere (arrivals.observation); a forged or expired link gets a
+The same rules as everywhere (arrivals.health.services); a forged or expired link gets a
 clear page, never a 500."""
 
 from __future__ import annotations
@@ -8,15 +8,20 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from fangkong.arrivals import observation as services
+from fangkong.arrivals.health.services import (
+    SelfReportLinkError,
+    is_fever,
+    self_report_observation,
+    self_report_status,
+    self_report_submit,
+)
 from fangkong.arrivals.models import SYMPTOMS, Observation, Slot
 
 
-def _link_error(request: HttpRequest, error: services.SelfReportLinkError) -> HttpResponse:
+def _link_error(request: HttpRequest, error: SelfReportLinkError) -> HttpResponse:
     return render(
         request,
         "arrivals/public_report_error.html",
@@ -32,7 +37,7 @@ def _form(
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    state = services.self_report_status(observation=observation)
+    state = self_report_status(observation=observation)
     slots = [
         {"label": str(label), "temperature": state.reported[value], "current": value == state.slot}
         for value, label in Slot.choices
@@ -58,18 +63,18 @@ def _form(
 @require_http_methods(["GET", "POST"])
 def self_report(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        observation = services.self_report_observation(token=token)
-    except services.SelfReportLinkError as error:
+        observation = self_report_observation(token=token)
+    except SelfReportLinkError as error:
         return _link_error(request, error)
     if request.method != "POST":
         return _form(request, observation)
     try:
-        result = services.self_report_submit(
+        result = self_report_submit(
             token=token,
             temperature=request.POST.get("temperature", ""),
             symptoms=request.POST.getlist("symptoms"),
         )
-    except services.SelfReportLinkError as error:
+    except SelfReportLinkError as error:
         return _link_error(request, error)
     except ValidationError as exc:
         return _form(request, observation, errors=exc.message_dict, status=400)
@@ -82,12 +87,7 @@ def self_report(request: HttpRequest, token: str) -> HttpResponse:
             "created": result.created,
             "day": observation.day_number(report.on),
             "days": observation.days,
-            "fever": services.is_fever(observation, report.temperature),
+            "fever": is_fever(observation, report.temperature),
             "symptoms": [SYMPTOMS[c] for c in report.symptoms],
         },
     )
-
-
-urlpatterns: list[URLPattern] = [
-    path("report/<str:token>/", self_report, name="self-report"),
-]

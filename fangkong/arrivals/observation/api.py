@@ -1,39 +1,44 @@
-"""Observation, health reports, alerts, call tasks and self-reports over the API.
+"""Observations over the API: the lists by state and due date, one observation with its
+events, reports, alerts and call tasks, and the moves of its life cycle (reports, alerts,
+call tasks and self-reports: arrivals.health.api).
 
 Everything is scoped to the caller's area (404 outside it); document numbers and phones
-are masked; bad input is a 4xx naming the field and the reason. The self-report endpoint
-needs no account: the signed token in the path is the credential."""
+are masked; bad input is a 4xx naming the field and the reason."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import URLPattern, path
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.arrivals import observation as services
-from fangkong.arrivals import selectors_observation as selectors
+from fangkong.arrivals.health.services import is_fever
 from fangkong.arrivals.models import (
-    SYMPTOMS,
     Alert,
     CallTask,
-    CallTaskStatus,
     HealthReport,
     Observation,
     ObservationEvent,
     ObservationMode,
     ObservationStatus,
-    Slot,
 )
 from fangkong.arrivals.module import ArrivalsCapability
-from fangkong.core.api import HasCapability, ScopedListAPIView, error_response
+from fangkong.arrivals.observation.selectors import DUE_FILTERS, observations_list
+from fangkong.arrivals.observation.services import (
+    observation_cancel,
+    observation_extend,
+    observation_release,
+    observation_shorten,
+    observation_start,
+    observation_to_hospital,
+)
+from fangkong.core.api import HasCapability, ScopedListAPIView
 from fangkong.core.errors import invalid
 from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404
@@ -133,7 +138,7 @@ class ReportOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
 
     def get_fever(self, report: HealthReport) -> bool:
-        return services.is_fever(report.observation, report.temperature)
+        return is_fever(report.observation, report.temperature)
 
 
 class AlertOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -223,58 +228,7 @@ class CancelInput(serializers.Serializer):  # type: ignore[type-arg]
     reason = serializers.CharField(max_length=300, allow_blank=True)
 
 
-class TemperatureInput(serializers.Serializer):  # type: ignore[type-arg]
-    temperature = serializers.CharField(
-        max_length=20, help_text='体温（°C），34.0–42.0，如 36.5 或 "36.5"'
-    )
-    symptoms = serializers.ListField(
-        child=serializers.CharField(max_length=20),
-        required=False,
-        help_text="症状代码：" + "、".join(f"{k}（{v}）" for k, v in SYMPTOMS.items()),
-    )
-
-
-class ReportInput(TemperatureInput):
-    on = serializers.DateField(required=False, help_text="日期，省略为今天")
-    slot = serializers.ChoiceField(
-        choices=Slot.choices, required=False, help_text="时段，省略为当前时段（12 点前为上午）"
-    )
-
-
-class HandleInput(serializers.Serializer):  # type: ignore[type-arg]
-    handling = serializers.CharField(max_length=200, allow_blank=True)
-
-
-class NoteInput(serializers.Serializer):  # type: ignore[type-arg]
-    note = serializers.CharField(max_length=200, allow_blank=True)
-
-
-class ReportCreated(ReportOutput):
-    already_received = serializers.SerializerMethodField(
-        help_text="true：该时段已报告过，返回的是第一次的记录，未作修改"
-    )
-    alert = serializers.SerializerMethodField(help_text="因本次报告发出的预警编号")
-
-    class Meta(ReportOutput.Meta):
-        fields = [*ReportOutput.Meta.fields, "already_received", "alert"]
-
-    def get_already_received(self, report: HealthReport) -> bool:
-        return bool(self.context.get("already_received", False))
-
-    def get_alert(self, report: HealthReport) -> int | None:
-        alert = self.context.get("alert")
-        return alert.pk if alert is not None else None
-
-
-def _report_response(result: services.ReportResult) -> Response:
-    data = ReportCreated(
-        result.report,
-        context={"already_received": not result.created, "alert": result.alert},
-    ).data
-    return Response(data, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
+def valid_input(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
     data = serializer_class(data=request.data)
     data.is_valid(raise_exception=True)
     return dict(data.validated_data)
@@ -286,7 +240,7 @@ def _require(request: Request, view: APIView, *capabilities: str) -> None:
         view.permission_denied(request, message="您的角色无权进行此操作。")
 
 
-def _observations() -> QuerySet[Observation]:
+def observations_queryset() -> QuerySet[Observation]:
     return Observation.objects.select_related("person", "area", "address", "unit", "policy")
 
 
@@ -303,7 +257,7 @@ class ObservationsApi(ScopedListAPIView):
             OpenApiParameter(
                 "due",
                 str,
-                enum=list(selectors.DUE_FILTERS),
+                enum=list(DUE_FILTERS),
                 description=(
                     "missing_today 今日未报；ending_this_week 7 天内到期；"
                     "fever 有未处置的发热/症状预警"
@@ -323,17 +277,17 @@ class ObservationsApi(ScopedListAPIView):
         if status_ and status_ not in ObservationStatus.values:
             raise invalid("status", f"状态应为：{'、'.join(ObservationStatus.values)}")
         due = params.get("due", "")
-        if due and due not in selectors.DUE_FILTERS:
-            raise invalid("due", f"due 应为：{'、'.join(selectors.DUE_FILTERS)}")
+        if due and due not in DUE_FILTERS:
+            raise invalid("due", f"due 应为：{'、'.join(DUE_FILTERS)}")
         area = area_visible_by_code(user=user, code=params["area"]) if params.get("area") else None
-        return selectors.observations_list(
+        return observations_list(
             user=user, tab=due or "", status=status_, area=area, name=params.get("q", "").strip()
         )
 
     @extend_schema(request=ObservationInput, responses={201: ObservationOutput})
     def post(self, request: Request) -> Response:
         _require(request, self, ArrivalsCapability.CHANGE)
-        values = _valid(ObservationInput, request)
+        values = valid_input(ObservationInput, request)
         user: Any = request.user
         person = Person.objects.visible_to(user).filter(pk=values["person"]).first()
         if person is None:
@@ -348,7 +302,7 @@ class ObservationsApi(ScopedListAPIView):
             unit = Unit.objects.visible_to(user).filter(pk=values["unit"]).first()
             if unit is None:
                 raise invalid("unit", "单位不存在或不在您的辖区", "unknown")
-        observation = services.observation_start(
+        observation = observation_start(
             actor=user,
             person=person,
             area=area,
@@ -368,7 +322,7 @@ class ObservationApi(APIView):
     @extend_schema(responses={200: ObservationDetailOutput})
     def get(self, request: Request, pk: int) -> Response:
         observation = get_visible_or_404(
-            _observations().prefetch_related(
+            observations_queryset().prefetch_related(
                 "events", "reports__observation__policy", "alerts__person", "alerts__area"
             ),
             request.user,
@@ -388,8 +342,8 @@ class _ObservationActionApi(APIView):
 
     def post(self, request: Request, pk: int) -> Response:
         _require(request, self, *self.needs)
-        observation = get_visible_or_404(_observations(), request.user, pk=pk)
-        values = _valid(self.input_class, request)
+        observation = get_visible_or_404(observations_queryset(), request.user, pk=pk)
+        values = valid_input(self.input_class, request)
         observation = self.act(request.user, observation, values)
         return Response(ObservationOutput(observation).data)
 
@@ -402,7 +356,7 @@ class ExtendApi(_ObservationActionApi):
         return super().post(request, pk)
 
     def act(self, user: Any, observation: Observation, values: dict[str, Any]) -> Observation:
-        return services.observation_extend(
+        return observation_extend(
             actor=user, observation=observation, days=values["days"], reason=values["reason"]
         )
 
@@ -415,7 +369,7 @@ class ShortenApi(_ObservationActionApi):
         return super().post(request, pk)
 
     def act(self, user: Any, observation: Observation, values: dict[str, Any]) -> Observation:
-        return services.observation_shorten(
+        return observation_shorten(
             actor=user, observation=observation, days=values["days"], reason=values["reason"]
         )
 
@@ -429,7 +383,7 @@ class ReleaseApi(_ObservationActionApi):
 
     def act(self, user: Any, observation: Observation, values: dict[str, Any]) -> Observation:
         on = values.get("on") or timezone.localdate()
-        return services.observation_release(actor=user, observation=observation, on=on)
+        return observation_release(actor=user, observation=observation, on=on)
 
 
 class HospitalApi(_ObservationActionApi):
@@ -441,7 +395,7 @@ class HospitalApi(_ObservationActionApi):
         return super().post(request, pk)
 
     def act(self, user: Any, observation: Observation, values: dict[str, Any]) -> Observation:
-        return services.observation_to_hospital(
+        return observation_to_hospital(
             actor=user,
             observation=observation,
             on=values.get("on") or timezone.localdate(),
@@ -457,230 +411,4 @@ class CancelApi(_ObservationActionApi):
         return super().post(request, pk)
 
     def act(self, user: Any, observation: Observation, values: dict[str, Any]) -> Observation:
-        return services.observation_cancel(
-            actor=user, observation=observation, reason=values["reason"]
-        )
-
-
-class ObservationReportsApi(APIView):
-    """A worker records a report after a call (the person reports through the self-report
-    link). The same slot again answers 200 with the first record, unchanged."""
-
-    permission_classes = [permissions.IsAuthenticated, HasCapability]
-    capability = ArrivalsCapability.HEALTH_RECORD
-
-    @extend_schema(
-        request=ReportInput,
-        responses={201: ReportCreated, 200: ReportCreated},
-        summary="代填健康报告",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        observation = get_visible_or_404(_observations(), request.user, pk=pk)
-        values = _valid(ReportInput, request)
-        result = services.report_submit(
-            observation=observation,
-            on=values.get("on") or timezone.localdate(),
-            slot=values.get("slot") or services.current_slot(),
-            temperature=values["temperature"],
-            symptoms=values.get("symptoms"),
-            by_self=False,
-            actor=request.user,
-        )
-        return _report_response(result)
-
-
-# --- alerts and call tasks -------------------------------------------------------------------
-STATE_PARAM = OpenApiParameter("state", str, enum=["open", "handled", "all"])
-
-
-class AlertsApi(ScopedListAPIView):
-    """Fever and symptom alerts of the caller's area, newest first."""
-
-    serializer_class = AlertOutput
-    capability = ArrivalsCapability.VIEW
-
-    @extend_schema(parameters=[STATE_PARAM])
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self) -> QuerySet[Alert]:
-        state = self.request.query_params.get("state", "all")
-        if state not in ("open", "handled", "all"):
-            raise invalid("state", "state 应为 open、handled 或 all")
-        return selectors.alerts_list(user=self.request.user, state=state)
-
-
-class AlertHandleApi(APIView):
-    permission_classes = [permissions.IsAuthenticated, HasCapability]
-    capability = ArrivalsCapability.ALERTS_HANDLE
-
-    @extend_schema(request=HandleInput, responses={200: AlertOutput}, summary="处置预警")
-    def post(self, request: Request, pk: int) -> Response:
-        alert = get_visible_or_404(
-            Alert.objects.select_related("person", "area"), request.user, pk=pk
-        )
-        values = _valid(HandleInput, request)
-        alert = services.alert_handle(actor=request.user, alert=alert, handling=values["handling"])
-        return Response(AlertOutput(alert).data)
-
-
-class CallTasksApi(ScopedListAPIView):
-    """Calls to make about missed reports (raised by `fangkong daily`)."""
-
-    serializer_class = CallTaskOutput
-    capability = ArrivalsCapability.VIEW
-
-    @extend_schema(
-        parameters=[OpenApiParameter("state", str, enum=[*CallTaskStatus.values, "all"])]
-    )
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self) -> QuerySet[CallTask]:
-        state = self.request.query_params.get("state", CallTaskStatus.OPEN)
-        if state not in (*CallTaskStatus.values, "all"):
-            raise invalid("state", "state 应为 open、done 或 all")
-        return selectors.call_tasks_list(user=self.request.user, state=state)
-
-
-class CallTaskDoneApi(APIView):
-    permission_classes = [permissions.IsAuthenticated, HasCapability]
-    capability = ArrivalsCapability.HEALTH_RECORD
-
-    @extend_schema(request=NoteInput, responses={200: CallTaskOutput}, summary="完成电话询问")
-    def post(self, request: Request, pk: int) -> Response:
-        task = get_visible_or_404(
-            CallTask.objects.select_related("observation__person", "observation__area"),
-            request.user,
-            pk=pk,
-        )
-        values = _valid(NoteInput, request)
-        task = services.call_task_done(actor=request.user, task=task, note=values["note"])
-        return Response(CallTaskOutput(task).data)
-
-
-# --- self-reports (no account) ----------------------------------------------------------------
-class SelfReportApi(APIView):
-    """The personal link's API: GET today's state, POST a temperature for the current half
-    day. No account; a forged token answers 400, an expired one or a finished
-    observation 403."""
-
-    authentication_classes: list[Any] = []
-    permission_classes = [permissions.AllowAny]
-
-    def _link_error(self, error: services.SelfReportLinkError) -> Response:
-        return error_response(
-            [{"field": "token", "code": error.code, "reason": error.reason}], error.status_code
-        )
-
-    @extend_schema(
-        responses={
-            200: inline_serializer(
-                "SelfReportState",
-                {
-                    "name": serializers.CharField(help_text="遮挡后的姓名，如 张**"),
-                    "day": serializers.IntegerField(),
-                    "days": serializers.IntegerField(),
-                    "on": serializers.DateField(),
-                    "slot": serializers.ChoiceField(choices=Slot.choices),
-                    "reported": serializers.DictField(
-                        child=serializers.DecimalField(
-                            max_digits=3, decimal_places=1, allow_null=True
-                        )
-                    ),
-                },
-            )
-        },
-        summary="本人填报：今日状态",
-    )
-    def get(self, request: Request, token: str) -> Response:
-        try:
-            observation = services.self_report_observation(token=token)
-        except services.SelfReportLinkError as error:
-            return self._link_error(error)
-        state = services.self_report_status(observation=observation)
-        return Response(
-            {
-                "name": state.masked_name,
-                "day": state.day,
-                "days": state.days,
-                "on": state.on,
-                "slot": state.slot,
-                "reported": {
-                    k: (str(v) if v is not None else None) for k, v in state.reported.items()
-                },
-            }
-        )
-
-    @extend_schema(
-        request=TemperatureInput,
-        responses={
-            201: inline_serializer(
-                "SelfReportReceived",
-                {
-                    "day": serializers.IntegerField(),
-                    "on": serializers.DateField(),
-                    "slot": serializers.ChoiceField(choices=Slot.choices),
-                    "temperature": serializers.DecimalField(max_digits=3, decimal_places=1),
-                    "symptoms": serializers.ListField(child=serializers.CharField()),
-                    "fever": serializers.BooleanField(),
-                    "already_received": serializers.BooleanField(),
-                    "message": serializers.CharField(),
-                },
-            )
-        },
-        summary="本人填报体温",
-    )
-    def post(self, request: Request, token: str) -> Response:
-        try:
-            observation = services.self_report_observation(token=token)
-        except services.SelfReportLinkError as error:
-            return self._link_error(error)
-        values = _valid(TemperatureInput, request)
-        result = services.self_report_submit(
-            token=token, temperature=values["temperature"], symptoms=values.get("symptoms")
-        )
-        report = result.report
-        fever = services.is_fever(observation, report.temperature)
-        day = observation.day_number(report.on)
-        message = (
-            f"已收到，第 {day} 天{report.get_slot_display()}体温 {report.temperature}°C"
-            if result.created
-            else f"本时段已报过：第 {day} 天{report.get_slot_display()}体温 {report.temperature}°C"
-        )
-        if fever or report.symptoms:
-            message += "；社区医生会尽快联系您"
-        return Response(
-            {
-                "day": day,
-                "on": report.on,
-                "slot": report.slot,
-                "temperature": str(report.temperature),
-                "symptoms": report.symptoms,
-                "fever": fever,
-                "already_received": not result.created,
-                "message": message,
-            },
-            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
-        )
-
-
-urlpatterns: list[URLPattern] = [
-    path("observations/", ObservationsApi.as_view(), name="observations"),
-    path("observations/<int:pk>/", ObservationApi.as_view(), name="observation"),
-    path("observations/<int:pk>/extend/", ExtendApi.as_view(), name="observation-extend"),
-    path("observations/<int:pk>/shorten/", ShortenApi.as_view(), name="observation-shorten"),
-    path("observations/<int:pk>/release/", ReleaseApi.as_view(), name="observation-release"),
-    path("observations/<int:pk>/hospital/", HospitalApi.as_view(), name="observation-hospital"),
-    path("observations/<int:pk>/cancel/", CancelApi.as_view(), name="observation-cancel"),
-    path(
-        "observations/<int:pk>/reports/",
-        ObservationReportsApi.as_view(),
-        name="observation-reports",
-    ),
-    path("alerts/", AlertsApi.as_view(), name="alerts"),
-    path("alerts/<int:pk>/handle/", AlertHandleApi.as_view(), name="alert-handle"),
-    path("call-tasks/", CallTasksApi.as_view(), name="call-tasks"),
-    path("call-tasks/<int:pk>/done/", CallTaskDoneApi.as_view(), name="call-task-done"),
-    path("self-reports/<str:token>/", SelfReportApi.as_view(), name="self-report"),
-]
+        return observation_cancel(actor=user, observation=observation, reason=values["reason"])

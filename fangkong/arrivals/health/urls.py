@@ -1,0 +1,32 @@
+"""Health reports, alerts and call tasks: pages (under /arrivals/), API, and the
+self-report page reached through a personal link (under /r/)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from fangkong.arrivals.health import api, public, views
+
+urlpatterns: list[URLPattern] = [
+    path("alerts/", views.alert_list, name="alerts"),
+    path("alerts/<int:pk>/handle/", views.handle_alert, name="alert-handle"),
+    path("tasks/", views.task_list, name="tasks"),
+    path("tasks/<int:pk>/done/", views.task_done, name="task-done"),
+]
+
+api_urlpatterns: list[URLPattern] = [
+    path(
+        "observations/<int:pk>/reports/",
+        api.ObservationReportsApi.as_view(),
+        name="observation-reports",
+    ),
+    path("alerts/", api.AlertsApi.as_view(), name="alerts"),
+    path("alerts/<int:pk>/handle/", api.AlertHandleApi.as_view(), name="alert-handle"),
+    path("call-tasks/", api.CallTasksApi.as_view(), name="call-tasks"),
+    path("call-tasks/<int:pk>/done/", api.CallTaskDoneApi.as_view(), name="call-task-done"),
+    path("self-reports/<str:token>/", api.SelfReportApi.as_view(), name="self-report"),
+]
+
+public_urlpatterns: list[URLPattern] = [
+    path("report/<str:token>/", public.self_report, name="self-report"),
+]

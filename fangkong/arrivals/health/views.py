@@ -1,0 +1,105 @@
+"""Pages for alerts (medical staff handle them) and call tasks (a worker calls about a
+missed report)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from fangkong.arrivals.health.forms import HandleForm, NoteForm
+from fangkong.arrivals.health.selectors import alerts_list, call_tasks_list
+from fangkong.arrivals.health.services import alert_handle, call_task_done
+from fangkong.arrivals.models import Alert, CallTask, CallTaskStatus
+from fangkong.arrivals.module import ArrivalsCapability
+from fangkong.core.scoping import get_visible_or_404
+from fangkong.core.views import capability_required
+from fangkong.registry.module import RegistryCapability
+
+
+def _next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(default)
+
+
+@capability_required(ArrivalsCapability.VIEW)
+def alert_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    state = request.GET.get("state", "open")
+    page = Paginator(alerts_list(user=user, state=state), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "arrivals/alert_list.html",
+        {
+            "page": page,
+            "state": state,
+            "form": HandleForm(),
+            "can_handle": user.can(ArrivalsCapability.ALERTS_HANDLE),
+            # A fever at a gate alerts about a person under no observation: their page.
+            "can_view_people": user.can(RegistryCapability.VIEW),
+        },
+    )
+
+
+@require_POST
+@capability_required(ArrivalsCapability.ALERTS_HANDLE)
+def handle_alert(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = get_visible_or_404(Alert, request.user, pk=pk)
+    form = HandleForm(request.POST)
+    if form.is_valid():
+        try:
+            alert_handle(actor=request.user, alert=alert, handling=form.cleaned_data["handling"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"已记录对 {alert.person.name} 的处置")
+    else:
+        messages.error(request, "请填写处置情况")
+    return redirect(_next(request, "arrivals:alerts"))
+
+
+@capability_required(ArrivalsCapability.VIEW)
+def task_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    state = request.GET.get("state", CallTaskStatus.OPEN)
+    page = Paginator(call_tasks_list(user=user, state=state), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "arrivals/task_list.html",
+        {
+            "page": page,
+            "state": state,
+            "form": NoteForm(),
+            "can_record": user.can(ArrivalsCapability.HEALTH_RECORD),
+        },
+    )
+
+
+@require_POST
+@capability_required(ArrivalsCapability.HEALTH_RECORD)
+def task_done(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_visible_or_404(
+        CallTask.objects.select_related("observation__person"), request.user, pk=pk
+    )
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            call_task_done(actor=request.user, task=task, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"已完成对 {task.observation.person.name} 的电话询问")
+    else:
+        messages.error(request, "请填写电话询问的情况")
+    return redirect(_next(request, "arrivals:tasks"))

@@ -1,0 +1,78 @@
+"""The forms of the observation pages: start one, extend or shorten it, release it, send
+to hospital, cancel. Structure only: the rules are in arrivals.observation.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from fangkong.areas.models import Area
+from fangkong.areas.selectors import living_areas_visible_to
+from fangkong.arrivals.models import ObservationMode
+from fangkong.arrivals.notices.forms import date_input
+from fangkong.units.models import Unit
+
+
+def _css(form: forms.Form) -> None:
+    for f in form.fields.values():
+        widget = f.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class BaseForm(forms.Form):
+    """A form with the page's CSS classes that takes a service's field-named errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _css(self)
+
+    def add_domain_errors(self, exc: ValidationError) -> None:
+        for name, errors in exc.message_dict.items():
+            self.add_error(name if name in self.fields else None, errors)
+
+
+class StartForm(BaseForm):
+    area = forms.ModelChoiceField(
+        label="观察所在社区 / 片区", queryset=Area.objects.none(), to_field_name="code"
+    )
+    mode = forms.ChoiceField(label="观察方式", choices=ObservationMode.choices)
+    arrived_on = forms.DateField(
+        label="到京日期（第 1 天）", widget=date_input(), initial=timezone.localdate
+    )
+    days = forms.IntegerField(
+        label="观察天数", required=False, help_text="留空则按到京当天生效的政策（如 14 天）"
+    )
+    unit = forms.ModelChoiceField(
+        label="观察单位（单位集中观察）", queryset=Unit.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = (  # type: ignore[attr-defined]
+            living_areas_visible_to(user)
+        )
+        self.fields["unit"].queryset = Unit.objects.visible_to(user)  # type: ignore[attr-defined]
+
+
+class DaysForm(BaseForm):
+    days = forms.IntegerField(label="天数", min_value=1, widget=forms.NumberInput())
+    reason = forms.CharField(label="原因", max_length=300)
+
+
+class ReleaseForm(BaseForm):
+    on = forms.DateField(label="解除日期", widget=date_input(), initial=timezone.localdate)
+
+
+class HospitalForm(BaseForm):
+    on = forms.DateField(label="转送日期", widget=date_input(), initial=timezone.localdate)
+    reason = forms.CharField(label="原因（送往哪家发热门诊 / 医院）", max_length=300)
+
+
+class CancelForm(BaseForm):
+    reason = forms.CharField(label="撤销原因", max_length=300)

@@ -1,0 +1,407 @@
+"""The life cycle of an observation (居家 / 集中观察): the only code that starts, extends,
+shortens, releases or ends one. Health reports, alerts and the daily release are
+arrivals.health.
+
+The state machine, enforced here (every transition writes an ObservationEvent with who
+and when; a finished observation is never reopened — a later return is a new row):
+
+    active ──release (on ≥ release_on)────────▶ released
+      │  └──hospital (reason)──────────────────▶ hospital
+      │  └──cancel (reason)────────────────────▶ cancelled
+      └──extend / shorten (days, reason)──▶ active
+
+Day counting (see arrivals.models): the arrival date is day 1, `last_day` = arrival +
+days − 1, release on `release_on` = last_day + 1, by the daily step
+(arrivals.health.services.daily_release) on release_on or by a worker on or after that
+date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from fangkong.areas.models import Area
+from fangkong.arrivals.models import (
+    ArrivalNotice,
+    NoticeStatus,
+    Observation,
+    ObservationEvent,
+    ObservationMode,
+    ObservationStatus,
+)
+from fangkong.core.errors import invalid
+from fangkong.policy.selectors import policy_in_force
+from fangkong.registry.models import Address, Person, Whereabouts
+from fangkong.registry.services import check_living_area
+from fangkong.units.models import Unit
+
+MAX_DAYS = 60  # the policy's own upper bound for observation days
+SYSTEM_NAME = "每日任务"  # the actor name of transitions made by `fangkong daily`
+
+ACTIVE = ObservationStatus.ACTIVE
+TRANSITIONS: dict[str, frozenset[str]] = {
+    ObservationStatus.ACTIVE: frozenset(
+        {ObservationStatus.RELEASED, ObservationStatus.HOSPITAL, ObservationStatus.CANCELLED}
+    ),
+    ObservationStatus.RELEASED: frozenset(),
+    ObservationStatus.HOSPITAL: frozenset(),
+    ObservationStatus.CANCELLED: frozenset(),
+}
+
+EVENT_LABELS = {
+    "start": "开始观察",
+    "extend": "延长观察",
+    "shorten": "缩短观察",
+    "release": "解除观察",
+    "hospital": "转送医院",
+    "cancel": "撤销观察",
+}
+
+
+# --- small helpers ----------------------------------------------------------------------
+def recorded_actor(actor: Any) -> tuple[Any, str]:
+    """The account to record for `actor` and its name (`fangkong daily`: none, SYSTEM_NAME)."""
+    if getattr(actor, "is_authenticated", False):
+        return actor, actor.get_username()
+    return None, SYSTEM_NAME
+
+
+def _event(
+    observation: Observation,
+    action: str,
+    *,
+    actor: Any,
+    from_status: str,
+    days_before: int | None = None,
+    reason: str = "",
+) -> ObservationEvent:
+    user, name = recorded_actor(actor)
+    return ObservationEvent.objects.create(
+        observation=observation,
+        action=action,
+        from_status=from_status,
+        to_status=observation.status,
+        days_before=days_before if days_before is not None else observation.days,
+        days_after=observation.days,
+        reason=reason,
+        actor=user,
+        actor_name=name,
+    )
+
+
+def observation_locked(observation: Observation) -> Observation:
+    """The row again, locked for this transaction (PostgreSQL; SQLite serialises writers),
+    so two workers cannot both move the same observation."""
+    return Observation.objects.select_for_update().select_related("policy").get(pk=observation.pk)
+
+
+def _require_active(observation: Observation, doing: str) -> None:
+    if observation.status != ACTIVE:
+        raise invalid(
+            "observation",
+            f"该观察已{observation.get_status_display()}，不能{doing}",
+            "not_active",
+        )
+
+
+def _require_transition(observation: Observation, to_status: str, doing: str) -> None:
+    if to_status not in TRANSITIONS[observation.status]:
+        _require_active(observation, doing)
+
+
+def _reason(value: str | None, doing: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise invalid("reason", f"请填写{doing}的原因", "required")
+    if len(text) > 300:
+        raise invalid("reason", "原因不能超过 300 字", "too_long")
+    return text
+
+
+def _days(value: Any, doing: str) -> int:
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        raise invalid("days", f"{doing}天数应为整数", "invalid") from None
+    if isinstance(value, float | Decimal) and days != value:
+        raise invalid("days", f"{doing}天数应为整数", "invalid")
+    if not 1 <= days <= MAX_DAYS:
+        raise invalid("days", f"{doing}天数应在 1 到 {MAX_DAYS} 之间", "out_of_range")
+    return days
+
+
+def _not_future(on: dt.date, field_name: str) -> None:
+    if on > timezone.localdate():
+        raise invalid(field_name, f"{on} 是将来的日期", "future")
+
+
+# --- observation life cycle ----------------------------------------------------------------
+@transaction.atomic
+def observation_start(
+    *,
+    actor: Any,
+    person: Person,
+    area: Area,
+    mode: str,
+    arrived_on: dt.date,
+    notice: ArrivalNotice | None = None,
+    address: Address | None = None,
+    unit: Unit | None = None,
+    days: int | None = None,
+) -> Observation:
+    """Start observing `person` from `arrived_on` (day 1) under the policy in force that
+    day. Refused while the person has an active observation; an earlier, finished one is
+    left exactly as it is."""
+    if person.merged_into_id is not None:
+        raise invalid(
+            "person", f"该人员记录已合并到 #{person.merged_into_id}，请对合并后的记录操作"
+        )
+    check_living_area(area)
+    if mode not in ObservationMode.values:
+        raise invalid(
+            "mode",
+            f"观察方式应为：{'、'.join(str(label) for label in ObservationMode.labels)}",
+            "invalid",
+        )
+    _not_future(arrived_on, "arrived_on")
+    try:
+        policy = policy_in_force(on=arrived_on)
+    except ValidationError as exc:
+        raise invalid("arrived_on", " ".join(exc.messages), "no_policy") from None
+    days = _days(policy.observation_days if days is None else days, "观察")
+    last_day = arrived_on + dt.timedelta(days=days - 1)
+    if last_day < timezone.localdate():
+        raise invalid(
+            "arrived_on",
+            f"按到京日期 {arrived_on} 计算，{days} 天观察期已于 {last_day} 结束",
+            "already_over",
+        )
+    current = Observation.objects.filter(person=person, status=ACTIVE).first()
+    if current is not None:
+        raise _already_observed(current)
+    observation = Observation(
+        person=person,
+        notice=notice,
+        area=area,
+        mode=mode,
+        address=address,
+        unit=unit,
+        policy=policy,
+        arrived_on=arrived_on,
+        days=days,
+        last_day=last_day,
+    )
+    try:
+        with transaction.atomic():  # the partial unique index decides a race
+            observation.save()
+    except IntegrityError:
+        current = Observation.objects.filter(person=person, status=ACTIVE).first()
+        if current is None:
+            raise
+        raise _already_observed(current) from None
+    _event(observation, "start", actor=actor, from_status="", reason=f"{arrived_on} 到京")
+    # Arrived means back in Beijing (未返京 → 在京).
+    Person.objects.filter(pk=person.pk, whereabouts=Whereabouts.NOT_BACK).update(
+        whereabouts=Whereabouts.IN_BEIJING, away_from="", updated_at=timezone.now()
+    )
+    return observation
+
+
+def _already_observed(current: Observation) -> ValidationError:
+    return invalid(
+        "person",
+        f"该人员正在观察中（{current.arrived_on} 起，至 {current.last_day}），不能重复开始",
+        "already_observed",
+    )
+
+
+@transaction.atomic
+def notice_arrive(*, actor: Any, notice: ArrivalNotice, arrived_on: dt.date) -> list[Observation]:
+    """The people of a notice have arrived: one observation each, with the notice's mode,
+    address, unit and observation days; the notice becomes ARRIVED. A notice must be
+    READY (inspection passed); an unannounced arrival may also still be under inspection."""
+    notice = ArrivalNotice.objects.select_for_update().get(pk=notice.pk)
+    allowed = {NoticeStatus.READY}
+    if notice.unannounced:
+        allowed.add(NoticeStatus.INSPECTION)
+    if notice.status == NoticeStatus.ARRIVED:
+        raise invalid("notice", "该报备已登记到京", "already_arrived")
+    if notice.status not in allowed:
+        raise invalid(
+            "notice",
+            f"报备状态为“{notice.get_status_display()}”，核查通过（可以返京）后才能登记到京",
+            "not_ready",
+        )
+    people = list(notice.people.select_related("person").order_by("id"))
+    if not people:
+        raise invalid("people", "报备中没有人员", "empty")
+    missing = [p.name for p in people if p.person is None]
+    if missing:
+        raise invalid(
+            "people", f"{'、'.join(missing)} 尚未登记到人员库，请先确认报备", "not_registered"
+        )
+    observations = []
+    for entry in people:
+        assert entry.person is not None
+        try:
+            observations.append(
+                observation_start(
+                    actor=actor,
+                    person=entry.person,
+                    area=notice.area,
+                    mode=notice.mode,
+                    arrived_on=arrived_on,
+                    notice=notice,
+                    address=notice.address,
+                    unit=notice.unit,
+                    days=notice.observation_days,
+                )
+            )
+        except ValidationError as exc:
+            field_name = "arrived_on" if "arrived_on" in exc.message_dict else "people"
+            raise invalid(field_name, f"{entry.name}：{' '.join(exc.messages)}") from None
+    notice.status = NoticeStatus.ARRIVED
+    notice.save(update_fields=["status"])
+    return observations
+
+
+def _change_days(
+    *, actor: Any, observation: Observation, delta: int, reason: str, action: str
+) -> Observation:
+    observation = observation_locked(observation)
+    before = observation.days
+    observation.days = before + delta
+    observation.last_day = observation.last_day + dt.timedelta(days=delta)
+    observation.save(update_fields=["days", "last_day"])
+    _event(
+        observation,
+        action,
+        actor=actor,
+        from_status=observation.status,
+        days_before=before,
+        reason=reason,
+    )
+    return observation
+
+
+@transaction.atomic
+def observation_extend(
+    *, actor: Any, observation: Observation, days: int, reason: str
+) -> Observation:
+    """Extend by `days` days (the last day and the release day move with it)."""
+    observation = observation_locked(observation)
+    _require_active(observation, "延长")
+    days = _days(days, "延长")
+    reason = _reason(reason, "延长")
+    if observation.days + days > MAX_DAYS:
+        raise invalid(
+            "days",
+            f"延长后共 {observation.days + days} 天，超过 {MAX_DAYS} 天上限",
+            "out_of_range",
+        )
+    return _change_days(
+        actor=actor, observation=observation, delta=days, reason=reason, action="extend"
+    )
+
+
+@transaction.atomic
+def observation_shorten(
+    *, actor: Any, observation: Observation, days: int, reason: str
+) -> Observation:
+    """Shorten by `days` days. The new last day may be yesterday at the earliest (release
+    today), never earlier: what has been observed cannot be un-observed."""
+    observation = observation_locked(observation)
+    _require_active(observation, "缩短")
+    days = _days(days, "缩短")
+    reason = _reason(reason, "缩短")
+    earliest = timezone.localdate() - dt.timedelta(days=1)
+    most = min(observation.days - 1, (observation.last_day - earliest).days)
+    if most < 1:
+        raise invalid("days", "该观察已无法再缩短", "out_of_range")
+    if days > most:
+        new_last = observation.last_day - dt.timedelta(days=days)
+        raise invalid(
+            "days",
+            f"缩短 {days} 天后最后一天为 {new_last}，早于昨天或不足 1 天；最多可缩短 {most} 天",
+            "out_of_range",
+        )
+    return _change_days(
+        actor=actor, observation=observation, delta=-days, reason=reason, action="shorten"
+    )
+
+
+def _finish(
+    *, actor: Any, observation: Observation, to_status: str, on: dt.date, reason: str, action: str
+) -> Observation:
+    before = observation.status
+    observation.status = to_status
+    observation.ended_on = on
+    observation.save(update_fields=["status", "ended_on"])
+    _event(observation, action, actor=actor, from_status=before, reason=reason)
+    return observation
+
+
+@transaction.atomic
+def observation_release(*, actor: Any, observation: Observation, on: dt.date) -> Observation:
+    """Release on `on`, which must be on or after `release_on` (and not in the future)."""
+    observation = observation_locked(observation)
+    _require_transition(observation, ObservationStatus.RELEASED, "解除")
+    _not_future(on, "on")
+    if on < observation.release_on:
+        raise invalid(
+            "on",
+            f"观察期到 {observation.last_day}（共 {observation.days} 天），"
+            f"{observation.release_on} 起才能解除",
+            "too_early",
+        )
+    return _finish(
+        actor=actor,
+        observation=observation,
+        to_status=ObservationStatus.RELEASED,
+        on=on,
+        reason="观察期满",
+        action="release",
+    )
+
+
+@transaction.atomic
+def observation_to_hospital(
+    *, actor: Any, observation: Observation, on: dt.date, reason: str
+) -> Observation:
+    """Sent to a fever clinic or hospital (the hospital's own system takes over)."""
+    observation = observation_locked(observation)
+    _require_transition(observation, ObservationStatus.HOSPITAL, "转送医院")
+    reason = _reason(reason, "转送医院")
+    _not_future(on, "on")
+    if on < observation.arrived_on:
+        raise invalid("on", f"日期早于到京日期 {observation.arrived_on}", "before_arrival")
+    return _finish(
+        actor=actor,
+        observation=observation,
+        to_status=ObservationStatus.HOSPITAL,
+        on=on,
+        reason=reason,
+        action="hospital",
+    )
+
+
+@transaction.atomic
+def observation_cancel(*, actor: Any, observation: Observation, reason: str) -> Observation:
+    """Cancel an observation started by mistake (wrong person, did not arrive)."""
+    observation = observation_locked(observation)
+    _require_transition(observation, ObservationStatus.CANCELLED, "撤销")
+    reason = _reason(reason, "撤销")
+    return _finish(
+        actor=actor,
+        observation=observation,
+        to_status=ObservationStatus.CANCELLED,
+        on=timezone.localdate(),
+        reason=reason,
+        action="cancel",
+    )
