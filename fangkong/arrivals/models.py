@@ -39,6 +39,7 @@ class NoticeStatus(models.TextChoices):
     FAILED = "failed", _("条件不符，需换地方或延后")
     READY = "ready", _("可以返京")
     ARRIVED = "arrived", _("已到京")
+    NO_SHOW = "no_show", _("未到京")  # nobody of the group came
     REJECTED = "rejected", _("社区未采信")
     CANCELLED = "cancelled", _("已取消")
 
@@ -117,6 +118,12 @@ class ArrivalNotice(models.Model):
         return f"{self.origin_name} → {self.area} {self.planned_on}"
 
 
+class Arrival(models.TextChoices):
+    EXPECTED = "expected", _("待到京")
+    ARRIVED = "arrived", _("已到京")
+    NO_SHOW = "no_show", _("不来了")
+
+
 class NoticePerson(models.Model):
     """Who is coming. Filed from a public page the person is not in the registry yet:
     the name and numbers wait here (encrypted) until a worker confirms the notice."""
@@ -133,6 +140,11 @@ class NoticePerson(models.Model):
     document_masked = models.CharField(_("证件号码"), max_length=40, blank=True)
     phone_cipher = models.BinaryField(null=True, editable=False)
     phone_masked = models.CharField(_("电话"), max_length=20, blank=True)
+    # Who of the group came, and when (a group may come over several days, or not all).
+    arrival = models.CharField(
+        _("到京情况"), max_length=16, choices=Arrival.choices, default=Arrival.EXPECTED
+    )
+    arrived_on = models.DateField(_("到京日期"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

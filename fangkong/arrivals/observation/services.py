@@ -19,6 +19,7 @@ date.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -28,14 +29,20 @@ from django.utils import timezone
 
 from fangkong.areas.models import Area
 from fangkong.arrivals.models import (
+    Arrival,
     ArrivalNotice,
+    Decision,
     NoticeStatus,
     Observation,
     ObservationEvent,
     ObservationMode,
     ObservationStatus,
 )
+from fangkong.arrivals.notices.rules import policy_decide
+from fangkong.audit.models import AuditAction
+from fangkong.audit.services import audit_record
 from fangkong.core.errors import invalid
+from fangkong.core.scoping import ensure_visible
 from fangkong.policy.selectors import policy_in_force
 from fangkong.registry.models import Address, Person, Whereabouts
 from fangkong.registry.services import check_living_area
@@ -222,15 +229,26 @@ def _already_observed(current: Observation) -> ValidationError:
 
 
 @transaction.atomic
-def notice_arrive(*, actor: Any, notice: ArrivalNotice, arrived_on: dt.date) -> list[Observation]:
-    """The people of a notice have arrived: one observation each, with the notice's mode,
-    address, unit and observation days; the notice becomes ARRIVED. A notice must be
-    READY (inspection passed); an unannounced arrival may also still be under inspection."""
+def notice_arrive(
+    *,
+    actor: Any,
+    notice: ArrivalNotice,
+    arrived_on: dt.date,
+    people: Iterable[int] | None = None,
+    no_show: Iterable[int] = (),
+) -> list[Observation]:
+    """Who of a notice's group arrived on `arrived_on` (`people`: NoticePerson ids; default
+    everyone still expected) and who is not coming (`no_show`). Each arrival starts an
+    observation linked to the notice, under the policy in force on the arrival day and its
+    rule for the notice's origin. The notice is ARRIVED once nobody is still expected (or
+    NO_SHOW if nobody came). A notice must be READY (inspection passed); an unannounced
+    arrival may also still be under inspection."""
     notice = ArrivalNotice.objects.select_for_update().get(pk=notice.pk)
+    ensure_visible(notice, actor)
     allowed = {NoticeStatus.READY}
     if notice.unannounced:
         allowed.add(NoticeStatus.INSPECTION)
-    if notice.status == NoticeStatus.ARRIVED:
+    if notice.status in (NoticeStatus.ARRIVED, NoticeStatus.NO_SHOW):
         raise invalid("notice", "该报备已登记到京", "already_arrived")
     if notice.status not in allowed:
         raise invalid(
@@ -238,16 +256,43 @@ def notice_arrive(*, actor: Any, notice: ArrivalNotice, arrived_on: dt.date) -> 
             f"报备状态为“{notice.get_status_display()}”，核查通过（可以返京）后才能登记到京",
             "not_ready",
         )
-    people = list(notice.people.select_related("person").order_by("id"))
-    if not people:
-        raise invalid("people", "报备中没有人员", "empty")
-    missing = [p.name for p in people if p.person is None]
+    if arrived_on > timezone.localdate():
+        raise invalid("arrived_on", f"{arrived_on} 还没有到，不能登记到京", "future")
+    expected = {
+        row.pk: row
+        for row in notice.people.select_related("person").filter(arrival=Arrival.EXPECTED)
+    }
+    if not expected:
+        raise invalid("people", "报备中没有待到京的人员", "empty")
+    coming = list(expected) if people is None else [int(pk) for pk in people]
+    staying = [int(pk) for pk in no_show]
+    for field, ids in (("people", coming), ("no_show", staying)):
+        unknown = [pk for pk in ids if pk not in expected]
+        if unknown:
+            raise invalid(field, f"人员 {unknown[0]} 不在这份报备的待到京名单中", "unknown")
+    if set(coming) & set(staying):
+        raise invalid("no_show", "同一人不能既已到京又不来了", "conflict")
+    if not coming and not staying:
+        raise invalid("people", "请选择已到京或不来了的人员", "required")
+    missing = [expected[pk].name for pk in coming if expected[pk].person is None]
     if missing:
         raise invalid(
             "people", f"{'、'.join(missing)} 尚未登记到人员库，请先确认报备", "not_registered"
         )
+    days = notice.observation_days
+    if coming:
+        decision = policy_decide(origin_code=notice.origin_code, on=arrived_on, field="arrived_on")
+        if decision.decision == Decision.MUST_NOT_RETURN:
+            raise invalid(
+                "arrived_on",
+                f"按 {arrived_on} 生效的“{decision.policy.label}”，来自{notice.origin_name}的人员"
+                "须暂缓返京，不能登记到京",
+                "must_not_return",
+            )
+        days = decision.days
     observations = []
-    for entry in people:
+    for pk in coming:
+        entry = expected[pk]
         assert entry.person is not None
         try:
             observations.append(
@@ -260,14 +305,26 @@ def notice_arrive(*, actor: Any, notice: ArrivalNotice, arrived_on: dt.date) -> 
                     notice=notice,
                     address=notice.address,
                     unit=notice.unit,
-                    days=notice.observation_days,
+                    days=days,
                 )
             )
         except ValidationError as exc:
             field_name = "arrived_on" if "arrived_on" in exc.message_dict else "people"
             raise invalid(field_name, f"{entry.name}：{' '.join(exc.messages)}") from None
-    notice.status = NoticeStatus.ARRIVED
-    notice.save(update_fields=["status"])
+        entry.arrival, entry.arrived_on = Arrival.ARRIVED, arrived_on
+        entry.save(update_fields=["arrival", "arrived_on"])
+    for pk in staying:
+        expected[pk].arrival = Arrival.NO_SHOW
+        expected[pk].save(update_fields=["arrival"])
+    if not notice.people.filter(arrival=Arrival.EXPECTED).exists():
+        came = notice.people.filter(arrival=Arrival.ARRIVED).exists()
+        notice.status = NoticeStatus.ARRIVED if came else NoticeStatus.NO_SHOW
+        notice.save(update_fields=["status"])
+    names = "、".join(expected[pk].name for pk in coming)
+    detail = f"登记到京（{arrived_on}）：{names or '无'}"
+    if staying:
+        detail += f"；不来了：{'、'.join(expected[pk].name for pk in staying)}"
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=notice, detail=detail)
     return observations
 
 
