@@ -4,15 +4,27 @@ links of the public notice page."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from fangkong.areas.models import Area
 from fangkong.arrivals.models import (
+    Arrival,
     ArrivalNotice,
     InspectionResult,
     NoticePerson,
@@ -73,6 +85,27 @@ def notice_for_done_token(token: str) -> ArrivalNotice | None:
 # --- lists ----------------------------------------------------------------------------------
 
 
+# A filter of the notice list besides the statuses: ready, past the planned day, and
+# someone of the group still expected (the worker should phone them).
+OVERDUE = "overdue"
+
+
+def overdue_q(today: dt.date) -> Q:
+    expected = NoticePerson.objects.filter(notice=OuterRef("pk"), arrival=Arrival.EXPECTED)
+    return Q(status=NoticeStatus.READY, planned_on__lt=today) & Q(Exists(expected))
+
+
+def notices_overdue(*, user: Any, today: dt.date | None = None) -> QuerySet[ArrivalNotice]:
+    """Confirmed notices whose people should have arrived by now and have not all."""
+    today = today or timezone.localdate()
+    return (
+        ArrivalNotice.objects.visible_to(user)
+        .filter(overdue_q(today))
+        .select_related("area")
+        .order_by("planned_on", "id")
+    )
+
+
 def notices_for(
     *, user: Any, status: str = "", area: Area | None = None, q: str = ""
 ) -> QuerySet[ArrivalNotice]:
@@ -89,7 +122,9 @@ def notices_for(
             ),
         )
     )
-    if status:
+    if status == OVERDUE:
+        qs = qs.filter(overdue_q(timezone.localdate()))
+    elif status:
         qs = qs.filter(status=status)
     if area is not None:
         qs = qs.filter(subtree_q("area__path", area.path, using=qs.db))

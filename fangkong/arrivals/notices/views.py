@@ -154,6 +154,11 @@ def _detail_context(request: HttpRequest, notice: ArrivalNotice) -> dict[str, An
         and status in (NoticeStatus.READY, NoticeStatus.ARRIVED),
         "can_record_check": can_inspect,
         "can_reschedule": can_change and status in (*OPEN_STATUSES, NoticeStatus.READY),
+        "can_arrive": can_change
+        and (
+            status == NoticeStatus.READY
+            or (notice.unannounced and status == NoticeStatus.INSPECTION)
+        ),
         "needs_unit": is_unit and notice.unit_id is None,
         "units": units_for_area(area=notice.area),
         "unit_form": NewUnitFields(),

@@ -21,6 +21,7 @@ from fangkong.areas.selectors import area_visible_by_code
 from fangkong.arrivals.health.services import is_fever
 from fangkong.arrivals.models import (
     Alert,
+    ArrivalNotice,
     CallTask,
     HealthReport,
     Observation,
@@ -31,6 +32,7 @@ from fangkong.arrivals.models import (
 from fangkong.arrivals.module import ArrivalsCapability
 from fangkong.arrivals.observation.selectors import DUE_FILTERS, observations_list
 from fangkong.arrivals.observation.services import (
+    notice_arrive,
     observation_cancel,
     observation_extend,
     observation_release,
@@ -38,7 +40,7 @@ from fangkong.arrivals.observation.services import (
     observation_start,
     observation_to_hospital,
 )
-from fangkong.core.api import HasCapability, ScopedListAPIView
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
 from fangkong.core.errors import invalid
 from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404
@@ -412,3 +414,43 @@ class CancelApi(_ObservationActionApi):
 
     def act(self, user: Any, observation: Observation, values: dict[str, Any]) -> Observation:
         return observation_cancel(actor=user, observation=observation, reason=values["reason"])
+
+
+class ArriveInput(serializers.Serializer):  # type: ignore[type-arg]
+    arrived_on = serializers.DateField(help_text="到京日期（观察第 1 天），不能晚于今天")
+    people = serializers.ListField(
+        child=IdField(),
+        required=False,
+        help_text="到京的人员（报备人员的 id）；不给则为全部待到京人员",
+    )
+    no_show = serializers.ListField(
+        child=IdField(), required=False, default=list, help_text="不来了的人员"
+    )
+
+
+class NoticeArriveApi(APIView):
+    """Record who of a confirmed notice's group arrived (all, some) and who is not coming;
+    each arrival's observation starts linked to the notice."""
+
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability = ArrivalsCapability.CHANGE
+
+    @extend_schema(
+        request=ArriveInput,
+        responses={201: ObservationOutput(many=True), **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        notice = get_visible_or_404(ArrivalNotice, request.user, pk=pk)
+        given = ArriveInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        values = given.validated_data
+        observations = notice_arrive(
+            actor=request.user,
+            notice=notice,
+            arrived_on=values["arrived_on"],
+            people=values.get("people"),
+            no_show=values["no_show"],
+        )
+        return Response(
+            ObservationOutput(observations, many=True).data, status=status.HTTP_201_CREATED
+        )

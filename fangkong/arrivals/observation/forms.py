@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area
 from fangkong.areas.selectors import living_areas_visible_to
@@ -76,3 +77,21 @@ class HospitalForm(BaseForm):
 
 class CancelForm(BaseForm):
     reason = forms.CharField(label="撤销原因", max_length=300)
+
+
+class ArriveForm(forms.Form):
+    """Who of a notice's group arrived, and when; who is not coming."""
+
+    arrived_on = forms.DateField(label=_("到京日期"), widget=date_input())
+    people = forms.TypedMultipleChoiceField(
+        label=_("已到京"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    no_show = forms.TypedMultipleChoiceField(
+        label=_("不来了"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, expected: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(row.pk, f"{row.name} · {row.document_masked}") for row in expected]
+        for name in ("people", "no_show"):
+            self.fields[name].choices = choices  # type: ignore[attr-defined]

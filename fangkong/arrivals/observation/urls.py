@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("observations/print/notices/", views.print_notices, name="print-notices"),
     path("observations/print/certificates/", views.print_certificates, name="print-certificates"),
     path("observations/<int:pk>/", views.observation_detail, name="observation"),
+    path("notices/<int:pk>/arrive/", views.notice_arrive_page, name="notice-arrive"),
     *[
         path(
             f"observations/<int:pk>/{action}/",
@@ -31,4 +32,5 @@ api_urlpatterns: list[URLPattern] = [
     path("observations/<int:pk>/release/", api.ReleaseApi.as_view(), name="observation-release"),
     path("observations/<int:pk>/hospital/", api.HospitalApi.as_view(), name="observation-hospital"),
     path("observations/<int:pk>/cancel/", api.CancelApi.as_view(), name="observation-cancel"),
+    path("arrival-notices/<int:pk>/arrive/", api.NoticeArriveApi.as_view(), name="notice-arrive"),
 ]

@@ -14,14 +14,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.arrivals.health.forms import HandleForm, NoteForm, ReportForm
 from fangkong.arrivals.health.services import report_submit, self_report_token
-from fangkong.arrivals.models import Observation, ObservationStatus
+from fangkong.arrivals.models import Arrival, ArrivalNotice, Observation, ObservationStatus
 from fangkong.arrivals.module import ArrivalsCapability
+from fangkong.arrivals.notices.forms import put_errors
 from fangkong.arrivals.observation.forms import (
+    ArriveForm,
     BaseForm,
     CancelForm,
     DaysForm,
@@ -36,6 +39,7 @@ from fangkong.arrivals.observation.selectors import (
     tab_counts,
 )
 from fangkong.arrivals.observation.services import (
+    notice_arrive,
     observation_cancel,
     observation_extend,
     observation_release,
@@ -348,4 +352,36 @@ def print_certificates(request: HttpRequest) -> HttpResponse:
         request,
         "arrivals/print_certificates.html",
         {"sheets": sheets, "skipped": skipped, "today": timezone.localdate()},
+    )
+
+
+@capability_required(ArrivalsCapability.CHANGE)
+def notice_arrive_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """登记到京: tick who of the group arrived (all ticked at first) and who is not coming."""
+    notice = get_visible_or_404(ArrivalNotice.objects.select_related("area"), request.user, pk=pk)
+    expected = list(notice.people.filter(arrival=Arrival.EXPECTED).order_by("id"))
+    initial = {"arrived_on": timezone.localdate(), "people": [row.pk for row in expected]}
+    form = ArriveForm(request.POST or None, expected=expected, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            observations = notice_arrive(
+                actor=request.user,
+                notice=notice,
+                arrived_on=data["arrived_on"],
+                people=data["people"],
+                no_show=data["no_show"],
+            )
+        except ValidationError as exc:
+            put_errors(form, exc, {"notice": "__all__"})
+        else:
+            messages.success(
+                request, _("已登记到京 %(n)d 人，观察已开始") % {"n": len(observations)}
+            )
+            return redirect("arrivals:notice", pk=notice.pk)
+    return render(
+        request,
+        "arrivals/notice_arrive.html",
+        {"notice": notice, "form": form, "expected": expected},
+        status=400 if request.method == "POST" else 200,
     )
