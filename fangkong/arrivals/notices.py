@@ -57,7 +57,6 @@ from fangkong.core.ids import parse_id
 from fangkong.core.scoping import subtree_q
 from fangkong.policy.models import OriginRisk, OriginRule, PolicyVersion
 from fangkong.policy.selectors import origin_rule_for, policy_in_force
-from fangkong.registry.cleaning import CleanPerson, Problems, clean_person
 from fangkong.registry.models import (
     Address,
     Person,
@@ -66,7 +65,12 @@ from fangkong.registry.models import (
     Residency,
     Whereabouts,
 )
-from fangkong.registry.services import address_get_or_create, check_living_area, residence_set
+from fangkong.registry.people.cleaning import CleanPerson, Problems, clean_person
+from fangkong.registry.people.services import (
+    address_get_or_create,
+    check_living_area,
+    residence_set,
+)
 from fangkong.units.models import Unit
 
 if TYPE_CHECKING:
@@ -438,7 +442,7 @@ def _match_or_register(
     today: dt.date,
 ) -> tuple[Person, bool]:
     """(person, registered_now)."""
-    from fangkong.registry.services import person_register
+    from fangkong.registry.people.services import person_register
 
     existing = _find_by_document(clean.document_type, clean.document_number)
     if existing is not None:

@@ -49,7 +49,7 @@ from fangkong.core.ids import parse_id
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry.models import DocumentType, Person, ResidenceKind, Residency
-from fangkong.registry.services import people_find_by_document
+from fangkong.registry.people.services import people_find_by_document
 from fangkong.units.models import Unit
 
 

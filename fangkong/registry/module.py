@@ -40,6 +40,6 @@ MODULE = Module(
     },
     urls="fangkong.registry.urls",
     url_prefix="registry/",
-    demo="fangkong.registry.demo.load_demo",
+    demo="fangkong.registry.demo.loading.load_demo",
     demo_order=40,
 )
