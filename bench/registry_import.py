@@ -73,7 +73,7 @@ def make_sheet(path: Path, rows: int, base: dt.date) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
-    from fangkong.registry.excel import IMPORT_COLUMNS
+    from fangkong.registry.imports.excel import IMPORT_COLUMNS
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("人员")
@@ -366,7 +366,7 @@ def child_import(mode: str, path: str, code: str) -> dict[str, Any]:
     """`cli`: the command line's single pass; `web`: check, then (after the worker's
     confirmation, at once here) write — the background job's two phases."""
     from fangkong.areas.models import Area
-    from fangkong.registry.imports import (
+    from fangkong.registry.imports.services import (
         import_apply,
         import_confirm,
         import_run,
@@ -410,8 +410,8 @@ def child_export(code: str) -> dict[str, Any]:
     from fangkong.accounts.models import User
     from fangkong.accounts.roles import Role
     from fangkong.areas.selectors import area_visible_by_code
-    from fangkong.registry.exports import people_export_response
-    from fangkong.registry.selectors import PeopleFilter
+    from fangkong.registry.people.exports import people_export_response
+    from fangkong.registry.people.selectors import PeopleFilter
 
     user, _ = User.objects.get_or_create(
         username="bench-export", defaults={"role": Role.SYSTEM_ADMIN}

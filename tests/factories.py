@@ -14,7 +14,11 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fangkong.areas.models import Area
 from fangkong.core.identity import resident_id_check_digit
 from fangkong.registry.models import Person
-from fangkong.registry.services import address_get_or_create, person_register, residence_set
+from fangkong.registry.people.services import (
+    address_get_or_create,
+    person_register,
+    residence_set,
+)
 
 _seq = itertools.count(1)
 

@@ -52,7 +52,7 @@ from fangkong.arrivals.models import Observation, ObservationStatus
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.policy.services import policy_seed_2020
-from fangkong.registry.demo import WANPING, WANPING_ZONES
+from fangkong.registry.demo.data import WANPING, WANPING_ZONES
 from fangkong.registry.models import Person, Residence, Whereabouts
 
 SEED = 20200306
@@ -64,7 +64,7 @@ POSTS = [  # zone code, gate name
 ]
 CHECK_NAMESPACE = uuid.UUID("6f1c1a52-2f57-4a55-9d0b-6a3f0f1c2020")
 # The passes were issued when the community closed its compounds: after the screening that
-# registered the residents (fangkong.registry.demo.SCREENING_DAYS_AGO), before any arrival
+# registered the residents (fangkong.registry.demo.data.SCREENING_DAYS_AGO), before any arrival
 # of the returnee demo, at nine in the morning.
 PASSES_ISSUED_DAYS_AGO = 15
 

@@ -45,7 +45,7 @@ from fangkong.core.qr import qr_svg
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry.models import Person
-from fangkong.registry.services import people_find_by_document
+from fangkong.registry.people.services import people_find_by_document
 
 PRINT_LIMIT = 400
 CARDS_PER_SHEET = 8  # 2 × 4 on A4, each 85.6 × 54 mm (ID-1, the size of a bank card)

@@ -83,7 +83,8 @@ from fangkong.arrivals.observation.services import notice_arrive, observation_st
 from fangkong.core.crypto import decrypt
 from fangkong.core.scoping import subtree_q
 from fangkong.policy.services import policy_seed_2020
-from fangkong.registry.demo import SITE_UNIT, WANPING, ZHENGUOSI, load_demo_registry
+from fangkong.registry.demo.data import SITE_UNIT, WANPING, ZHENGUOSI
+from fangkong.registry.demo.loading import load_demo_registry
 from fangkong.registry.models import (
     DocumentType,
     Person,

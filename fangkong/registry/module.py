@@ -41,6 +41,6 @@ MODULE = Module(
     urls="fangkong.registry.urls",
     figures="fangkong.registry.figures.FIGURE_SET",
     url_prefix="registry/",
-    demo="fangkong.registry.demo.load_demo",
+    demo="fangkong.registry.demo.loading.load_demo",
     demo_order=40,
 )

@@ -1,22 +1,22 @@
-"""Registry pages and API: people and households, screening rounds, spreadsheet imports."""
+"""Registry pages and API: people and households, screening rounds, spreadsheet imports,
+each sub-package's own `urlpatterns` (pages) and `api_urlpatterns` composed here."""
 
-from fangkong.registry import (
-    api_imports,
-    api_people,
-    api_screening,
-    urls_imports,
-    urls_people,
-    urls_screening,
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+import fangkong.registry.imports.urls
+import fangkong.registry.people.urls
+import fangkong.registry.screening.urls
+
+_PARTS = (
+    fangkong.registry.people.urls,
+    fangkong.registry.screening.urls,
+    fangkong.registry.imports.urls,
 )
 
 app_name = "registry"
-urlpatterns = [
-    *urls_people.urlpatterns,
-    *urls_screening.urlpatterns,
-    *urls_imports.urlpatterns,
-]
-api_urlpatterns = [
-    *api_people.urlpatterns,
-    *api_screening.urlpatterns,
-    *api_imports.urlpatterns,
+urlpatterns: list[URLPattern | URLResolver] = [p for part in _PARTS for p in part.urlpatterns]
+api_urlpatterns: list[URLPattern | URLResolver] = [
+    p for part in _PARTS for p in part.api_urlpatterns
 ]

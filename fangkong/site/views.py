@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from fangkong.areas.models import Area, AreaKind
 from fangkong.areas.selectors import area_children_summary, area_subtree_totals, levels_below
-from fangkong.registry.selectors import people_counts
+from fangkong.registry.people.selectors import people_counts
 
 
 @login_required

@@ -364,7 +364,7 @@ def test_the_demo_has_wanpings_posts_passes_and_a_morning_of_checks(world: World
     from fangkong.accounts.demo import load_demo_accounts
     from fangkong.arrivals.demo import load_demo_arrivals
     from fangkong.arrivals.models import Alert
-    from fangkong.registry.demo import load_demo_registry
+    from fangkong.registry.demo.loading import load_demo_registry
 
     load_demo_accounts()
     load_demo_registry()

@@ -45,7 +45,8 @@ from fangkong.arrivals.models import (
     SpotCheckResult,
 )
 from fangkong.policy.services import policy_seed_2020
-from fangkong.registry.demo import SITE_UNIT, SITE_WORKERS_NOT_BACK, load_demo_registry
+from fangkong.registry.demo.data import SITE_UNIT, SITE_WORKERS_NOT_BACK
+from fangkong.registry.demo.loading import load_demo_registry
 from fangkong.registry.models import Person, Whereabouts
 from fangkong.site.services import daily_run
 from tests.conftest import WANPING, ZHENGUOSI

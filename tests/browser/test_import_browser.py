@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from fangkong.core.identity import resident_id_check_digit
-from fangkong.registry.excel import COLUMNS
+from fangkong.registry.imports.excel import COLUMNS
 from fangkong.registry.models import ImportStatus, Person
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD, WANPING_ZONE, World
@@ -125,7 +125,7 @@ def test_the_progress_bar_polls_until_the_check_is_done(
     when the job moves on, the page reloads by itself."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from fangkong.registry.imports import import_upload, import_validate
+    from fangkong.registry.imports.services import import_upload, import_validate
 
     job = import_upload(
         actor=world.wanping_worker,

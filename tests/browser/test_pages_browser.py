@@ -18,7 +18,7 @@ from fangkong.arrivals.observation.services import (
 )
 from fangkong.policy.services import policy_seed_2020
 from fangkong.registry.models import Person
-from fangkong.registry.services import person_reveal
+from fangkong.registry.people.services import person_reveal
 from tests.browser.conftest import screenshot
 from tests.browser.test_gate_browser import fits_the_phone, login
 from tests.conftest import WANPING_ZONE, World

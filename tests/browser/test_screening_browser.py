@@ -9,8 +9,12 @@ from django.utils import timezone
 from fangkong.areas.models import Area
 from fangkong.core.identity import resident_id_check_digit
 from fangkong.registry.models import Address, Person
-from fangkong.registry.screening import round_create, visit_record
-from fangkong.registry.services import address_get_or_create, person_register, residence_set
+from fangkong.registry.people.services import (
+    address_get_or_create,
+    person_register,
+    residence_set,
+)
+from fangkong.registry.screening.services import round_create, visit_record
 from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD, WANPING, World
 

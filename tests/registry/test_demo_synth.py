@@ -22,17 +22,17 @@ from fangkong.core.identity import (
     validate_document,
     validate_resident_id,
 )
-from fangkong.registry.demo import (
+from fangkong.registry.demo.data import (
     SITE_UNIT,
     SITE_WORKERS_NOT_BACK,
     WANPING,
     ZHENGUOSI,
     demo_region_codes,
-    load_demo_registry,
 )
-from fangkong.registry.management.commands.synth import documents
+from fangkong.registry.demo.loading import load_demo_registry
 from fangkong.registry.models import Address, Person, Residence
-from fangkong.registry.services import people_find_by_document
+from fangkong.registry.people.services import people_find_by_document
+from fangkong.registry.synth.documents import documents
 
 PASSWORD = "correct-horse-battery-1"
 

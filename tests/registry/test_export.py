@@ -14,8 +14,13 @@ from python_calamine import CalamineWorkbook
 
 from fangkong.audit.models import AuditAction, AuditEvent
 from fangkong.core.crypto import decrypt
-from fangkong.registry.excel import COLUMNS, Column, stream_xlsx
-from fangkong.registry.imports import import_apply, import_confirm, import_upload, import_validate
+from fangkong.registry.imports.excel import COLUMNS, Column, stream_xlsx
+from fangkong.registry.imports.services import (
+    import_apply,
+    import_confirm,
+    import_upload,
+    import_validate,
+)
 from fangkong.registry.models import ImportStatus, Person, Residence
 from tests.conftest import WANPING, WANPING_ZONE, ZHENGUOSI, World
 from tests.registry.test_import import imported, person_row, rid

@@ -36,8 +36,8 @@ from fangkong.core.identity import (
     normalize_phone,
     resident_id_check_digit,
 )
-from fangkong.registry import imports
-from fangkong.registry.excel import (
+from fangkong.registry.imports import checking, writing
+from fangkong.registry.imports.excel import (
     COLUMNS,
     MAX_UPLOAD_BYTES,
     REASON_HEADER,
@@ -45,15 +45,14 @@ from fangkong.registry.excel import (
     open_sheet,
     template_workbook,
 )
-from fangkong.registry.imports import (
-    checking,
+from fangkong.registry.imports.selectors import progress_key
+from fangkong.registry.imports.services import (
     import_apply,
     import_cancel,
     import_confirm,
     import_run,
     import_upload,
     import_validate,
-    writing,
 )
 from fangkong.registry.models import (
     Address,
@@ -939,7 +938,7 @@ def test_a_stale_running_job_can_be_cancelled(world: World) -> None:
         import_cancel(actor=world.wanping_worker, job=job)  # alive: it may be writing
     from django.core.cache import cache
 
-    cache.delete(imports._progress_key(job.pk))
+    cache.delete(progress_key(job.pk))
     ImportJob.objects.filter(pk=job.pk).update(updated_at=job.updated_at - dt.timedelta(hours=1))
     job.refresh_from_db()
     assert import_cancel(actor=world.wanping_worker, job=job).status == ImportStatus.CANCELLED

@@ -22,9 +22,11 @@ from fangkong.core.identity import (
     resident_id_check_digit,
     validate_resident_id,
 )
-from fangkong.registry.cleaning import clean_person
-from fangkong.registry.imports import checking, import_run, writing
+from fangkong.registry.imports import checking, matching, writing
+from fangkong.registry.imports.rows import RowCheck
+from fangkong.registry.imports.services import import_run
 from fangkong.registry.models import Address, ImportStatus, Person, Residence
+from fangkong.registry.people.cleaning import clean_person
 from fangkong.units.models import Unit
 from tests.conftest import WANPING, WANPING_ZONE, World
 from tests.registry.test_import import imported, person_row, rid, sheet_bytes
@@ -138,7 +140,7 @@ def test_the_one_pass_import_writes_what_the_two_phase_import_writes(
         path = tmp_path / "sheet.xlsx"
         path.write_bytes(sheet_bytes(_sheet_rows()))
         if not one_pass:  # what the command line does where it cannot pipeline
-            monkeypatch.setattr("fangkong.registry.imports.can_pipeline", lambda: False)
+            monkeypatch.setattr("fangkong.registry.imports.services.can_pipeline", lambda: False)
         job = import_run(
             actor=world.wanping_worker,
             area=world.areas[WANPING],
@@ -218,7 +220,7 @@ def _checked(cells: dict[str, Any], *, shortcut: bool) -> tuple[Any, ...]:
     checker = checking.RowChecker(area_name="宛平", today=_TODAY, areas={}, index=index)
     if not shortcut:
         checker._clean_common = lambda row: None  # type: ignore[method-assign]
-    row = checking.RowCheck(2, list(cells.values()), index)
+    row = RowCheck(2, list(cells.values()), index)
     checker.clean(row)
     return row.clean, row.problems, row.document_index, row.document_type
 
@@ -248,7 +250,7 @@ def test_the_common_row_takes_the_shortcut() -> None:
     cells = {"name": "张三", "document_number": _VALID, "phone": "13912345678"}
     index = {key: i for i, key in enumerate(cells)}
     checker = checking.RowChecker(area_name="宛平", today=_TODAY, areas={}, index=index)
-    clean = checker._clean_common(checking.RowCheck(2, list(cells.values()), index))
+    clean = checker._clean_common(RowCheck(2, list(cells.values()), index))
     assert clean is not None
     assert (clean.sex, clean.birth_date, clean.phone) == (
         "male",
@@ -297,7 +299,7 @@ def test_people_are_matched_by_document_of_their_own_type(world: World) -> None:
     passport = Person.objects.get(document_type="passport")
     resident = Person.objects.get(document_type="resident_id")
     found = Person.objects.filter(
-        checking.by_typed_document(
+        matching.by_typed_document(
             [
                 ("resident_id", resident.document_index),
                 ("passport", passport.document_index),

@@ -9,7 +9,7 @@ from fangkong.audit.models import AuditAction, AuditEvent
 from fangkong.core.crypto import decrypt
 from fangkong.core.errors import Conflict
 from fangkong.registry.models import Person, Residence, ResidenceKind, Whereabouts
-from fangkong.registry.services import (
+from fangkong.registry.people.services import (
     address_get_or_create,
     person_merge,
     person_register,

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
-from fangkong.registry import selectors
 from fangkong.registry.models import Address, Person
-from fangkong.registry.services import address_get_or_create, residence_set
+from fangkong.registry.people import selectors
+from fangkong.registry.people.services import address_get_or_create, residence_set
 from tests.conftest import WANPING, WANPING_ZONE, ZHENGUOSI, World, make_account
 from tests.factories import make_person, valid_id
 

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from fangkong.registry.services import people_find_by_document, people_find_by_phone
+from fangkong.registry.people.selectors import people_find_by_phone
+from fangkong.registry.people.services import people_find_by_document
 from tests.conftest import WANPING, World
 from tests.factories import full_keyed_hash, valid_id
 

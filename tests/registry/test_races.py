@@ -10,7 +10,7 @@ from django.db import connection, connections
 
 from fangkong.core.errors import Conflict
 from fangkong.registry.models import Person
-from fangkong.registry.services import person_register
+from fangkong.registry.people.services import person_register
 from tests.conftest import WANPING, World
 from tests.factories import valid_id
 

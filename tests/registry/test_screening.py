@@ -24,14 +24,13 @@ from fangkong.registry.models import (
     ScreeningVisit,
     VisitFinding,
 )
-from fangkong.registry.screening import (
-    Finding,
-    round_changes,
-    round_create,
-    round_progress,
-    visit_record,
+from fangkong.registry.people.services import (
+    address_get_or_create,
+    person_register,
+    residence_set,
 )
-from fangkong.registry.services import address_get_or_create, person_register, residence_set
+from fangkong.registry.screening.selectors import round_changes, round_progress
+from fangkong.registry.screening.services import Finding, round_create, visit_record
 from tests.conftest import WANPING, WANPING_STREET, ZHENGUOSI, World
 
 TODAY = dt.date(2020, 2, 20)

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from fangkong.registry.models import Person, Whereabouts
-from fangkong.registry.services import person_update
+from fangkong.registry.people.services import person_update
 from fangkong.reports.models import DailyFigures, DayBuild
 from tests.conftest import FENGTAI, WANPING, WANPING_STREET, ZHENGUOSI, World
 from tests.reports.conftest import (

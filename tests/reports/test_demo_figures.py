@@ -16,7 +16,7 @@ from fangkong.areas.demo import load_demo_areas
 from fangkong.areas.models import Area
 from fangkong.arrivals.demo import load_demo_arrivals
 from fangkong.policy.services import policy_seed_2020
-from fangkong.registry.demo import load_demo_registry
+from fangkong.registry.demo.loading import load_demo_registry
 from fangkong.reports.selectors import trend
 from tests.conftest import WANPING, ZHENGUOSI
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from fangkong.access import auth, checks
 from fangkong.access.models import GateCheck
 from fangkong.access.services import gate_create
-from fangkong.registry.services import person_update
+from fangkong.registry.people.services import person_update
 from fangkong.reports.models import DayBuild, FiguresChange
 from fangkong.reports.selectors import day_figures
 from tests.access.conftest import CHENGNEI, resident_with_pass

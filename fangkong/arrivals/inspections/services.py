@@ -28,7 +28,7 @@ from fangkong.arrivals.notices.rules import advance, has_letter, observation_win
 from fangkong.arrivals.notices.services import notice_audit
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import ensure_visible
-from fangkong.registry.cleaning import Problems
+from fangkong.registry.people.cleaning import Problems
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User

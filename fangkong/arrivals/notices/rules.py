@@ -25,7 +25,7 @@ from fangkong.arrivals.models import (
 from fangkong.core.identity import normalize_phone
 from fangkong.policy.models import OriginRisk, OriginRule, PolicyVersion
 from fangkong.policy.selectors import origin_rule_for, policy_in_force
-from fangkong.registry.cleaning import CleanPerson, Problems, clean_person
+from fangkong.registry.people.cleaning import CleanPerson, Problems, clean_person
 from fangkong.units.models import Unit
 from fangkong.units.selectors import units_for_area
 

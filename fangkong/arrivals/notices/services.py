@@ -45,7 +45,6 @@ from fangkong.core.crypto import blind_index, decrypt, encrypt
 from fangkong.core.errors import Conflict, invalid
 from fangkong.core.identity import mask_phone, normalize_phone
 from fangkong.core.scoping import ensure_visible, is_visible
-from fangkong.registry.cleaning import CleanPerson, Problems, clean_person
 from fangkong.registry.models import (
     Address,
     Person,
@@ -53,7 +52,8 @@ from fangkong.registry.models import (
     Residency,
     Whereabouts,
 )
-from fangkong.registry.services import (
+from fangkong.registry.people.cleaning import CleanPerson, Problems, clean_person
+from fangkong.registry.people.services import (
     address_get_or_create,
     check_living_area,
     person_register,

@@ -64,7 +64,7 @@ from fangkong.core.qr import qr_svg
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry.models import DocumentType, Person
-from fangkong.registry.services import people_find_by_document
+from fangkong.registry.people.services import people_find_by_document
 from fangkong.units.models import Unit
 from fangkong.units.selectors import units_for_area
 

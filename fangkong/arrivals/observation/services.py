@@ -45,7 +45,7 @@ from fangkong.core.errors import invalid
 from fangkong.core.scoping import ensure_visible
 from fangkong.policy.selectors import policy_in_force
 from fangkong.registry.models import Address, Person, Whereabouts
-from fangkong.registry.services import check_living_area
+from fangkong.registry.people.services import check_living_area
 from fangkong.units.models import Unit
 
 MAX_DAYS = 60  # the policy's own upper bound for observation days

@@ -1,44 +1,37 @@
-"""Checking a screening sheet's rows: what each row says on its own (cell formats, the
-area code, clean_person(), the encrypted values to write: RowChecker, pure, so it may
-run in worker processes) and what the database says about a chunk of them (people by
-人员编号 and by document, landlords) together with duplicates within the sheet
-(Matcher)."""
+"""Checking a screening sheet's rows, what each row says on its own: cell formats, the
+area code, clean_person(), the encrypted values to write (RowChecker). Pure — no database
+— so it may run in worker processes; what the database says about the rows is
+matching.py's part."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import operator
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any, Final, NamedTuple
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Final
 
 import phonenumbers
 from django.core.exceptions import ValidationError
-from django.db import connection, models
-from django.db.models.expressions import RawSQL
 from django.utils import translation
 
-from fangkong.areas.models import LIVING_KINDS, Area
 from fangkong.core.crypto import blind_index, encrypt_many
 from fangkong.core.identity import (
     mask_document,
-    mask_phone,
     normalize_document,
     plain_resident_id,
     validate_document,
 )
-from fangkong.core.scoping import subtree_q
-from fangkong.registry.cleaning import CleanPerson, clean_person
-from fangkong.registry.excel import HEADER_OF, cell_text
+from fangkong.registry.imports.excel import cell_text
+from fangkong.registry.imports.rows import Prepared, RowCheck
 from fangkong.registry.models import (
     DocumentType,
-    Person,
     ResidenceKind,
     Residency,
     Sex,
     Whereabouts,
 )
+from fangkong.registry.people.cleaning import CleanPerson, clean_person
 
 CHUNK: Final = 2000  # rows per bulk lookup and bulk write
 PROGRESS_EVERY: Final = 1000
@@ -52,7 +45,7 @@ _CHOICES: Final = {
     "whereabouts": (Whereabouts, Whereabouts.IN_BEIJING),
 }
 _CHOICES_DEFAULT: Final = {choices: default for choices, default in _CHOICES.values()}
-_FILLABLE: Final = ("sex", "birth_date", "residency", "whereabouts", "away_from")
+FILLABLE: Final = ("sex", "birth_date", "residency", "whereabouts", "away_from")
 _DOCUMENT_TYPES: Final = tuple(DocumentType.values)  # the enum's property rebuilds it per call
 _MASKED_NUMBER: Final = "已遮挡：新增人员请填写完整号码"
 
@@ -139,174 +132,6 @@ def _date_text(text: str, today: dt.date) -> dt.date | str:
     return parsed
 
 
-class Prepared(NamedTuple):
-    """One checked row, ready to write. Document and phone travel encrypted. On an
-    update (person_id set) a missing document, phone or employer keeps the person's."""
-
-    row: int
-    person_id: int | None
-    area_id: int
-    name: str
-    document_type: str
-    document: tuple[bytes, str, str] | None  # cipher, index, masked
-    phone: tuple[bytes, str, str] | None
-    sex: str
-    birth_date: dt.date | None
-    residency: str
-    whereabouts: str
-    away_from: str
-    building: str
-    entrance: str
-    room: str
-    residence_kind: str
-    since: dt.date | None
-    landlord_index: str | None  # a full document number in the sheet
-    keep_landlord: bool  # masked in the sheet: the current landlord stays
-    employer: str
-
-
-class RowCheck:
-    """One row on its way through validation."""
-
-    __slots__ = (
-        "_text",
-        "area_id",
-        "cells",
-        "clean",
-        "document_index",
-        "document_type",
-        "existing",
-        "index",
-        "keep_document",
-        "keep_landlord",
-        "keep_phone",
-        "landlord_index",
-        "number",
-        "person_id",
-        "prepared",
-        "problems",
-        "residence_kind",
-        "since",
-    )
-
-    def __init__(self, number: int, cells: list[Any], index: dict[str, int]) -> None:
-        self.number = number
-        self.cells = cells
-        self.index = index  # column key → position in `cells`
-        self._text: dict[str, str] | None = None
-        self.problems: list[tuple[str, str]] = []  # (column key, reason)
-        self.person_id: int | None = None
-        self.existing: dict[str, Any] | None = None
-        self.clean: CleanPerson | None = None
-        self.prepared: Prepared | None = None
-        self.document_index: str | None = None  # the keyed hash, computed once
-        self.document_type = ""
-        self.keep_document = self.keep_phone = self.keep_landlord = False
-        self.area_id: int | None = None
-        self.landlord_index: str | None = None
-        self.residence_kind = ""
-        self.since: dt.date | None = None
-
-    @property
-    def text(self) -> dict[str, str]:
-        """Every cell as text, made on first use (and again after a trip between
-        processes, which carries the checks but not the cells)."""
-        if self._text is None:
-            cells, width = self.cells, len(self.cells)
-            text = {}
-            for key, i in self.index.items():
-                value = cells[i] if i < width else ""
-                text[key] = value.strip() if type(value) is str else cell_text(value)
-            self._text = text
-        return self._text
-
-    def get(self, key: str) -> str:
-        text = self._text
-        return (text if text is not None else self.text).get(key, "")
-
-    _TRAVEL: Final[tuple[str, ...]] = (
-        "area_id",
-        "document_index",
-        "document_type",
-        "keep_document",
-        "keep_landlord",
-        "keep_phone",
-        "landlord_index",
-        "person_id",
-        "prepared",
-        "residence_kind",
-        "since",
-    )
-
-    def travel(self) -> tuple[Any, ...]:
-        """What a worker sends back: the checks' outcome, not the cells (the sender has
-        them) nor the cleaned values (the prepared row carries what is written)."""
-        outcome = [getattr(self, name) for name in self._TRAVEL]
-        if self.prepared is not None:  # a plain tuple pickles at twice the speed
-            outcome[self._TRAVEL.index("prepared")] = tuple(self.prepared)
-        return (self.problems or None, *outcome)
-
-    @classmethod
-    def back(
-        cls, number: int, cells: list[Any], index: dict[str, int], outcome: tuple[Any, ...]
-    ) -> RowCheck:
-        row = cls(number, cells, index)
-        row.problems = outcome[0] or []
-        for name, value in zip(cls._TRAVEL, outcome[1:], strict=True):
-            setattr(row, name, value)
-        if row.prepared is not None:
-            row.prepared = Prepared._make(row.prepared)
-        return row
-
-    def raw(self, key: str) -> Any:
-        """The cell as read (a date, a number), for the few checks that need it."""
-        i = self.index.get(key)
-        return self.cells[i] if i is not None and i < len(self.cells) else None
-
-    def add(self, key: str, reason: str) -> None:
-        self.problems.append((key, reason))
-
-    def scrub(self, reason: str) -> str:
-        """Reasons may quote what was typed; never keep a number in clear."""
-        for key, masker in (
-            ("document_number", mask_document),
-            ("phone", mask_phone),
-            ("landlord_document", mask_document),
-        ):
-            raw = self.get(key)
-            if len(raw) >= 4 and raw in reason:
-                reason = reason.replace(raw, masker(raw))
-        return reason
-
-    def reasons(self) -> list[dict[str, Any]]:
-        return [
-            {"row": self.number, "column": HEADER_OF.get(key, key), "reason": self.scrub(reason)}
-            for key, reason in self.problems
-        ]
-
-    def reason_text(self) -> str:
-        return "；".join(f"{e['column']}：{e['reason']}" for e in self.reasons())
-
-
-def _needs_refill(row: RowCheck) -> bool:
-    """Matched by document: would the person's own values change a blank cell's meaning?"""
-    existing = row.existing or {}
-
-    def blank(key: str) -> bool:
-        return not row.get(key)
-
-    return (
-        blank("residency")
-        or blank("whereabouts")
-        or (blank("away_from") and existing.get("whereabouts") == Whereabouts.NOT_BACK)
-        or (
-            bool(row.document_type)
-            and row.document_type != DocumentType.RESIDENT_ID
-            and (blank("sex") or blank("birth_date"))
-        )
-    )
-
-
 def _messages(error: ValidationError) -> Iterator[tuple[str, str]]:
     if hasattr(error, "error_dict"):
         for key, errors in error.error_dict.items():
@@ -314,64 +139,6 @@ def _messages(error: ValidationError) -> Iterator[tuple[str, str]]:
                 yield key, " ".join(e.messages)
     else:
         yield "name", " ".join(error.messages)
-
-
-def one_of(model: type[models.Model], name: str, values: Iterable[Any]) -> Any:
-    """A filter "field is one of these 2,000 values". On PostgreSQL one array parameter
-    (= ANY(%s)): a 2,000-placeholder IN list costs the driver ~20 ms to parse, per query."""
-    values = list(values)
-    if connection.vendor != "postgresql":
-        return models.Q(**{f"{name}__in": values})
-    field = model._meta.get_field(name)
-    column = getattr(field, "column", name)
-    quote = connection.ops.quote_name
-    # Only quoted names from the model go into the SQL; the values are one parameter.
-    return RawSQL(  # noqa: S611
-        f"{quote(model._meta.db_table)}.{quote(column)} = ANY(%s)",
-        (values,),
-        output_field=models.BooleanField(),
-    )
-
-
-def by_document(indexes: Iterable[str]) -> tuple[Any, Any]:
-    """People with these keyed hashes. Naming the types as well lets the database use
-    its (document_type, document_index) index instead of scanning it whole."""
-    return (
-        models.Q(document_type__in=DocumentType.values),
-        one_of(Person, "document_index", indexes),
-    )
-
-
-def by_typed_document(documents: Iterable[tuple[str, str]]) -> models.Q:
-    """People with these (document type, keyed hash) pairs, one condition per type: the
-    index is probed once per hash, not once per hash and type as by_document() does (5
-    times the work for the 2,000 hashes of a chunk)."""
-    by_type: dict[str, list[str]] = {}
-    for kind, index in documents:
-        by_type.setdefault(kind, []).append(index)
-    return functools.reduce(
-        operator.or_,
-        (
-            models.Q(one_of(Person, "document_index", indexes), document_type=kind)
-            for kind, indexes in by_type.items()
-        ),
-    )
-
-
-def area_map(job_area: Area) -> dict[str, tuple[int | None, str]]:
-    """Every code under the job's area → (id, "") or (None, why it cannot take people)."""
-    out: dict[str, tuple[int | None, str]] = {}
-    for area in Area.objects.filter(subtree_q("path", job_area.path)):
-        if area.kind not in LIVING_KINDS:
-            out[area.code] = (
-                None,
-                f"“{area.name}”是{area.get_kind_display()}，人员须登记到社区、村或片区",
-            )
-        elif area.retired_on is not None:
-            out[area.code] = (None, f"“{area.name}”已撤销")
-        else:
-            out[area.code] = (area.pk, "")
-    return out
 
 
 @dataclass
@@ -489,7 +256,7 @@ class RowChecker:
                 return
         t = row.text
         data: dict[str, Any] = {"name": t.get("name", "")}
-        for key in ("document_type", *_FILLABLE):
+        for key in ("document_type", *FILLABLE):
             value = row.raw(key) if key == "birth_date" else None
             data[key] = value if isinstance(value, dt.date) else t.get(key, "")
         document = t.get("document_number", "")
@@ -506,7 +273,7 @@ class RowChecker:
                 document = ""
             elif not data["document_type"]:
                 data["document_type"] = existing["document_type"]
-            for key in _FILLABLE:
+            for key in FILLABLE:
                 if data[key] in ("", None) and (key not in ("sex", "birth_date") or not document):
                     data[key] = existing[key]
             if not phone or "*" in phone:
@@ -663,121 +430,3 @@ class RowChecker:
             row.keep_landlord,
             row.get("employer"),
         )
-
-
-@dataclass
-class Matcher:
-    """The database's part of checking, a chunk at a time: people by 人员编号, by
-    document, landlords; and duplicates within the sheet."""
-
-    checker: RowChecker
-    scope_path: str
-    # In-file duplicates: the first 16 hex digits of a document's keyed hash → its row
-    # (negative when that row was refused); a small int each, 1,000,000 rows fit easily.
-    seen_documents: dict[int, int] = field(default_factory=dict)
-    seen_people: dict[int, int] = field(default_factory=dict)
-
-    def existing(self, lines: list[tuple[int, list[Any]]]) -> dict[int, dict[str, Any] | str]:
-        """The people named in the chunk's 人员编号 column, within scope."""
-        position = self.checker.index.get("id")
-        if position is None:
-            return {}
-        ids = set()
-        for _, cells in lines:
-            value = cells[position] if position < len(cells) else ""
-            text = cell_text(value)
-            if text.isdigit():
-                ids.add(int(text))
-        out: dict[int, dict[str, Any] | str] = {}
-        people = self._people((one_of(Person, "id", ids),), visible=True) if ids else {}
-        for pk, person in people.items():
-            merged = person["merged_into_id"]
-            out[pk] = f"人员编号 {pk} 已合并到 {merged}，请改用后者" if merged else person
-        return out
-
-    def finish(self, rows: list[RowCheck]) -> None:
-        """After the per-row checks: match by document, landlords, duplicates."""
-        documents = {
-            (r.document_type, r.document_index) for r in rows if r.document_index and not r.problems
-        }
-        people = self._people((by_typed_document(documents),), visible=False) if documents else {}
-        matches = {p["document_index"]: p for p in people.values()}
-        for row in rows:
-            found = matches.get(row.document_index) if row.document_index else None
-            if found is None or row.problems:
-                continue
-            if row.person_id is not None:
-                if found["id"] != row.person_id:
-                    row.add("document_number", f"该证件号码已登记为人员编号 {found['id']}")
-            elif not found["path"].startswith(self.scope_path):
-                row.add("document_number", "该证件号码已在您辖区以外登记，请联系其所在社区")
-            elif found["merged_into_id"]:
-                row.add("document_number", f"该证件号码属于已合并的人员 {found['id']}")
-            else:  # matched by document: an update, and blank cells keep its values
-                row.person_id, row.existing = found["id"], found
-                if _needs_refill(row):
-                    row.clean = None
-                    self.checker.clean(row)
-                    row.prepared = (
-                        self.checker.prepared(row) if row.clean and not row.problems else None
-                    )
-                elif row.prepared is not None:
-                    row.prepared = row.prepared._replace(person_id=found["id"])
-        self._check_landlords(rows)
-        self._check_duplicates(rows)
-
-    def _people(self, conditions: tuple[Any, ...], *, visible: bool) -> dict[int, dict[str, Any]]:
-        # The scope is applied here, not in SQL: with the area's path in the query the
-        # planner, whose statistics predate the rows this import is writing, may walk
-        # every person of the area for each chunk instead of probing the few asked for.
-        rows = (
-            Person.objects.filter(*conditions)
-            .order_by()
-            .values(
-                "id",
-                "document_type",
-                "document_index",
-                "merged_into_id",
-                *_FILLABLE,
-                path=models.F("area__path"),
-            )
-        )
-        scope = self.scope_path
-        return {r["id"]: dict(r) for r in rows if not visible or r["path"].startswith(scope)}
-
-    def _check_landlords(self, rows: list[RowCheck]) -> None:
-        wanted = {r.landlord_index for r in rows if r.landlord_index and r.person_id}
-        if not wanted:
-            return
-        found = {
-            p["document_index"]: p["id"]
-            for p in self._people(by_document(wanted), visible=True).values()
-        }
-        for row in rows:
-            if row.landlord_index and found.get(row.landlord_index) == row.person_id:
-                row.add("landlord_document", "房东不能是本人")
-
-    def _check_duplicates(self, rows: list[RowCheck]) -> None:
-        for row in rows:
-            key = int(row.document_index[:16], 16) if row.document_index else None
-            if key is not None:
-                first = self.seen_documents.get(key)
-                if first is not None:
-                    row.add("document_number", f"与第 {abs(first)} 行证件号码重复")
-            if row.person_id:
-                first = self.seen_people.get(row.person_id)
-                if first is not None:
-                    row.add("id", f"与第 {first} 行是同一人")
-                else:
-                    self.seen_people[row.person_id] = row.number
-            if key is not None and key not in self.seen_documents:
-                self.seen_documents[key] = -row.number if row.problems else row.number
-
-    def landlord_in_file(self, index: str) -> bool:
-        first = self.seen_documents.get(int(index[:16], 16))
-        return first is not None and first > 0
-
-    def landlord_in_db(self, indexes: set[str]) -> set[str]:
-        return {
-            p["document_index"] for p in self._people(by_document(indexes), visible=True).values()
-        }

@@ -21,18 +21,16 @@ from django.utils import translation
 
 from fangkong.areas.models import Area
 from fangkong.core.identity import mask_document, mask_phone
-from fangkong.registry.excel import HEADER_OF, ErrorReport, Sheet
 from fangkong.registry.imports import checking
 from fangkong.registry.imports.checking import (
     ERROR_LIST_MAX,
     PREVIEW_ROWS,
     PROGRESS_EVERY,
-    Matcher,
-    Prepared,
-    RowCheck,
     RowChecker,
-    area_map,
 )
+from fangkong.registry.imports.excel import HEADER_OF, ErrorReport, Sheet
+from fangkong.registry.imports.matching import Matcher, area_map
+from fangkong.registry.imports.rows import Prepared, RowCheck
 from fangkong.registry.models import ResidenceKind, Whereabouts
 
 _LANDLORD_MISSING: Final = "未在登记中找到：房东须已登记在您的辖区，或在本表中一并登记"

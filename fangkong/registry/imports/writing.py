@@ -20,10 +20,12 @@ from typing import Any, Final
 from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
-from fangkong.core.scoping import subtree_q
-from fangkong.registry.imports.checking import CHUNK, PROGRESS_EVERY, Prepared, by_document, one_of
+from fangkong.areas.models import Area
+from fangkong.registry.imports.checking import CHUNK, PROGRESS_EVERY
+from fangkong.registry.imports.matching import by_document, one_of
+from fangkong.registry.imports.rows import Prepared
 from fangkong.registry.models import Address, ImportJob, Person, Residence, ResidenceKind
-from fangkong.units.models import Unit, UnitKind
+from fangkong.units.services import units_get_or_register_many
 
 
 class ImportFailed(Exception):
@@ -207,30 +209,17 @@ class Writer:
             self.progress(self.processed, self.job.valid_rows)
 
     def _employers(self, rows: list[Prepared]) -> dict[int, int]:
-        """Row → unit id; a name unknown in the jurisdiction becomes a new unit."""
-        wanted = {r.employer for r in rows if r.employer} - self.units.keys()
+        """Row → unit id, through the units app: a name means the unit of that name that
+        serves the job's area; one it does not know becomes a new unit at the row's area.
+        Names seen in earlier chunks come from the job's own cache."""
+        wanted = {
+            r.employer: r.area_id for r in rows if r.employer and r.employer not in self.units
+        }
         if wanted:
-            for name, unit_id in (
-                Unit.objects.filter(subtree_q("area__path", self.scope), name__in=wanted)
-                .order_by("-area__depth", "id")
-                .values_list("name", "id")
-            ):
-                self.units.setdefault(name, unit_id)
-            missing = {
-                r.employer: r.area_id
-                for r in rows
-                if r.employer in wanted and r.employer not in self.units
-            }
-            if missing:
-                self.bulk.insert(
-                    Unit,
-                    ["name", "area", "kind", "contact_name", "contact_phone_masked"],
-                    [(n, a, UnitKind.OTHER, "", "") for n, a in missing.items()],
-                )
-                for name, unit_id in Unit.objects.filter(
-                    name__in=missing.keys(), area_id__in=set(missing.values())
-                ).values_list("name", "id"):
-                    self.units.setdefault(name, unit_id)
+            areas = Area.objects.in_bulk(set(wanted.values()))
+            self.units |= units_get_or_register_many(
+                area=self.job.area, wanted={name: areas[pk] for name, pk in wanted.items()}
+            )
         return {r.row: self.units[r.employer] for r in rows if r.employer}
 
     def _people(

@@ -1,5 +1,6 @@
-"""Registry models, one module per part: people and their homes, screening rounds
-(people.py) and spreadsheet imports (imports.py)."""
+"""Registry models, one module per part: people and their homes (people.py), screening
+rounds (screening.py) and spreadsheet imports (imports.py)."""
 
 from fangkong.registry.models.imports import *  # noqa: F403
 from fangkong.registry.models.people import *  # noqa: F403
+from fangkong.registry.models.screening import *  # noqa: F403

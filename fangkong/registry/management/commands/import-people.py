@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fangkong.accounts.models import User
 from fangkong.areas.models import Area
-from fangkong.registry.imports import import_run
+from fangkong.registry.imports.services import import_run
 from fangkong.registry.models import ImportStatus
 from fangkong.registry.module import RegistryCapability
 

@@ -17,19 +17,16 @@ from fangkong.areas.models import LIVING_KINDS
 from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
-from fangkong.registry.excel import EXCEL_MIME, MAX_UPLOAD_BYTES, template_workbook, upload_limit
-from fangkong.registry.imports import (
-    import_cancel,
-    import_confirm,
-    import_progress,
-    import_upload,
+from fangkong.registry.imports.excel import (
+    EXCEL_MIME,
+    MAX_UPLOAD_BYTES,
+    template_workbook,
+    upload_limit,
 )
+from fangkong.registry.imports.selectors import import_jobs_recent, import_progress
+from fangkong.registry.imports.services import import_cancel, import_confirm, import_upload
 from fangkong.registry.models import ImportJob, ImportStatus
 from fangkong.registry.module import RegistryCapability
-
-
-def _areas(user: Any) -> Any:
-    return living_areas_visible_to(user)
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
@@ -42,7 +39,7 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 def imports(request: HttpRequest) -> HttpResponse:
     """The upload form and the recent jobs of the account's jurisdiction."""
     user: Any = request.user
-    areas = _areas(user)
+    areas = living_areas_visible_to(user)
     if request.method == "POST":
         upload = request.FILES.get("file")
         area = areas.filter(code=request.POST.get("area", "")).first()
@@ -56,7 +53,7 @@ def imports(request: HttpRequest) -> HttpResponse:
             messages.error(request, "；".join(exc.messages))
             return redirect("registry:imports")
         return redirect("registry:import", pk=job.pk)
-    jobs = ImportJob.objects.visible_to(user).select_related("area", "created_by")[:20]
+    jobs = import_jobs_recent(user=user)
     default = user.area.code if user.area_id and user.area.kind in LIVING_KINDS else ""
     return render(
         request,
@@ -75,7 +72,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 def import_template(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     code = request.GET.get("area") or (user.area.code if user.area_id else "")
-    area = _areas(user).filter(code=code).first()
+    area = living_areas_visible_to(user).filter(code=code).first()
     response = HttpResponse(content_type=EXCEL_MIME)
     template_workbook(area_code=area.code if area else "").save(response)
     response["Content-Disposition"] = content_disposition_header(True, "摸排表模板.xlsx") or ""

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
@@ -20,16 +20,12 @@ from fangkong.areas.selectors import area_visible_by_code
 from fangkong.core.api import HasCapability, ScopedListAPIView
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import get_visible_or_404
-from fangkong.registry.excel import EXCEL_MIME, template_workbook
-from fangkong.registry.imports import (
-    import_cancel,
-    import_confirm,
-    import_progress,
-    import_upload,
-)
+from fangkong.registry.imports.excel import EXCEL_MIME, template_workbook
+from fangkong.registry.imports.selectors import import_progress
+from fangkong.registry.imports.services import import_cancel, import_confirm, import_upload
+from fangkong.registry.imports.views import report_response
 from fangkong.registry.models import ImportJob, ImportStatus
 from fangkong.registry.module import RegistryCapability
-from fangkong.registry.views_imports import report_response
 
 
 class ImportErrorOutput(serializers.Serializer):  # type: ignore[type-arg]
@@ -200,13 +196,3 @@ class ImportTemplateApi(APIView):
         template_workbook(area_code=user.area.code if user.area_id else "").save(response)
         response["Content-Disposition"] = 'attachment; filename="template.xlsx"'
         return response
-
-
-urlpatterns: list[URLPattern] = [
-    path("imports/", ImportsApi.as_view(), name="imports"),
-    path("imports/template.xlsx", ImportTemplateApi.as_view(), name="import-template"),
-    path("imports/<int:pk>/", ImportApi.as_view(), name="import"),
-    path("imports/<int:pk>/confirm/", ImportConfirmApi.as_view(), name="import-confirm"),
-    path("imports/<int:pk>/cancel/", ImportCancelApi.as_view(), name="import-cancel"),
-    path("imports/<int:pk>/errors.xlsx", ImportReportApi.as_view(), name="import-report"),
-]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -22,59 +21,17 @@ from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry.models import FindingStatus, ScreeningRound
 from fangkong.registry.module import RegistryCapability
-from fangkong.registry.screening import (
-    MAX_ROUND_DAYS,
-    Finding,
+from fangkong.registry.screening.forms import RoundForm, VisitForm
+from fangkong.registry.screening.selectors import (
     HouseholdMember,
     round_addresses,
-    round_areas,
     round_buildings,
     round_changes,
-    round_create,
     round_progress,
     rounds_visible,
     visit_household,
-    visit_record,
 )
-
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
-
-
-class RoundForm(forms.Form):
-    name = forms.CharField(
-        label="摸排名称",
-        max_length=100,
-        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "如：春节后第一轮"}),
-    )
-    area = forms.ChoiceField(
-        label="社区 / 片区", widget=forms.Select(attrs={"class": "form-select"})
-    )
-    starts_on = forms.DateField(label="开始日期", widget=DATE)
-    ends_on = forms.DateField(
-        label="结束日期", widget=DATE, help_text=f"一轮最长 {MAX_ROUND_DAYS} 天"
-    )
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [  # type: ignore[attr-defined]
-            (a.code, f"{a.name}（{a.get_kind_display()}）") for a in round_areas(user=user)
-        ]
-
-
-class VisitForm(forms.Form):
-    visited_on = forms.DateField(label="走访日期", widget=DATE)
-    observation_notes = forms.CharField(
-        label="居家观察条件",
-        max_length=300,
-        required=False,
-        widget=forms.Textarea(
-            attrs={
-                "class": "form-control",
-                "rows": 3,
-                "placeholder": "如：有独立房间和卫生间；同住老人一名",
-            }
-        ),
-    )
+from fangkong.registry.screening.services import Finding, round_create, visit_record
 
 
 def _put_errors(form: forms.Form, error: ValidationError) -> None:

@@ -1,16 +1,17 @@
-"""People and household pages."""
+"""People and household pages, and the people export."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.core.crypto import decrypt
@@ -19,17 +20,19 @@ from fangkong.core.identity import normalize_phone
 from fangkong.core.ids import parse_id
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
-from fangkong.registry import selectors, services
-from fangkong.registry.cleaning import PERSON_FIELDS
-from fangkong.registry.forms import PersonForm
 from fangkong.registry.models import (
     Address,
     DocumentType,
     Person,
     ResidenceKind,
+    ScreeningRound,
     Whereabouts,
 )
 from fangkong.registry.module import RegistryCapability
+from fangkong.registry.people import selectors, services
+from fangkong.registry.people.cleaning import PERSON_FIELDS
+from fangkong.registry.people.exports import export_filters, people_export_response
+from fangkong.registry.people.forms import PersonForm
 
 
 def _number_search(request: HttpRequest, number: str) -> Any:
@@ -42,7 +45,7 @@ def _number_search(request: HttpRequest, number: str) -> Any:
         return services.people_find_by_document(
             actor=request.user, document_type=kind, number=number, request=request
         )
-    return services.people_find_by_phone(actor=request.user, phone=number)
+    return selectors.people_find_by_phone(actor=request.user, phone=number)
 
 
 @capability_required(RegistryCapability.VIEW)
@@ -67,8 +70,6 @@ def people_list(request: HttpRequest) -> HttpResponse:
             ),
         )
     page = Paginator(people.order_by("area__path", "name", "id"), 50).get_page(params.get("page"))
-    from fangkong.registry.models import ScreeningRound
-
     return render(
         request,
         "registry/people_list.html",
@@ -199,6 +200,25 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "registry/person_form.html",
         {"form": form, "person": person, "title": f"修改 {person.name}"},
     )
+
+
+@capability_required(RegistryCapability.EXPORT)
+@require_GET
+def people_export(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    full = request.GET.get("full") == "1"
+    if full and not user.can(RegistryCapability.REVEAL):
+        raise PermissionDenied
+    try:
+        filters = export_filters(user=user, params=request.GET)
+        response = people_export_response(user=user, filters=filters, full=full, request=request)
+        # A streamed response; the page decorators are typed for plain ones.
+        return cast(HttpResponse, response)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        query = request.GET.copy()
+        query.pop("full", None)
+        return redirect(f"{reverse('registry:people')}?{query.urlencode()}")
 
 
 @capability_required(RegistryCapability.VIEW)

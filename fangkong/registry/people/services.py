@@ -1,4 +1,4 @@
-"""The only place that changes the registry."""
+"""The only place that changes people, their addresses and homes."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.crypto import blind_index, decrypt, encrypt
 from fangkong.core.errors import Conflict, invalid
-from fangkong.core.identity import normalize_phone, validate_document
-from fangkong.registry.cleaning import CleanPerson, clean_person
+from fangkong.core.identity import validate_document
 from fangkong.registry.models import (
     Address,
     Person,
@@ -23,6 +22,7 @@ from fangkong.registry.models import (
     ResidenceKind,
     VisitFinding,
 )
+from fangkong.registry.people.cleaning import CleanPerson, clean_person
 
 # A person, an address or a unit is registered at a community, a village or a zone.
 
@@ -199,15 +199,6 @@ def people_find_by_document(
         detail=f"结果 {qs.count()} 条",
     )
     return qs
-
-
-def people_find_by_phone(*, actor: Any, phone: str) -> models.QuerySet[Person]:
-
-    try:
-        e164 = normalize_phone(phone)
-    except Exception:
-        return Person.objects.none()
-    return Person.objects.visible_to(actor).active().filter(phone_index=blind_index("phone", e164))
 
 
 @transaction.atomic

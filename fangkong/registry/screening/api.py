@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.urls import URLPattern, path
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
@@ -27,13 +26,8 @@ from fangkong.registry.models import (
     ScreeningVisit,
 )
 from fangkong.registry.module import RegistryCapability
-from fangkong.registry.screening import (
-    Finding,
-    round_changes,
-    round_create,
-    round_progress,
-    visit_record,
-)
+from fangkong.registry.screening.selectors import round_changes, round_progress
+from fangkong.registry.screening.services import Finding, round_create, visit_record
 
 
 class ScreeningRoundOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -251,23 +245,3 @@ class ScreeningChangesApi(APIView):
             ScreeningRound.objects.select_related("area"), request.user, pk=pk
         )
         return Response(ScreeningChangesOutput(round_changes(round=screening_round)).data)
-
-
-urlpatterns: list[URLPattern] = [
-    path("screening-rounds/", ScreeningRoundListApi.as_view(), name="screening-round-list"),
-    path(
-        "screening-rounds/<int:pk>/",
-        ScreeningRoundDetailApi.as_view(),
-        name="screening-round-detail",
-    ),
-    path(
-        "screening-rounds/<int:pk>/visits/",
-        ScreeningVisitApi.as_view(),
-        name="screening-round-visits",
-    ),
-    path(
-        "screening-rounds/<int:pk>/changes/",
-        ScreeningChangesApi.as_view(),
-        name="screening-round-changes",
-    ),
-]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import URLPattern, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -17,8 +16,6 @@ from fangkong.core.api import HasCapability, ScopedListAPIView
 from fangkong.core.errors import invalid
 from fangkong.core.ids import parse_id
 from fangkong.core.scoping import get_visible_or_404
-from fangkong.registry import selectors, services
-from fangkong.registry.cleaning import PERSON_FIELDS
 from fangkong.registry.models import (
     Address,
     DocumentType,
@@ -29,6 +26,8 @@ from fangkong.registry.models import (
     Whereabouts,
 )
 from fangkong.registry.module import RegistryCapability
+from fangkong.registry.people import selectors, services
+from fangkong.registry.people.cleaning import PERSON_FIELDS
 
 
 class ResidenceOutput(serializers.Serializer):  # type: ignore[type-arg]
@@ -74,7 +73,7 @@ class PersonOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class PersonInput(serializers.Serializer):  # type: ignore[type-arg]
-    """Structure only; the rules live in registry.cleaning (one place for form, API and
+    """Structure only; the rules live in people.cleaning (one place for form, API and
     spreadsheet)."""
 
     name = serializers.CharField(max_length=50, required=False, allow_blank=True)
@@ -145,7 +144,7 @@ class PeopleApi(ScopedListAPIView):
                 document_type=params.get("document_type") or DocumentType.RESIDENT_ID,
             )
         if phone := params.get("phone", "").strip():
-            return services.people_find_by_phone(actor=user, phone=phone)
+            return selectors.people_find_by_phone(actor=user, phone=phone)
         area = area_visible_by_code(user=user, code=params["area"]) if params.get("area") else None
         round_id = params.get("round", "")
         if round_id and parse_id(round_id) is None:
@@ -330,14 +329,3 @@ class HouseholdApi(APIView):
                 "people": PersonOutput(people, many=True).data,
             }
         )
-
-
-urlpatterns: list[URLPattern] = [
-    path("people/", PeopleApi.as_view(), name="people"),
-    path("people/duplicates/", DuplicatesApi.as_view(), name="people-duplicates"),
-    path("people/<int:pk>/", PersonApi.as_view(), name="person"),
-    path("people/<int:pk>/full/", PersonFullApi.as_view(), name="person-full"),
-    path("people/<int:pk>/merge/", PersonMergeApi.as_view(), name="person-merge"),
-    path("households/", HouseholdsApi.as_view(), name="households"),
-    path("households/<int:pk>/", HouseholdApi.as_view(), name="household"),
-]

@@ -1,4 +1,4 @@
-"""Page forms: structure and widgets; the rules are in registry.cleaning/services, whose
+"""People forms: structure and widgets; the rules are in people.cleaning and services, whose
 field-named errors are put back onto these forms."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from fangkong.areas.models import Area
 from fangkong.areas.selectors import living_areas_visible_to
-from fangkong.registry.cleaning import PERSON_FIELDS, clean_person
 from fangkong.registry.models import DocumentType, ResidenceKind, Residency, Sex, Whereabouts
+from fangkong.registry.people.cleaning import PERSON_FIELDS, clean_person
 
 
 def _css(form: forms.Form) -> None:

@@ -1,4 +1,4 @@
-"""Read queries for the registry, always through the caller's scope."""
+"""Read queries of people and households, always through the caller's scope."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Length, Replace
 
 from fangkong.areas.models import Area
+from fangkong.core.crypto import blind_index
+from fangkong.core.identity import normalize_phone
 from fangkong.core.scoping import subtree_q
 from fangkong.registry.models import Address, Person, Residence
 
@@ -54,6 +56,16 @@ def people_list(*, user: Any, filters: PeopleFilter | None = None) -> QuerySet[P
             to_attr="current_residences",
         )
     )
+
+
+def people_find_by_phone(*, actor: Any, phone: str) -> QuerySet[Person]:
+    """Exact search by phone within the actor's scope; a number that is not a phone finds
+    no one."""
+    try:
+        e164 = normalize_phone(phone)
+    except Exception:
+        return Person.objects.none()
+    return Person.objects.visible_to(actor).active().filter(phone_index=blind_index("phone", e164))
 
 
 def person_timeline(*, person: Person) -> dict[str, Any]:

@@ -1,21 +1,17 @@
 """Excel out: the people an account may see, with the list's filters, masked by default,
-audited, streamed. The columns are the import's (人员编号 first), so a sheet edited in
-Excel imports back as an update of the same people."""
+audited, streamed (the page is people.views.people_export). The columns are the import's
+(人员编号 first), so a sheet edited in Excel imports back as an update of the same people."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any, cast
+from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import FilteredRelation, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
 
 from fangkong.areas.selectors import area_visible_by_code
 from fangkong.audit.models import AuditAction
@@ -23,8 +19,7 @@ from fangkong.audit.services import audit_export, audit_record
 from fangkong.core.crypto import decrypt
 from fangkong.core.errors import invalid
 from fangkong.core.ids import parse_id
-from fangkong.core.views import capability_required
-from fangkong.registry.excel import COLUMNS, EXCEL_MAX_ROWS, EXCEL_MIME, stream_xlsx
+from fangkong.registry.imports.excel import COLUMNS, EXCEL_MAX_ROWS, EXCEL_MIME, stream_xlsx
 from fangkong.registry.models import (
     DocumentType,
     Person,
@@ -34,7 +29,7 @@ from fangkong.registry.models import (
     Whereabouts,
 )
 from fangkong.registry.module import RegistryCapability
-from fangkong.registry.selectors import PeopleFilter, people_list
+from fangkong.registry.people.selectors import PeopleFilter, people_list
 
 CHUNK = 2000
 
@@ -186,22 +181,3 @@ def people_export_response(
     response["Cache-Control"] = "no-store"
     response["X-Accel-Buffering"] = "no"  # let nginx pass the stream on as it comes
     return response
-
-
-@capability_required(RegistryCapability.EXPORT)
-@require_GET
-def people_export(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    full = request.GET.get("full") == "1"
-    if full and not user.can(RegistryCapability.REVEAL):
-        raise PermissionDenied
-    try:
-        filters = export_filters(user=user, params=request.GET)
-        response = people_export_response(user=user, filters=filters, full=full, request=request)
-        # A streamed response; the page decorators are typed for plain ones.
-        return cast(HttpResponse, response)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        query = request.GET.copy()
-        query.pop("full", None)
-        return redirect(f"{reverse('registry:people')}?{query.urlencode()}")
