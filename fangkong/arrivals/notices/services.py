@@ -56,6 +56,7 @@ from fangkong.registry.people.cleaning import CleanPerson, Problems, clean_perso
 from fangkong.registry.people.services import (
     address_get_or_create,
     check_living_area,
+    person_mark_back,
     person_register,
     residence_set,
 )
@@ -473,11 +474,8 @@ def unannounced_register(
     )
     if landlord is not None and landlord.pk == person.pk:
         raise invalid("landlord", "房东不能是本人", "self")
-    if not new and person.whereabouts != Whereabouts.IN_BEIJING:
-        # They are here now, whatever the last screening said.
-        Person.objects.filter(pk=person.pk).update(
-            whereabouts=Whereabouts.IN_BEIJING, away_from="", updated_at=timezone.now()
-        )
+    if not new:  # they are here now, whatever the last screening said
+        person_mark_back(person=person)
     address = _address(area, building, entrance, room)
     if address is not None:
         if mode == ObservationMode.UNIT and not residence_kind:

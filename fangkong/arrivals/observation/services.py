@@ -44,8 +44,8 @@ from fangkong.audit.services import audit_record
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import ensure_visible
 from fangkong.policy.selectors import policy_in_force
-from fangkong.registry.models import Address, Person, Whereabouts
-from fangkong.registry.people.services import check_living_area
+from fangkong.registry.models import Address, Person
+from fangkong.registry.people.services import check_living_area, person_mark_back
 from fangkong.units.models import Unit
 
 MAX_DAYS = 60  # the policy's own upper bound for observation days
@@ -214,9 +214,7 @@ def observation_start(
         raise _already_observed(current) from None
     _event(observation, "start", actor=actor, from_status="", reason=f"{arrived_on} 到京")
     # Arrived means back in Beijing (未返京 → 在京).
-    Person.objects.filter(pk=person.pk, whereabouts=Whereabouts.NOT_BACK).update(
-        whereabouts=Whereabouts.IN_BEIJING, away_from="", updated_at=timezone.now()
-    )
+    person_mark_back(person=person, only_if_not_back=True)
     return observation
 
 

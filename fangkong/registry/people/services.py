@@ -14,6 +14,7 @@ from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.crypto import blind_index, decrypt, encrypt
 from fangkong.core.errors import Conflict, invalid
+from fangkong.core.figures import figures_touched
 from fangkong.core.identity import validate_document
 from fangkong.registry.models import (
     Address,
@@ -21,6 +22,7 @@ from fangkong.registry.models import (
     Residence,
     ResidenceKind,
     VisitFinding,
+    Whereabouts,
 )
 from fangkong.registry.people.cleaning import CleanPerson, clean_person
 
@@ -338,3 +340,19 @@ def person_enrol(
     elif landlord is not None:
         raise invalid("landlord", "填写房东时请同时填写住址", "address_required")
     return person
+
+
+def person_mark_back(*, person: Person, only_if_not_back: bool = False) -> bool:
+    """The person is in Beijing now (they arrived, or were found here): 在京, no longer
+    away. With `only_if_not_back`, a person recorded otherwise (moved away) is left as
+    recorded. Returns whether the record changed. The caller's transaction holds it."""
+    qs = Person.objects.filter(pk=person.pk)
+    qs = (
+        qs.filter(whereabouts=Whereabouts.NOT_BACK)
+        if only_if_not_back
+        else qs.exclude(whereabouts=Whereabouts.IN_BEIJING)
+    )
+    changed = qs.update(whereabouts=Whereabouts.IN_BEIJING, away_from="", updated_at=timezone.now())
+    if changed:  # a set-based UPDATE: say so to whoever keeps today's figures
+        figures_touched.send(sender=Person, areas=[person.area_id], on=timezone.localdate())
+    return bool(changed)

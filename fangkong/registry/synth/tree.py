@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from fangkong.areas.models import Area, AreaChange, AreaChangeKind, AreaKind
+from fangkong.areas.models import Area, AreaKind
+from fangkong.areas.services import areas_create_many
 
 COMMUNITIES_PER_STREET = 16
 ZONE_NAMES = ("东片区", "西片区", "南片区", "北片区", "中片区")
@@ -39,42 +40,7 @@ def synth_tree(
         Area.objects.filter(path__startswith=f"/{district}/").values_list("code", flat=True)
     )
     missing = [w for w in wanted if w[0] not in existing]
-    # Level by level: a node's parent exists before the node.
-    for level in (AreaKind.DISTRICT, AreaKind.STREET, AreaKind.COMMUNITY, AreaKind.ZONE):
-        batch = [w for w in missing if w[2] == level]
-        if not batch:
-            continue
-        parents = {a.code: a for a in Area.objects.filter(code__in={w[3] for w in batch if w[3]})}
-        new = []
-        for code, name, kind, parent_code in batch:
-            parent = parents.get(parent_code) if parent_code else None
-            new.append(
-                Area(
-                    code=code,
-                    name=name,
-                    kind=kind,
-                    parent=parent,
-                    is_demo=True,
-                    path=f"{parent.path if parent else '/'}{code}/",
-                    depth=parent.depth + 1 if parent else 0,
-                )
-            )
-        Area.objects.bulk_create(new, batch_size=1000)
-        ids = dict(Area.objects.filter(code__in=[a.code for a in new]).values_list("code", "id"))
-        AreaChange.objects.bulk_create(
-            [
-                AreaChange(
-                    area_id=ids[a.code],
-                    kind=AreaChangeKind.CREATED,
-                    effective_on=today,
-                    new_name=a.name,
-                    new_parent_code=a.parent.code if a.parent else "",
-                    note="fangkong synth",
-                )
-                for a in new
-            ],
-            batch_size=1000,
-        )
+    areas_create_many(nodes=missing, is_demo=True, effective_on=today, note="fangkong synth")
     if missing:
         log(f"tree: {len(missing):,} areas created under {district}")
     zones = {
