@@ -454,10 +454,14 @@ def run() -> None:
             wrk(f"{old_base}/api/v1/gate-checks/", script, 3)
         wrk(f"{base}/bench/bare/", None, 3)  # warm both workers
         wrk(f"{base}/api/v1/gate-checks/", script, 3)
-        for _ in range(ROUNDS):  # interleaved: the machine's noise falls on both
+        for i in range(ROUNDS):  # interleaved: the machine's noise falls on both
             bares.append(measured(server.pid, f"{base}/bench/bare/", None, SECONDS))
+            # Before and after take turns going first: each write-heavy round leaves the
+            # next one a checkpoint's worth of dirty pages.
+            if baseline is not None and i % 2:
+                olds.append(wrk(f"{old_base}/api/v1/gate-checks/", script, SECONDS))
             gates.append(measured(server.pid, f"{base}/api/v1/gate-checks/", script, SECONDS))
-            if baseline is not None:
+            if baseline is not None and not i % 2:
                 olds.append(wrk(f"{old_base}/api/v1/gate-checks/", script, SECONDS))
             if FULL_STACK:
                 fulls.append(wrk(f"{base}/api/v1/gate-checks/", full_script, SECONDS))

@@ -6,7 +6,8 @@ The site collects them (`modules()`), in the order of INSTALLED_APPS, for:
 * the menu (`menu`) and each role's capabilities (`capabilities`, `grants`);
 * its pages, API and public pages (`urls`), mounted by `fangkong/urls.py`;
 * the steps of `fangkong daily` (`daily_steps`), its demo loader (`demo`), its periodic
-  tasks (`periodic_tasks`, for Celery beat) and its figures in the daily report (`figures`).
+  tasks (`periodic_tasks`, for Celery beat), its figures in the daily report (`figures`)
+  and its items on each role's 工作台 (`workbench`).
 
 Adding an app is: list it in INSTALLED_APPS and write its own files. A module names the
 functions it contributes by dotted path, so that collecting the modules imports no models,
@@ -50,6 +51,20 @@ class DailyStep:
 
 
 @dataclass(frozen=True)
+class WorkItem:
+    """One line of a 工作台 (home page): today's work of one kind, one tap from its action.
+    `menu` names the menu entry (its URL name) whose badge shows `count`."""
+
+    label: str  # already translated
+    count: int
+    url: str
+    order: int = 100
+    urgent: bool = False  # shown first and in red: someone is waiting (a fever, a referral)
+    detail: str = ""
+    menu: str = ""
+
+
+@dataclass(frozen=True)
 class Module:
     """What one app adds to the site. Every field but `app` is optional."""
 
@@ -71,6 +86,9 @@ class Module:
     periodic_tasks: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     # Its figures in the daily report: the dotted path of a core.figures.FigureSet.
     figures: str | None = None
+    # Its items on each account's 工作台: `items(user, today) -> list[WorkItem]`, by
+    # dotted path; an item with nothing to do (count 0) is left out by the site.
+    workbench: str | None = None
 
 
 @cache
