@@ -37,6 +37,7 @@ MODULE = Module(
     },
     urls="fangkong.access.urls",
     figures="fangkong.access.figures.FIGURE_SET",
+    workbench="fangkong.access.workbench.items",
     url_prefix="access/",
     daily_steps=(
         DailyStep(

@@ -53,6 +53,7 @@ MODULE = Module(
     },
     urls="fangkong.arrivals.urls",
     figures="fangkong.arrivals.figures.FIGURE_SET",
+    workbench="fangkong.arrivals.workbench.items",
     url_prefix="arrivals/",
     daily_steps=(
         DailyStep(

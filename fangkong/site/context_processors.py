@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from fangkong.core.modules import MenuEntry, modules
+from fangkong.site.workbench import menu_counts
 
 
 def _menu() -> list[MenuEntry]:
@@ -28,11 +29,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    counts = menu_counts(user)
     items = [
         {
             "label": entry.label,
             "url": reverse(entry.url_name),
             "active": _active(request, entry.url_name),
+            "count": counts.get(entry.url_name, 0),
         }
         for entry in _menu()
         if entry.capability is None or user.can(entry.capability)

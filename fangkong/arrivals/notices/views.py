@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.areas.models import LIVING_KINDS, Area, AreaKind
@@ -40,6 +41,7 @@ from fangkong.arrivals.notices.forms import (
 from fangkong.arrivals.notices.public import LIMIT_PER_AREA, LIMIT_PER_IP
 from fangkong.arrivals.notices.rules import NOT_COUNTED, OPEN_STATUSES, observation_window
 from fangkong.arrivals.notices.selectors import (
+    OVERDUE,
     notice_landlords,
     notice_link_token,
     notice_next_step,
@@ -47,6 +49,7 @@ from fangkong.arrivals.notices.selectors import (
     notice_reference,
     notice_status_counts,
     notices_for,
+    notices_overdue,
     unit_choices,
 )
 from fangkong.arrivals.notices.services import (
@@ -103,11 +106,12 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     params = request.GET
     status = params.get("status", "")
-    if status not in NoticeStatus.values:
+    if status not in NoticeStatus.values and status != OVERDUE:
         status = ""
     qs = notices_for(user=user, status=status, q=params.get("q", ""))
     page = Paginator(qs, 50).get_page(params.get("page"))
     counts = notice_status_counts(user=user)
+    overdue = notices_overdue(user=user).count()
     return render(
         request,
         "arrivals/notice_list.html",
@@ -115,7 +119,10 @@ def notice_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "params": params,
-            "tabs": [(v, label, counts[v]) for v, label in NoticeStatus.choices if counts[v]],
+            "tabs": [
+                *((v, label, counts[v]) for v, label in NoticeStatus.choices if counts[v]),
+                *([(OVERDUE, _("逾期未到京"), overdue)] if overdue else []),
+            ],
             "total": sum(counts.values()),
             "can_change": user.can(ArrivalsCapability.CHANGE),
             "unit_mode": ObservationMode.UNIT,
