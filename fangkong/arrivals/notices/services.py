@@ -123,6 +123,18 @@ def _match_or_register(
     return person, True
 
 
+def _held_elsewhere(person: Person, field: str) -> Conflict:
+    """A person registered in another jurisdiction is handed over by the community that
+    holds them, never rewritten from here (the answer names that community, to phone)."""
+    holder = person.area.name if person.area_id else "其他辖区"
+    return Conflict(
+        field,
+        f"此人登记在“{holder}”，不在您的辖区，不能在这里修改：请联系该社区办理转交",
+        code="other_jurisdiction",
+        area=person.area.code if person.area_id else None,
+    )
+
+
 def _clean_from_row(row: NoticePerson, today: dt.date) -> CleanPerson:
     data = {
         "name": row.name,
@@ -472,6 +484,8 @@ def unannounced_register(
         employer=unit,
         today=today,
     )
+    if not new and not is_visible(person, actor):
+        raise _held_elsewhere(person, "person.document_number")
     if landlord is not None and landlord.pk == person.pk:
         raise invalid("landlord", "房东不能是本人", "self")
     if not new:  # they are here now, whatever the last screening said

@@ -42,7 +42,7 @@ from fangkong.arrivals.notices.rules import policy_decide
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.errors import invalid
-from fangkong.core.scoping import ensure_visible
+from fangkong.core.scoping import ensure_visible, is_visible
 from fangkong.policy.selectors import policy_in_force
 from fangkong.registry.models import Address, Person
 from fangkong.registry.people.services import check_living_area, person_mark_back
@@ -272,6 +272,17 @@ def notice_arrive(
         raise invalid("no_show", "同一人不能既已到京又不来了", "conflict")
     if not coming and not staying:
         raise invalid("people", "请选择已到京或不来了的人员", "required")
+    elsewhere = [
+        row.name
+        for row in (expected[pk] for pk in coming)
+        if row.person is not None and not is_visible(row.person, actor)
+    ]
+    if elsewhere:
+        raise invalid(
+            "people",
+            f"{'、'.join(elsewhere)} 登记在其他社区，请先由该社区办理转交，再登记到京",
+            "other_jurisdiction",
+        )
     missing = [expected[pk].name for pk in coming if expected[pk].person is None]
     if missing:
         raise invalid(

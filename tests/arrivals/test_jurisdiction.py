@@ -1,0 +1,64 @@
+"""A worker never writes outside their community: a returnee registered elsewhere is handed
+over by the community that holds them, not rewritten from here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from fangkong.arrivals.models import ArrivalNotice, Observation
+from fangkong.policy.services import policy_seed_2020
+from fangkong.registry.models import Person, Residence, Whereabouts
+from tests.conftest import WANPING_ZONE, ZHENGUOSI, World
+from tests.factories import make_person, valid_id
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(autouse=True)
+def _today() -> Iterator[None]:
+    with time_machine.travel(dt.datetime(2020, 3, 2, 9, 30, tzinfo=SH), tick=False):
+        yield
+
+
+def test_an_unannounced_arrival_cannot_rewrite_another_communitys_resident(world: World) -> None:
+    policy_seed_2020()
+    number = valid_id(910, region="110106")
+    resident = make_person(
+        world.zhenguosi_worker,
+        world.areas[ZHENGUOSI],
+        "镇国寺居民",
+        building="3号楼",
+        room="201",
+        document_number=number,
+        whereabouts=Whereabouts.NOT_BACK,
+        away_from="河北省",
+    )
+    homes_before = list(Residence.objects.filter(person=resident).values_list("pk", "address_id"))
+    body: dict[str, Any] = {
+        "area": WANPING_ZONE,
+        "person": {"name": "镇国寺居民", "document_number": number, "phone": "13900009100"},
+        "origin_code": "130600",
+        "origin_name": "河北省保定市",
+        "arrived_on": "2020-03-02",
+        "building": "城内街12号院",
+        "room": "南屋",
+    }
+    response = world.api(world.wanping_worker).post(
+        "/api/v1/unannounced-arrivals/", body, format="json"
+    )
+    assert response.status_code == 409
+    error = response.json()["errors"][0]
+    assert error["code"] == "other_jurisdiction" and "镇国寺社区" in error["reason"]
+    resident.refresh_from_db()
+    assert resident.whereabouts == Whereabouts.NOT_BACK and resident.away_from == "河北省"
+    assert list(Residence.objects.filter(person=resident).values_list("pk", "address_id")) == (
+        homes_before
+    )
+    assert not ArrivalNotice.objects.exists() and not Observation.objects.exists()
+    assert Person.objects.filter(name="镇国寺居民").count() == 1
