@@ -418,7 +418,9 @@ class PassListApi(ScopedListAPIView):
         )
 
     def base_queryset(self) -> Any:
-        return Pass.objects.select_related("person", "area")
+        return Pass.objects.select_related("person", "area").annotate(
+            observed=selectors.holder_observed(timezone.localdate())
+        )
 
     def get_queryset(self) -> QuerySet[Any]:
         qs = super().get_queryset()

@@ -12,8 +12,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractHour
+from django.utils import timezone
 
 from fangkong.access.checks import NIGHT_END, NIGHT_START
 from fangkong.access.models import (
@@ -28,25 +29,39 @@ from fangkong.access.models import (
     ReferralStatus,
     Visit,
 )
+from fangkong.arrivals.figures import observing_on
+from fangkong.arrivals.models import Observation
 from fangkong.core.crypto import decrypt
 from fangkong.core.dates import day_bounds, parse_day
 from fangkong.core.ids import parse_id
 from fangkong.registry.models import Person
 
 
+def holder_observed(today: dt.date) -> Exists:
+    """Whether a pass's holder is under observation today (the gate refuses exit then, and
+    the figures count the pass as suspended)."""
+    return Exists(Observation.objects.filter(observing_on(today), person=OuterRef("person_id")))
+
+
 def effective_status(gate_pass: Pass, today: dt.date) -> str:
-    """The status a gate would apply today: a held pass past its end date is expired."""
-    if (
-        gate_pass.status in HELD_STATUSES
-        and gate_pass.valid_until is not None
-        and gate_pass.valid_until < today
-    ):
+    """The status a gate would apply today: a held pass past its end date is expired; a
+    held pass whose holder is under observation is suspended until the release."""
+    if gate_pass.status not in HELD_STATUSES:
+        return gate_pass.status
+    if gate_pass.valid_until is not None and gate_pass.valid_until < today:
         return PassStatus.EXPIRED
-    return gate_pass.status
+    observed = getattr(gate_pass, "observed", None)
+    if observed is None:
+        observed = Pass.objects.filter(pk=gate_pass.pk).filter(holder_observed(today)).exists()
+    return PassStatus.SUSPENDED if observed else gate_pass.status
 
 
 def passes_list(*, user: Any, status: str = "", q: str = "", area: str = "") -> QuerySet[Pass]:
-    qs = Pass.objects.visible_to(user).select_related("person", "area")
+    qs = (
+        Pass.objects.visible_to(user)
+        .select_related("person", "area")
+        .annotate(observed=holder_observed(timezone.localdate()))
+    )
     if status:
         qs = qs.filter(status=status)
     if area:

@@ -60,7 +60,7 @@ class ObservationOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     person = PersonBrief()
     area = serializers.CharField(source="area.code")
     area_name = serializers.CharField(source="area.name")
-    address = serializers.CharField(source="address.__str__", allow_null=True, default=None)
+    address = serializers.SerializerMethodField()
     unit = serializers.CharField(source="unit.name", allow_null=True, default=None)
     policy = serializers.CharField(source="policy.label")
     release_on = serializers.DateField()
@@ -99,6 +99,10 @@ class ObservationOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         if value is None:
             value = observation.alerts.filter(handled_at=None).exists()
         return bool(value)
+
+    def get_address(self, observation: Observation) -> str | None:
+        """The address in words; null for an observation at a unit without one."""
+        return str(observation.address) if observation.address_id else None
 
 
 class EventOutput(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -114,6 +114,8 @@ def _detail(
     user: Any = request.user
     today = timezone.localdate()
     forms_ = {name: cls(prefix=name) for name, cls in ACTION_FORMS.items()}
+    # Release: offered from its first possible day, which is what the form starts with.
+    forms_["release"] = ReleaseForm(prefix="release", initial={"on": today})
     forms_.update(bound or {})
     context: dict[str, Any] = {
         "observation": observation,
@@ -127,6 +129,7 @@ def _detail(
         or user.can(ArrivalsCapability.ALERTS_HANDLE),
         "can_handle": user.can(ArrivalsCapability.ALERTS_HANDLE),
         "is_active": observation.status == ObservationStatus.ACTIVE,
+        "can_release_now": observation.release_on <= today,
         "fever_threshold": observation.policy.fever_threshold,
         "handle_form": HandleForm(),
         "note_form": NoteForm(),

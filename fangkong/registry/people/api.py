@@ -42,10 +42,16 @@ class PersonOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     """Masked: `document_number` and `phone` carry the masked forms."""
 
     area = serializers.CharField(source="area.code")
+    document_type = serializers.SerializerMethodField(
+        help_text="null when no document is registered"
+    )
     document_number = serializers.CharField(source="document_masked")
     phone = serializers.CharField(source="phone_masked")
     employer = serializers.CharField(source="employer.name", allow_null=True, default=None)
     residence = serializers.SerializerMethodField()
+
+    def get_document_type(self, person: Person) -> str | None:
+        return person.document_type if person.document_masked else None
 
     class Meta:
         model = Person
