@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "fangkong.registry",
     "fangkong.arrivals",
     "fangkong.access",
+    "fangkong.contacts",
     "fangkong.reports",
     "fangkong.site",
 ]
