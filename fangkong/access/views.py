@@ -40,6 +40,7 @@ from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.arrivals.module import ArrivalsCapability
 from fangkong.audit.services import audit_view_record
 from fangkong.core.dates import parse_day
+from fangkong.core.forms import bootstrap, put_errors
 from fangkong.core.ids import parse_id
 from fangkong.core.qr import qr_svg
 from fangkong.core.scoping import get_visible_or_404
@@ -53,25 +54,6 @@ CARDS_PER_SHEET = 8  # 2 × 4 on A4, each 85.6 × 54 mm (ID-1, the size of a ban
 
 def _living_areas(user: Any) -> Any:
     return living_areas_visible_to(user)
-
-
-def _css(form: forms.Form) -> None:
-    for f in form.fields.values():
-        if isinstance(f.widget, forms.CheckboxInput):
-            f.widget.attrs.setdefault("class", "form-check-input")
-            continue
-        css = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
-        f.widget.attrs.setdefault("class", css)
-
-
-def _errors_to_form(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            target = name if name in form.fields else None
-            for e in errors:
-                form.add_error(target, " ".join(e.messages))
-    else:
-        form.add_error(None, " ".join(exc.messages))
 
 
 # --- passes ------------------------------------------------------------------------------
@@ -118,7 +100,7 @@ class IssueForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = _living_areas(user)  # type: ignore[attr-defined]
-        _css(self)
+        bootstrap(self)
 
 
 def _candidates(request: HttpRequest, q: str) -> list[Person]:
@@ -167,7 +149,7 @@ def pass_new(request: HttpRequest) -> HttpResponse:
                 verified=data["verified"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            put_errors(form, exc)
         else:
             messages.success(request, f"已为 {person.name} 办理出入证 {gate_pass.number_display}")
             return redirect("access:pass", pk=gate_pass.pk)
@@ -279,7 +261,7 @@ class GateForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("area", "opens"):
             self.fields[name].queryset = _living_areas(user)  # type: ignore[attr-defined]
-        _css(self)
+        bootstrap(self)
 
 
 @capability_required(AccessCapability.PASSES_VIEW)
@@ -302,7 +284,7 @@ def gate_list(request: HttpRequest) -> HttpResponse:
                     opens=list(data["opens"]),
                 )
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                put_errors(form, exc)
             else:
                 messages.success(request, f"已设立门岗 {gate.name}")
                 return redirect("access:gates")
@@ -513,7 +495,7 @@ def gate_visit(request: HttpRequest) -> HttpResponse:
                 temperature=data["temperature"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            put_errors(form, exc)
         else:
             return redirect(f"{reverse('access:gate-visit')}?{urlencode({'visit': visit.pk})}")
     reasons = {kind: _reason_choices(kind) for kind in VisitKind.values}

@@ -7,20 +7,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.forms import bootstrap, date_input
 from fangkong.policy.models import OriginRisk, PolicyVersion
 from fangkong.policy.selectors import POLICY_SETTINGS
-
-
-def _styled(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        checkbox = isinstance(field.widget, forms.CheckboxInput)
-        field.widget.attrs.setdefault("class", "form-check-input" if checkbox else "form-control")
 
 
 class DraftForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        bootstrap(self)
 
     class Meta:
         model = PolicyVersion
@@ -39,7 +34,7 @@ class OriginRuleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _styled(self)
+        bootstrap(self)
 
 
 RuleFormSet = forms.formset_factory(OriginRuleForm, extra=1)
@@ -55,6 +50,4 @@ def rules_of(formset: Any) -> list[dict[str, Any]]:
 
 
 class PublishForm(forms.Form):
-    effective_from = forms.DateField(
-        label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
-    )
+    effective_from = forms.DateField(label=_("生效日期"), widget=date_input())

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from fangkong.arrivals.health.services import current_slot
 from fangkong.arrivals.models import SYMPTOMS, Slot
-from fangkong.arrivals.notices.forms import date_input
 from fangkong.arrivals.observation.forms import BaseForm
+from fangkong.core.forms import date_input
 
 
 class ReportForm(BaseForm):

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from fangkong.arrivals.models import CHECKLISTS, SpotCheckResult
-from fangkong.arrivals.notices.forms import css, date_input
+from fangkong.core.forms import bootstrap, date_input
 
 
 class InspectionForm(forms.Form):
@@ -30,7 +30,7 @@ class InspectionForm(forms.Form):
                 required=False,
                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
-        css(self)
+        bootstrap(self)
 
     def item_fields(self) -> list[forms.BoundField]:
         return [self[f"item_{code}"] for code in self.items]
@@ -51,7 +51,7 @@ class LetterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        css(self)
+        bootstrap(self)
 
 
 class SpotCheckForm(forms.Form):
@@ -68,4 +68,4 @@ class SpotCheckForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        css(self)
+        bootstrap(self)

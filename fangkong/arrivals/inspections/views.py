@@ -25,8 +25,8 @@ from fangkong.arrivals.inspections.services import (
 )
 from fangkong.arrivals.models import ArrivalNotice, NoticeStatus, ObservationMode, SpotCheck
 from fangkong.arrivals.module import ArrivalsCapability
-from fangkong.arrivals.notices.forms import field_errors, put_errors
 from fangkong.arrivals.notices.selectors import notice_reference
+from fangkong.core.forms import field_errors, put_errors
 from fangkong.core.ids import parse_id
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
@@ -83,7 +83,11 @@ def inspection_new(request: HttpRequest, pk: int) -> HttpResponse:
             errors = field_errors(exc)
             team_errors = {k: v for k, v in errors.items() if k.startswith("team")}
             others = {k: v for k, v in errors.items() if not k.startswith("team")}
-            put_errors(form, ValidationError(others), {"status": "__all__", "kind": "__all__"})
+            put_errors(
+                form,
+                ValidationError(others),
+                {"status": "__all__", "kind": "__all__"},
+            )
         else:
             messages.success(request, f"核查结论：{inspection.get_result_display()}")
             return redirect("arrivals:notice", pk=pk)
@@ -119,7 +123,11 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
                 community_signatory=data["community_signatory"],
             )
         except ValidationError as exc:
-            put_errors(form, exc, {"status": "__all__", "notice": "__all__", "unit": "__all__"})
+            put_errors(
+                form,
+                exc,
+                {"status": "__all__", "notice": "__all__", "unit": "__all__"},
+            )
         else:
             messages.success(request, "已记录责任书")
             notice.refresh_from_db(fields=["status"])

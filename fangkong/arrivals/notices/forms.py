@@ -15,6 +15,7 @@ from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.arrivals.models import FiledBy, ObservationMode
 from fangkong.arrivals.notices.rules import PROVINCES
 from fangkong.arrivals.notices.selectors import unit_choices
+from fangkong.core.forms import bootstrap, date_input, field_errors
 from fangkong.registry.models import DocumentType, ResidenceKind, Residency
 from fangkong.units.models import Unit
 
@@ -45,15 +46,6 @@ def read_people(data: Any) -> list[dict[str, str]]:
     return rows
 
 
-def field_errors(error: ValidationError | None) -> dict[str, list[str]]:
-    """Field → messages of a service error; errors about no field go under "__all__"."""
-    if error is None:
-        return {}
-    if hasattr(error, "error_dict"):
-        return dict(error.message_dict)
-    return {"__all__": list(error.messages)}
-
-
 def people_rows(rows: list[dict[str, str]], error: ValidationError | None) -> list[dict[str, Any]]:
     """Rows for the template, each with its own errors (people.<i>.<field>)."""
     messages = field_errors(error)
@@ -70,34 +62,6 @@ def people_rows(rows: list[dict[str, str]], error: ValidationError | None) -> li
 
 def origin_choices() -> list[tuple[str, str]]:
     return [("", "请选择省份 / 境外"), *PROVINCES.items()]
-
-
-def css(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput | forms.HiddenInput):
-            continue
-        widget.attrs.setdefault(
-            "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
-        )
-
-
-def put_errors(
-    form: forms.Form, error: ValidationError, aliases: dict[str, str] | None = None
-) -> None:
-    """A service's field-named errors onto the form; people.* stay with their rows."""
-    aliases = aliases or {}
-    for name, messages in field_errors(error).items():
-        if name.startswith("people."):
-            continue
-        target = aliases.get(name, name)
-        for message in messages:
-            form.add_error(target if target in form.fields else None, message)
-
-
-def date_input() -> forms.DateInput:
-    # <input type="date"> takes ISO dates only, whatever the page's language.
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 # --- the notice: public page and worker --------------------------------------------------
@@ -172,7 +136,7 @@ class PublicNoticeForm(NoticeFields):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].empty_label = "不清楚 / 不在片区内"  # type: ignore[attr-defined]
-        css(self)
+        bootstrap(self)
 
 
 class NewUnitFields(forms.Form):
@@ -203,7 +167,7 @@ class WorkerNoticeForm(NoticeFields, NewUnitFields):
         self.fields["area"].required = True
         self.fields["area"].empty_label = "请选择"  # type: ignore[attr-defined]
         self.fields["filer_phone"].help_text = ""
-        css(self)
+        bootstrap(self)
 
 
 class RescheduleForm(forms.Form):
@@ -214,7 +178,7 @@ class RescheduleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        css(self)
+        bootstrap(self)
 
 
 # --- unannounced arrivals -------------------------------------------------------------------
@@ -280,4 +244,4 @@ class UnannouncedForm(NewUnitFields):
         self.fields["area"].queryset = living_areas_visible_to(user)  # type: ignore[attr-defined]
         self.fields["area"].empty_label = "请选择"  # type: ignore[attr-defined]
         self.fields["unit"].queryset = unit_choices(user=user)  # type: ignore[attr-defined]
-        css(self)
+        bootstrap(self)

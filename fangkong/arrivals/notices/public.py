@@ -21,9 +21,7 @@ from django.views.decorators.cache import never_cache
 from fangkong.areas.models import Area, AreaKind
 from fangkong.arrivals.notices.forms import (
     PublicNoticeForm,
-    field_errors,
     people_rows,
-    put_errors,
     read_people,
 )
 from fangkong.arrivals.notices.selectors import (
@@ -35,6 +33,7 @@ from fangkong.arrivals.notices.selectors import (
 )
 from fangkong.arrivals.notices.services import notice_file
 from fangkong.audit.services import client_ip
+from fangkong.core.forms import field_errors, put_errors
 from fangkong.policy.models import PolicyVersion
 from fangkong.registry.models import DocumentType
 
@@ -129,7 +128,7 @@ def notice_public(request: HttpRequest, token: str) -> HttpResponse:
                 )
             except ValidationError as exc:
                 error = exc
-                put_errors(form, exc)
+                put_errors(form, exc, skip=("people.",))
                 status = 400
             else:
                 _count(ip, community)

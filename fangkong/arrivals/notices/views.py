@@ -33,9 +33,7 @@ from fangkong.arrivals.notices.forms import (
     RescheduleForm,
     UnannouncedForm,
     WorkerNoticeForm,
-    field_errors,
     people_rows,
-    put_errors,
     read_people,
 )
 from fangkong.arrivals.notices.public import LIMIT_PER_AREA, LIMIT_PER_IP
@@ -62,6 +60,7 @@ from fangkong.arrivals.notices.services import (
 )
 from fangkong.arrivals.notices.sources import ArrivalSource, arrival_sources
 from fangkong.audit.services import audit_view_record
+from fangkong.core.forms import field_errors, put_errors
 from fangkong.core.ids import parse_id
 from fangkong.core.qr import qr_svg
 from fangkong.core.scoping import get_visible_or_404
@@ -220,7 +219,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             error = exc
-            put_errors(form, exc)
+            put_errors(form, exc, skip=("people.",))
         else:
             messages.success(request, f"已报备：{notice.get_status_display()}")
             return redirect("arrivals:notice", pk=notice.pk)
@@ -285,7 +284,7 @@ def reschedule_notice(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             notice_reschedule(actor=user, notice=notice, **form.cleaned_data)
         except ValidationError as exc:
-            put_errors(form, exc)
+            put_errors(form, exc, skip=("people.",))
         else:
             messages.success(request, "已修改")
             return redirect("arrivals:notice", pk=pk)
@@ -370,7 +369,7 @@ def unannounced_new(request: HttpRequest) -> HttpResponse:
                 notice = source.register(actor=user, source=found, **registration)
         except ValidationError as exc:
             aliases = {f"person.{k}": k for k in PERSON_FIELDS} | {"landlord": "landlord_document"}
-            put_errors(form, exc, aliases)
+            put_errors(form, exc, aliases, skip=("people.",))
         else:
             messages.success(request, f"已登记：{notice.get_status_display()}")
             return redirect("arrivals:notice", pk=notice.pk)

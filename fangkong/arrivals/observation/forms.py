@@ -13,17 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.areas.models import Area
 from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.arrivals.models import ObservationMode
-from fangkong.arrivals.notices.forms import date_input
+from fangkong.core.forms import bootstrap, date_input
 from fangkong.units.models import Unit
-
-
-def _css(form: forms.Form) -> None:
-    for f in form.fields.values():
-        widget = f.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", css)
 
 
 class BaseForm(forms.Form):
@@ -31,7 +22,7 @@ class BaseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _css(self)
+        bootstrap(self)
 
     def add_domain_errors(self, exc: ValidationError) -> None:
         for name, errors in exc.message_dict.items():

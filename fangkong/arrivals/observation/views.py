@@ -22,7 +22,6 @@ from fangkong.arrivals.health.forms import HandleForm, NoteForm, ReportForm
 from fangkong.arrivals.health.services import report_submit, self_report_token
 from fangkong.arrivals.models import Arrival, ArrivalNotice, Observation, ObservationStatus
 from fangkong.arrivals.module import ArrivalsCapability
-from fangkong.arrivals.notices.forms import put_errors
 from fangkong.arrivals.observation.forms import (
     ArriveForm,
     BaseForm,
@@ -48,6 +47,7 @@ from fangkong.arrivals.observation.services import (
     observation_to_hospital,
 )
 from fangkong.audit.services import audit_export
+from fangkong.core.forms import put_errors
 from fangkong.core.ids import parse_id
 from fangkong.core.qr import qr_svg
 from fangkong.core.scoping import get_visible_or_404

@@ -11,16 +11,9 @@ from django.utils import timezone
 
 from fangkong.areas.models import Area
 from fangkong.areas.selectors import living_areas_visible_to
+from fangkong.core.forms import bootstrap
 from fangkong.registry.models import DocumentType, ResidenceKind, Residency, Sex, Whereabouts
 from fangkong.registry.people.cleaning import PERSON_FIELDS, clean_person
-
-
-def _css(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        widget.attrs.setdefault(
-            "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
-        )
 
 
 class PersonForm(forms.Form):
@@ -92,7 +85,7 @@ class PersonForm(forms.Form):
             ):
                 del self.fields[name]
             self.fields["document_number"].help_text = "留空则不修改"
-        _css(self)
+        bootstrap(self)
 
     def clean(self) -> dict[str, Any]:
         """Run the person rules (pure, no database) even when a field such as the area is

@@ -8,9 +8,10 @@ from typing import Any
 from django import forms
 
 from fangkong.areas.selectors import living_areas_visible_to
+from fangkong.core.forms import date_input
 from fangkong.registry.screening.services import MAX_ROUND_DAYS
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+DATE = date_input()
 
 
 class RoundForm(forms.Form):

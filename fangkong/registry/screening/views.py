@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from fangkong.areas.selectors import area_visible_by_code
+from fangkong.core.forms import put_errors
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry.models import FindingStatus, ScreeningRound
@@ -32,12 +32,6 @@ from fangkong.registry.screening.selectors import (
     visit_household,
 )
 from fangkong.registry.screening.services import Finding, round_create, visit_record
-
-
-def _put_errors(form: forms.Form, error: ValidationError) -> None:
-    for name, reasons in error.message_dict.items():
-        for reason in reasons:
-            form.add_error(name if name in form.fields else None, reason)
 
 
 def _get_round(request: HttpRequest, pk: int) -> ScreeningRound:
@@ -71,7 +65,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
                     ends_on=values["ends_on"],
                 )
             except ValidationError as exc:
-                _put_errors(form, exc)
+                put_errors(form, exc)
             else:
                 messages.success(request, f"已新建摸排“{screening_round.name}”")
                 return redirect("registry:round-detail", pk=screening_round.pk)
