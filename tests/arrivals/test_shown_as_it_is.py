@@ -92,3 +92,41 @@ def test_release_is_offered_only_from_its_first_day(world: World) -> None:
             f"/arrivals/observations/{observation.pk}/release/", {"release-on": "2020-03-05"}
         )
     assert done.status_code == 302
+
+
+def test_todays_missing_half_day_is_named(world: World) -> None:
+    from fangkong.arrivals.health.services import report_submit
+
+    person = make_person(world.wanping_worker, world.areas[WANPING], "赵报")
+    observation = observation_start(
+        actor=world.wanping_worker,
+        person=person,
+        area=world.areas[WANPING],
+        mode="home",
+        arrived_on=dt.date(2020, 2, 25),
+    )
+    report_submit(
+        observation=observation,
+        on=TODAY,
+        slot="morning",
+        temperature="36.5",
+        symptoms=[],
+        by_self=True,
+    )
+
+    def today_cell(hour: int) -> str:
+        with time_machine.travel(dt.datetime(2020, 3, 2, hour, tzinfo=SH), tick=False):
+            html = (
+                world.client(world.wanping_worker).get("/arrivals/observations/").content.decode()
+            )
+        start = html.index("今日：")
+        return html[start : html.index("</div>", start)]
+
+    morning = today_cell(10)
+    assert (
+        "上午 <b" in morning
+        and "36.5°C" in morning
+        and '下午 <span class="text-muted">待报' in morning
+    )
+    afternoon = today_cell(15)
+    assert '下午 <b class="text-danger" data-missing>未报' in afternoon

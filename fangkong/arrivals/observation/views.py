@@ -5,6 +5,7 @@ or many at once."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -19,8 +20,13 @@ from django.views.decorators.http import require_POST
 
 from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.arrivals.health.forms import HandleForm, NoteForm, ReportForm
-from fangkong.arrivals.health.services import report_submit, self_report_token
-from fangkong.arrivals.models import Arrival, ArrivalNotice, Observation, ObservationStatus
+from fangkong.arrivals.health.services import (
+    current_slot,
+    due_slots,
+    report_submit,
+    self_report_token,
+)
+from fangkong.arrivals.models import Arrival, ArrivalNotice, Observation, ObservationStatus, Slot
 from fangkong.arrivals.module import ArrivalsCapability
 from fangkong.arrivals.observation.forms import (
     ArriveForm,
@@ -79,8 +85,10 @@ def observation_list(request: HttpRequest) -> HttpResponse:
     qs = observations_list(user=user, tab=tab, area=area, name=params.get("q", "").strip())
     page = Paginator(qs, 50).get_page(params.get("page"))
     today = timezone.localdate()
+    now_slot = current_slot()
     for o in page:
         o.day_today = o.day_number(today)  # type: ignore[attr-defined]
+        o.today_slots = _today_slots(o, today, now_slot)  # type: ignore[attr-defined]
     counts = tab_counts(user=user)
     return render(
         request,
@@ -96,6 +104,21 @@ def observation_list(request: HttpRequest) -> HttpResponse:
             "can_change": user.can(ArrivalsCapability.CHANGE),
         },
     )
+
+
+def _today_slots(o: Observation, today: dt.date, now_slot: str) -> list[dict[str, Any]]:
+    """Today's half days of one observation: the reading, or whether it is missing (due
+    already) or still to come (the evening before noon)."""
+    reports = {r.slot: r for r in getattr(o, "today_reports", [])}
+    shown = [s for s in (Slot.MORNING, Slot.EVENING) if s in reports or s in due_slots(o, today)]
+    return [
+        {
+            "label": Slot(slot).label,
+            "report": reports.get(slot),
+            "missing": slot not in reports and (slot == Slot.MORNING or now_slot == Slot.EVENING),
+        }
+        for slot in shown
+    ]
 
 
 # --- one observation ----------------------------------------------------------------------------
