@@ -446,8 +446,21 @@ class CallTaskStatus(models.TextChoices):
     DONE = "done", _("已联系")
 
 
+class CallOutcome(models.TextChoices):
+    ANSWERED = "answered", _("接通")
+    NO_ANSWER = "no_answer", _("无人接听")
+    SWITCHED_OFF = "switched_off", _("关机或停机")
+    WRONG_NUMBER = "wrong_number", _("号码错误")
+
+
+# Outcomes after which the call is not tried again.
+FINAL_OUTCOMES = (CallOutcome.ANSWERED, CallOutcome.WRONG_NUMBER)
+
+
 class CallTask(models.Model):
-    """A missed report becomes a call for a worker (`fangkong daily`, idempotent)."""
+    """A missed report becomes a call for a worker (`fangkong daily`, idempotent). It can
+    be assigned to someone; each try is counted, and it stays open until the person is
+    reached (or the number is found wrong)."""
 
     scope_field: ClassVar[str] = "observation__area"
 
@@ -463,6 +476,17 @@ class CallTask(models.Model):
     )
     done_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("负责人"),
+    )
+    outcome = models.CharField(_("结果"), max_length=16, choices=CallOutcome.choices, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("拨打次数"), default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

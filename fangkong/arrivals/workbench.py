@@ -83,6 +83,15 @@ def items(user: Any, today: dt.date) -> list[WorkItem]:
                 detail=_("居家观察的人今天还有时段没填报"),
             ),
             WorkItem(
+                _("分配给我的电话询问"),
+                CallTask.objects.visible_to(user)
+                .filter(status=CallTaskStatus.OPEN, assignee=user)
+                .count(),
+                _url("arrivals:tasks", state="mine"),
+                order=55,
+                urgent=True,
+            ),
+            WorkItem(
                 _("待电话询问"),
                 CallTask.objects.visible_to(user).filter(status=CallTaskStatus.OPEN).count(),
                 _url("arrivals:tasks"),

@@ -16,11 +16,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fangkong.arrivals.health.selectors import alerts_list, call_tasks_list
+from fangkong.arrivals.health.selectors import (
+    MINE,
+    alerts_list,
+    call_task_assignee,
+    call_tasks_list,
+)
 from fangkong.arrivals.health.services import (
     ReportResult,
     SelfReportLinkError,
     alert_handle,
+    call_task_assign,
+    call_task_attempt,
     call_task_done,
     current_slot,
     is_fever,
@@ -29,7 +36,15 @@ from fangkong.arrivals.health.services import (
     self_report_status,
     self_report_submit,
 )
-from fangkong.arrivals.models import SYMPTOMS, Alert, CallTask, CallTaskStatus, HealthReport, Slot
+from fangkong.arrivals.models import (
+    SYMPTOMS,
+    Alert,
+    CallOutcome,
+    CallTask,
+    CallTaskStatus,
+    HealthReport,
+    Slot,
+)
 from fangkong.arrivals.module import ArrivalsCapability
 from fangkong.arrivals.observation.api import (
     AlertOutput,
@@ -38,8 +53,9 @@ from fangkong.arrivals.observation.api import (
     observations_queryset,
     valid_input,
 )
-from fangkong.core.api import HasCapability, ScopedListAPIView, error_response
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_response, error_responses
 from fangkong.core.errors import invalid
+from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404
 
 
@@ -164,14 +180,14 @@ class CallTasksApi(ScopedListAPIView):
     capability = ArrivalsCapability.VIEW
 
     @extend_schema(
-        parameters=[OpenApiParameter("state", str, enum=[*CallTaskStatus.values, "all"])]
+        parameters=[OpenApiParameter("state", str, enum=[*CallTaskStatus.values, MINE, "all"])]
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[CallTask]:
         state = self.request.query_params.get("state", CallTaskStatus.OPEN)
-        if state not in (*CallTaskStatus.values, "all"):
+        if state not in (*CallTaskStatus.values, MINE, "all"):
             raise invalid("state", "state 应为 open、done 或 all")
         return call_tasks_list(user=self.request.user, state=state)
 
@@ -189,6 +205,54 @@ class CallTaskDoneApi(APIView):
         )
         values = valid_input(NoteInput, request)
         task = call_task_done(actor=request.user, task=task, note=values["note"])
+        return Response(CallTaskOutput(task).data)
+
+
+class AssignInput(serializers.Serializer):  # type: ignore[type-arg]
+    assignee = IdField(allow_null=True, help_text="账号 id；null 为取消分配")
+
+
+class AttemptInput(serializers.Serializer):  # type: ignore[type-arg]
+    outcome = serializers.ChoiceField(choices=CallOutcome.choices)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class CallTaskAssignApi(APIView):
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability = ArrivalsCapability.HEALTH_RECORD
+
+    @extend_schema(
+        request=AssignInput,
+        responses={200: CallTaskOutput, **error_responses(400, 401, 403, 404)},
+        summary="分配电话询问",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        task = get_visible_or_404(CallTask, request.user, pk=pk)
+        values = valid_input(AssignInput, request)
+        assignee = None
+        if values["assignee"] is not None:
+            assignee = call_task_assignee(user=request.user, pk=values["assignee"])
+            if assignee is None:
+                raise invalid("assignee", "账号不存在或不在您的辖区内", "unknown")
+        task = call_task_assign(actor=request.user, task=task, assignee=assignee)
+        return Response(CallTaskOutput(task).data)
+
+
+class CallTaskAttemptApi(APIView):
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability = ArrivalsCapability.HEALTH_RECORD
+
+    @extend_schema(
+        request=AttemptInput,
+        responses={200: CallTaskOutput, **error_responses(400, 401, 403, 404)},
+        summary="记录一次拨打（接通、无人接听、关机或停机、号码错误）",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        task = get_visible_or_404(CallTask, request.user, pk=pk)
+        values = valid_input(AttemptInput, request)
+        task = call_task_attempt(
+            actor=request.user, task=task, outcome=values["outcome"], note=values["note"]
+        )
         return Response(CallTaskOutput(task).data)
 
 

@@ -23,9 +23,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from fangkong.arrivals.models import (
+    FINAL_OUTCOMES,
     SYMPTOMS,
     Alert,
     AlertKind,
+    CallOutcome,
     CallTask,
     CallTaskStatus,
     HealthReport,
@@ -34,6 +36,7 @@ from fangkong.arrivals.models import (
     ObservationStatus,
     Slot,
 )
+from fangkong.arrivals.module import ArrivalsCapability
 from fangkong.arrivals.observation.services import (
     ACTIVE,
     SYSTEM_NAME,
@@ -41,6 +44,7 @@ from fangkong.arrivals.observation.services import (
     recorded_actor,
 )
 from fangkong.core.errors import invalid
+from fangkong.core.scoping import ensure_visible, is_visible
 from fangkong.core.temperature import parse_temperature
 
 NOON = dt.time(12, 0)
@@ -230,20 +234,56 @@ def alert_handle(*, actor: Any, alert: Alert, handling: str) -> Alert:
 
 @transaction.atomic
 def call_task_done(*, actor: Any, task: CallTask, note: str) -> CallTask:
-    """The worker called and writes down what they learnt."""
+    """The worker called, reached the person and writes down what they learnt."""
+    return call_task_attempt(actor=actor, task=task, outcome=CallOutcome.ANSWERED, note=note)
+
+
+@transaction.atomic
+def call_task_attempt(*, actor: Any, task: CallTask, outcome: str, note: str = "") -> CallTask:
+    """One try at the call: reached (a note of what was learnt is required) or not. Not
+    reached, the task stays open for another try; a wrong number closes it."""
     task = CallTask.objects.select_for_update().get(pk=task.pk)
+    ensure_visible(task, actor)
     if task.status == CallTaskStatus.DONE:
         raise invalid("task", "该电话任务已完成", "already_done")
+    if outcome not in CallOutcome.values:
+        choices = "、".join(f"{value}（{label}）" for value, label in CallOutcome.choices)
+        raise invalid("outcome", f"结果应为：{choices}", "invalid_choice")
     text = (note or "").strip()
-    if not text:
+    if outcome == CallOutcome.ANSWERED and not text:
         raise invalid("note", "请填写电话询问的情况", "required")
     if len(text) > 200:
         raise invalid("note", "情况不能超过 200 字", "too_long")
-    task.status = CallTaskStatus.DONE
-    task.note = text
-    task.done_by, _ = recorded_actor(actor)
-    task.done_at = timezone.now()
-    task.save(update_fields=["status", "note", "done_by", "done_at"])
+    now = timezone.now()
+    task.attempts += 1
+    task.last_attempt_at = now
+    task.outcome = outcome
+    if text:
+        task.note = text
+    if outcome in FINAL_OUTCOMES:
+        task.status = CallTaskStatus.DONE
+        task.done_by, _ = recorded_actor(actor)
+        task.done_at = now
+    task.save()
+    return task
+
+
+@transaction.atomic
+def call_task_assign(*, actor: Any, task: CallTask, assignee: Any | None) -> CallTask:
+    """Give the call to someone who may make it and works where the person is observed
+    (None: back to everyone's list)."""
+    task = CallTask.objects.select_for_update().select_related("observation").get(pk=task.pk)
+    ensure_visible(task, actor)
+    if task.status == CallTaskStatus.DONE:
+        raise invalid("task", "该电话任务已完成", "already_done")
+    if assignee is not None and not (
+        assignee.is_active
+        and assignee.can(ArrivalsCapability.HEALTH_RECORD)
+        and is_visible(task, assignee)
+    ):
+        raise invalid("assignee", f"“{assignee}”不能负责这个社区的电话询问", "not_allowed")
+    task.assignee = assignee
+    task.save(update_fields=["assignee"])
     return task
 
 

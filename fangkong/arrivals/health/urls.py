@@ -12,6 +12,8 @@ urlpatterns: list[URLPattern] = [
     path("alerts/<int:pk>/handle/", views.handle_alert, name="alert-handle"),
     path("tasks/", views.task_list, name="tasks"),
     path("tasks/<int:pk>/done/", views.task_done, name="task-done"),
+    path("tasks/<int:pk>/assign/", views.task_assign, name="task-assign"),
+    path("tasks/<int:pk>/attempt/", views.task_attempt, name="task-attempt"),
 ]
 
 api_urlpatterns: list[URLPattern] = [
@@ -24,6 +26,12 @@ api_urlpatterns: list[URLPattern] = [
     path("alerts/<int:pk>/handle/", api.AlertHandleApi.as_view(), name="alert-handle"),
     path("call-tasks/", api.CallTasksApi.as_view(), name="call-tasks"),
     path("call-tasks/<int:pk>/done/", api.CallTaskDoneApi.as_view(), name="call-task-done"),
+    path("call-tasks/<int:pk>/assign/", api.CallTaskAssignApi.as_view(), name="call-task-assign"),
+    path(
+        "call-tasks/<int:pk>/attempts/",
+        api.CallTaskAttemptApi.as_view(),
+        name="call-task-attempts",
+    ),
     path("self-reports/<str:token>/", api.SelfReportApi.as_view(), name="self-report"),
 ]
 

@@ -12,12 +12,24 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.arrivals.health.forms import HandleForm, NoteForm
-from fangkong.arrivals.health.selectors import alerts_list, call_tasks_list
-from fangkong.arrivals.health.services import alert_handle, call_task_done
-from fangkong.arrivals.models import Alert, CallTask, CallTaskStatus
+from fangkong.arrivals.health.selectors import (
+    MINE,
+    alerts_list,
+    call_task_assignee,
+    call_task_assignees,
+    call_tasks_list,
+)
+from fangkong.arrivals.health.services import (
+    alert_handle,
+    call_task_assign,
+    call_task_attempt,
+    call_task_done,
+)
+from fangkong.arrivals.models import Alert, CallOutcome, CallTask, CallTaskStatus
 from fangkong.arrivals.module import ArrivalsCapability
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
@@ -74,6 +86,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     state = request.GET.get("state", CallTaskStatus.OPEN)
     page = Paginator(call_tasks_list(user=user, state=state), 50).get_page(request.GET.get("page"))
+    can_record = user.can(ArrivalsCapability.HEALTH_RECORD)
     return render(
         request,
         "arrivals/task_list.html",
@@ -81,9 +94,61 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "state": state,
             "form": NoteForm(),
-            "can_record": user.can(ArrivalsCapability.HEALTH_RECORD),
+            "can_record": can_record,
+            "outcomes": CallOutcome.choices,
+            "assignees": call_task_assignees(user=user) if can_record else [],
+            "mine": call_tasks_list(user=user, state=MINE).count(),
         },
     )
+
+
+@require_POST
+@capability_required(ArrivalsCapability.HEALTH_RECORD)
+def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_visible_or_404(CallTask, request.user, pk=pk)
+    raw = request.POST.get("assignee", "")
+    assignee = None
+    if raw:
+        assignee = call_task_assignee(user=request.user, pk=raw)
+    try:
+        if raw and assignee is None:
+            raise ValidationError("账号不存在或不在您的辖区内")
+        call_task_assign(actor=request.user, task=task, assignee=assignee)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("已分配给 %(who)s") % {"who": assignee} if assignee else _("已取消分配")
+        )
+    return redirect(_next(request, "arrivals:tasks"))
+
+
+@require_POST
+@capability_required(ArrivalsCapability.HEALTH_RECORD)
+def task_attempt(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_visible_or_404(
+        CallTask.objects.select_related("observation__person"), request.user, pk=pk
+    )
+    try:
+        task = call_task_attempt(
+            actor=request.user,
+            task=task,
+            outcome=request.POST.get("outcome", ""),
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("已记录：%(name)s，%(outcome)s（第 %(n)d 次）")
+            % {
+                "name": task.observation.person.name,
+                "outcome": task.get_outcome_display(),
+                "n": task.attempts,
+            },
+        )
+    return redirect(_next(request, "arrivals:tasks"))
 
 
 @require_POST

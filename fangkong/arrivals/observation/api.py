@@ -175,6 +175,7 @@ class CallTaskOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     person = PersonBrief(source="observation.person")
     area = serializers.CharField(source="observation.area.code")
     done_by = serializers.CharField(source="done_by.username", allow_null=True, default=None)
+    assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)
 
     class Meta:
         model = CallTask
@@ -190,6 +191,10 @@ class CallTaskOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
             "created_at",
             "done_at",
             "done_by",
+            "assignee",
+            "outcome",
+            "attempts",
+            "last_attempt_at",
         ]
 
 
