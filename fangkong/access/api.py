@@ -54,7 +54,8 @@ from fangkong.access.models import (
 )
 from fangkong.access.module import AccessCapability
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.core.api import HasCapability, ScopedListAPIView
+from fangkong.arrivals.module import ArrivalsCapability
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
 from fangkong.core.crypto import blind_index
 from fangkong.core.errors import Conflict
 from fangkong.core.identity import DOCUMENT_TYPES, validate_document
@@ -580,3 +581,27 @@ class VisitListApi(ScopedListAPIView):
             temperature=v["temperature"],
         )
         return Response(VisitOutput(visit).data, status=status.HTTP_201_CREATED)
+
+
+class HandlingInput(serializers.Serializer):  # type: ignore[type-arg]
+    handling = serializers.CharField(max_length=200)
+
+
+class ReferralHandleApi(APIView):
+    """Close a gate referral with what was done (the page's 已处理)."""
+
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability = ArrivalsCapability.CHANGE
+
+    @extend_schema(
+        request=HandlingInput,
+        responses={200: ReferralOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        referral = get_visible_or_404(GateReferral, request.user, pk=pk)
+        given = HandlingInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        referral = services.referral_handle(
+            actor=request.user, referral=referral, handling=given.validated_data["handling"]
+        )
+        return Response(ReferralOutput(referral).data)

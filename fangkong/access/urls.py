@@ -27,5 +27,10 @@ api_urlpatterns: list[URLPattern] = [
     path("gates/", api.GateListApi.as_view(), name="gates"),
     path("passes/", api.PassListApi.as_view(), name="passes"),
     path("gate-referrals/", api.ReferralListApi.as_view(), name="gate-referrals"),
+    path(
+        "gate-referrals/<int:pk>/handle/",
+        api.ReferralHandleApi.as_view(),
+        name="gate-referral-handle",
+    ),
     path("visits/", api.VisitListApi.as_view(), name="visits"),
 ]

@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from fangkong.core.modules import Module
 
-MODULE = Module(app="units")
+MODULE = Module(app="units", urls="fangkong.units.urls")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
@@ -25,16 +26,23 @@ from fangkong.arrivals.models import (
     ResponsibilityLetter,
 )
 from fangkong.arrivals.module import ArrivalsCapability
-from fangkong.arrivals.notices.selectors import notice_next_step, notice_reference, notices_for
+from fangkong.arrivals.notices.selectors import (
+    notice_link_areas,
+    notice_link_token,
+    notice_next_step,
+    notice_reference,
+    notices_for,
+)
 from fangkong.arrivals.notices.services import (
     notice_confirm,
     notice_file,
     notice_reject,
     unannounced_register,
 )
-from fangkong.core.api import HasCapability, ScopedListAPIView
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
 from fangkong.core.errors import invalid
 from fangkong.core.ids import IdField
+from fangkong.core.qr import qr_svg
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.policy.models import PolicyVersion
 from fangkong.registry.models import DocumentType, Person, ResidenceKind, Residency
@@ -385,3 +393,35 @@ class UnannouncedArrivalsApi(_NoticeAction):
             note=values["note"],
         )
         return _detail(request, notice, status.HTTP_201_CREATED)
+
+
+class NoticeLinkOutput(serializers.Serializer):  # type: ignore[type-arg]
+    area = serializers.CharField()
+    area_name = serializers.CharField()
+    url = serializers.CharField(help_text="公开报备页的签名链接，可发给居民、房东和用工单位")
+    qr_svg = serializers.CharField(help_text="该链接的二维码（SVG）")
+
+
+class NoticeLinkApi(APIView):
+    """The community's public notice link and its QR code (the page 返京报备 → 公开链接)."""
+
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability = ArrivalsCapability.VIEW
+
+    @extend_schema(
+        parameters=[OpenApiParameter("area", str, description="社区、村或片区代码；默认第一个")],
+        responses={200: NoticeLinkOutput(many=True), **error_responses(401, 403)},
+    )
+    def get(self, request: Request) -> Response:
+        areas = notice_link_areas(user=request.user)
+        if request.query_params.get("area"):
+            areas = [a for a in areas if a.code == request.query_params["area"]]
+        out = []
+        for area in areas:
+            url = request.build_absolute_uri(
+                reverse("public:notice", args=[notice_link_token(area)])
+            )
+            out.append(
+                {"area": area.code, "area_name": area.name, "url": url, "qr_svg": qr_svg(url)}
+            )
+        return Response(out)

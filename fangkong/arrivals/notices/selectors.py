@@ -22,7 +22,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from fangkong.areas.models import Area
+from fangkong.areas.models import Area, AreaKind
 from fangkong.arrivals.models import (
     Arrival,
     ArrivalNotice,
@@ -249,3 +249,13 @@ def notice_unit_choices(*, area: Area) -> QuerySet[Unit]:
     choices of a form that has no user (the public page)."""
     ids = [unit.pk for unit in units_for_area(area=area)]
     return Unit.objects.filter(pk__in=ids).order_by("name")
+
+
+def notice_link_areas(*, user: Any) -> list[Area]:
+    """The areas whose public notice link the user may hand out: its communities and
+    villages, or its zones when it works below them."""
+    areas = Area.objects.visible_to(user).current()
+    communities = list(
+        areas.filter(kind__in=[AreaKind.COMMUNITY, AreaKind.VILLAGE]).order_by("path")
+    )
+    return communities or list(areas.filter(kind=AreaKind.ZONE).order_by("path"))

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.areas.models import LIVING_KINDS, Area, AreaKind
+from fangkong.areas.models import LIVING_KINDS, Area
 from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.arrivals.inspections.selectors import checklist_rows
 from fangkong.arrivals.models import (
@@ -41,6 +41,7 @@ from fangkong.arrivals.notices.rules import NOT_COUNTED, OPEN_STATUSES, observat
 from fangkong.arrivals.notices.selectors import (
     OVERDUE,
     notice_landlords,
+    notice_link_areas,
     notice_link_token,
     notice_next_step,
     notice_people,
@@ -384,18 +385,10 @@ def unannounced_new(request: HttpRequest) -> HttpResponse:
 # --- the public link ------------------------------------------------------------------------
 
 
-def _link_areas(user: Any) -> list[Area]:
-    areas = Area.objects.visible_to(user).current()
-    communities = list(
-        areas.filter(kind__in=[AreaKind.COMMUNITY, AreaKind.VILLAGE]).order_by("path")
-    )
-    return communities or list(areas.filter(kind=AreaKind.ZONE).order_by("path"))
-
-
 @capability_required(ArrivalsCapability.VIEW)
 def notice_link(request: HttpRequest) -> HttpResponse:
     """The community's public notice link and its QR code, to send or print and post."""
-    areas = _link_areas(request.user)
+    areas = notice_link_areas(user=request.user)
     chosen = next((a for a in areas if a.code == request.GET.get("area")), None)
     area = chosen or (areas[0] if areas else None)
     url = qr = ""

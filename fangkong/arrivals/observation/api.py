@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
@@ -18,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.arrivals.health.services import is_fever
+from fangkong.arrivals.health.services import is_fever, self_report_deadline, self_report_token
 from fangkong.arrivals.models import (
     Alert,
     ArrivalNotice,
@@ -43,6 +44,7 @@ from fangkong.arrivals.observation.services import (
 from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
 from fangkong.core.errors import invalid
 from fangkong.core.ids import IdField
+from fangkong.core.qr import qr_svg
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.registry.models import Address, Person
 from fangkong.units.models import Unit
@@ -462,4 +464,33 @@ class NoticeArriveApi(APIView):
         )
         return Response(
             ObservationOutput(observations, many=True).data, status=status.HTTP_201_CREATED
+        )
+
+
+class SelfReportLinkOutput(serializers.Serializer):  # type: ignore[type-arg]
+    url = serializers.CharField(help_text="本人填报体温的签名链接（观察告知书上的二维码即此链接）")
+    expires_at = serializers.DateTimeField(help_text="链接失效时间：解除观察当天结束")
+    qr_svg = serializers.CharField()
+
+
+class SelfReportLinkApi(APIView):
+    """An active observation's personal self-report link, to send by text message."""
+
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability = ArrivalsCapability.HEALTH_RECORD
+
+    @extend_schema(responses={200: SelfReportLinkOutput, **error_responses(400, 401, 403, 404)})
+    def get(self, request: Request, pk: int) -> Response:
+        observation = get_visible_or_404(Observation, request.user, pk=pk)
+        if observation.status != ObservationStatus.ACTIVE:
+            raise invalid("observation", "观察已结束，本人填报链接不再可用", "not_active")
+        url = request.build_absolute_uri(
+            reverse("public:self-report", args=[self_report_token(observation=observation)])
+        )
+        return Response(
+            {
+                "url": url,
+                "expires_at": self_report_deadline(observation),
+                "qr_svg": qr_svg(url),
+            }
         )

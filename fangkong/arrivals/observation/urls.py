@@ -32,5 +32,10 @@ api_urlpatterns: list[URLPattern] = [
     path("observations/<int:pk>/release/", api.ReleaseApi.as_view(), name="observation-release"),
     path("observations/<int:pk>/hospital/", api.HospitalApi.as_view(), name="observation-hospital"),
     path("observations/<int:pk>/cancel/", api.CancelApi.as_view(), name="observation-cancel"),
+    path(
+        "observations/<int:pk>/self-report-link/",
+        api.SelfReportLinkApi.as_view(),
+        name="observation-self-report-link",
+    ),
     path("arrival-notices/<int:pk>/arrive/", api.NoticeArriveApi.as_view(), name="notice-arrive"),
 ]

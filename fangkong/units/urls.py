@@ -1,0 +1,5 @@
+from django.urls import URLPattern, path
+
+from fangkong.units import api
+
+api_urlpatterns: list[URLPattern] = [path("units/", api.UnitListApi.as_view(), name="units")]
