@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from fangkong.access import api, views
+from fangkong.access.visits.api import ReferralHandleApi, ReferralListApi, VisitListApi
 
 app_name = "access"
 urlpatterns: list[URLPattern] = [
@@ -26,11 +27,11 @@ api_urlpatterns: list[URLPattern] = [
     path("gate-checks/", api.GateCheckApi.as_view(), name="gate-checks"),
     path("gates/", api.GateListApi.as_view(), name="gates"),
     path("passes/", api.PassListApi.as_view(), name="passes"),
-    path("gate-referrals/", api.ReferralListApi.as_view(), name="gate-referrals"),
+    path("gate-referrals/", ReferralListApi.as_view(), name="gate-referrals"),
     path(
         "gate-referrals/<int:pk>/handle/",
-        api.ReferralHandleApi.as_view(),
+        ReferralHandleApi.as_view(),
         name="gate-referral-handle",
     ),
-    path("visits/", api.VisitListApi.as_view(), name="visits"),
+    path("visits/", VisitListApi.as_view(), name="visits"),
 ]

@@ -484,8 +484,11 @@ class CallTask(models.Model):
         related_name="+",
         verbose_name=_("负责人"),
     )
-    outcome = models.CharField(_("结果"), max_length=16, choices=CallOutcome.choices, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("拨打次数"), default=0)
+    # Database defaults too: `fangkong daily` inserts the tasks with one INSERT … SELECT.
+    outcome = models.CharField(
+        _("结果"), max_length=16, choices=CallOutcome.choices, blank=True, db_default=""
+    )
+    attempts = models.PositiveSmallIntegerField(_("拨打次数"), default=0, db_default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()

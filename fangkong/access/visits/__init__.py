@@ -1,0 +1,1 @@
+"""People met at the gate: visitors and deliveries, and referrals to the community."""
