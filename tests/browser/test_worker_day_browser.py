@@ -124,3 +124,22 @@ def test_a_district_officer_publishes_a_version_for_tomorrow(
     decided = policy_decide(origin_code="130000", on=tomorrow)
     assert decided.policy == version and decided.days == 21
     assert policy_decide(origin_code="130000", on=timezone.localdate()).days == 14
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_menu_fits_in_both_languages(
+    world: World, live_server: Any, browser: Any, language: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        login(page, live_server.url, "wanping_worker")  # the login page is in Chinese
+        cookie = {"name": "django_language", "value": language, "url": live_server.url}
+        context.add_cookies([cookie])
+        page.goto(f"{live_server.url}/")
+        assert page.locator("html").get_attribute("lang") == language
+        assert fits_the_phone(page), (language, width)
+        screenshot(page, f"home-{language}-{width}")
+    finally:
+        context.close()
