@@ -15,6 +15,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from fangkong.core.scoping import ScopedQuerySet
 
@@ -159,17 +160,17 @@ class InspectionResult(models.TextChoices):
 
 # The checklists: code → question. A home and a unit site are checked differently.
 HOME_CHECKLIST = {
-    "own_room": "有独立房间",
-    "own_toilet": "有独立卫生间",
-    "co_residents_ok": "同住人员能配合（无老人、孕妇、儿童同住，或能分开居住）",
-    "supplies": "生活物资有保障（有人送菜、送饭）",
+    "own_room": gettext_noop("有独立房间"),
+    "own_toilet": gettext_noop("有独立卫生间"),
+    "co_residents_ok": gettext_noop("同住人员能配合（无老人、孕妇、儿童同住，或能分开居住）"),
+    "supplies": gettext_noop("生活物资有保障（有人送菜、送饭）"),
 }
 UNIT_CHECKLIST = {
-    "own_building": "独立楼栋",
-    "separate_rooms": "房间相互独立",
-    "toilet_shower": "楼内有卫生间和浴室",
-    "meals": "单位提供餐食",
-    "no_need_to_leave": "不出楼即可满足生活所需",
+    "own_building": gettext_noop("独立楼栋"),
+    "separate_rooms": gettext_noop("房间相互独立"),
+    "toilet_shower": gettext_noop("楼内有卫生间和浴室"),
+    "meals": gettext_noop("单位提供餐食"),
+    "no_need_to_leave": gettext_noop("不出楼即可满足生活所需"),
 }
 # The checklist a notice's place is inspected by, per observation mode (a centralized
 # observation site is the district's and is not inspected here).
@@ -364,12 +365,12 @@ class Slot(models.TextChoices):
 
 
 SYMPTOMS = {
-    "cough": "咳嗽",
-    "sore_throat": "咽痛",
-    "fatigue": "乏力",
-    "short_breath": "气促",
-    "diarrhea": "腹泻",
-    "loss_of_taste": "嗅觉味觉减退",
+    "cough": gettext_noop("咳嗽"),
+    "sore_throat": gettext_noop("咽痛"),
+    "fatigue": gettext_noop("乏力"),
+    "short_breath": gettext_noop("气促"),
+    "diarrhea": gettext_noop("腹泻"),
+    "loss_of_taste": gettext_noop("嗅觉味觉减退"),
 }
 
 

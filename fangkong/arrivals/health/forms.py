@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.arrivals.health.services import current_slot
 from fangkong.arrivals.models import SYMPTOMS, Slot
@@ -13,24 +14,24 @@ from fangkong.core.forms import date_input
 
 
 class ReportForm(BaseForm):
-    on = forms.DateField(label="日期", widget=date_input(), initial=timezone.localdate)
-    slot = forms.ChoiceField(label="时段", choices=Slot.choices, initial=current_slot)
+    on = forms.DateField(label=_("日期"), widget=date_input(), initial=timezone.localdate)
+    slot = forms.ChoiceField(label=_("时段"), choices=Slot.choices, initial=current_slot)
     temperature = forms.CharField(
-        label="体温（°C）",
+        label=_("体温（°C）"),
         max_length=10,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     symptoms = forms.MultipleChoiceField(
-        label="症状",
-        choices=list(SYMPTOMS.items()),
+        label=_("症状"),
+        choices=[(code, _(label)) for code, label in SYMPTOMS.items()],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
 
 class HandleForm(BaseForm):
-    handling = forms.CharField(label="处置情况", max_length=200)
+    handling = forms.CharField(label=_("处置情况"), max_length=200)
 
 
 class NoteForm(BaseForm):
-    note = forms.CharField(label="电话询问情况", max_length=200)
+    note = forms.CharField(label=_("电话询问情况"), max_length=200)

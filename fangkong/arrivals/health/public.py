@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -49,7 +50,7 @@ def _form(
             "state": state,
             "slots": slots,
             "already": state.reported[state.slot] is not None,
-            "symptoms": list(SYMPTOMS.items()),
+            "symptoms": [(code, _(label)) for code, label in SYMPTOMS.items()],
             "chosen": request.POST.getlist("symptoms"),
             "temperature": request.POST.get("temperature", ""),
             "errors": errors or {},
@@ -88,6 +89,6 @@ def self_report(request: HttpRequest, token: str) -> HttpResponse:
             "day": observation.day_number(report.on),
             "days": observation.days,
             "fever": is_fever(observation, report.temperature),
-            "symptoms": [SYMPTOMS[c] for c in report.symptoms],
+            "symptoms": [_(SYMPTOMS[c]) for c in report.symptoms],
         },
     )

@@ -75,9 +75,9 @@ def handle_alert(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"已记录对 {alert.person.name} 的处置")
+            messages.success(request, _("已记录对 %(name)s 的处置") % {"name": alert.person.name})
     else:
-        messages.error(request, "请填写处置情况")
+        messages.error(request, _("请填写处置情况"))
     return redirect(_next(request, "arrivals:alerts"))
 
 
@@ -112,7 +112,7 @@ def task_assign(request: HttpRequest, pk: int) -> HttpResponse:
         assignee = call_task_assignee(user=request.user, pk=raw)
     try:
         if raw and assignee is None:
-            raise ValidationError("账号不存在或不在您的辖区内")
+            raise ValidationError(_("账号不存在或不在您的辖区内"))
         call_task_assign(actor=request.user, task=task, assignee=assignee)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -164,7 +164,9 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"已完成对 {task.observation.person.name} 的电话询问")
+            messages.success(
+                request, _("已完成对 %(name)s 的电话询问") % {"name": task.observation.person.name}
+            )
     else:
-        messages.error(request, "请填写电话询问的情况")
+        messages.error(request, _("请填写电话询问的情况"))
     return redirect(_next(request, "arrivals:tasks"))

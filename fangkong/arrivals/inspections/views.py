@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.arrivals.inspections.forms import InspectionForm, LetterForm, SpotCheckForm
@@ -89,7 +90,9 @@ def inspection_new(request: HttpRequest, pk: int) -> HttpResponse:
                 {"status": "__all__", "kind": "__all__"},
             )
         else:
-            messages.success(request, f"核查结论：{inspection.get_result_display()}")
+            messages.success(
+                request, _("核查结论：%(result)s") % {"result": inspection.get_result_display()}
+            )
             return redirect("arrivals:notice", pk=pk)
     team.extend({"name": "", "role": ""} for _ in range(2))
     return render(
@@ -129,12 +132,12 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
                 {"status": "__all__", "notice": "__all__", "unit": "__all__"},
             )
         else:
-            messages.success(request, "已记录责任书")
+            messages.success(request, _("已记录责任书"))
             notice.refresh_from_db(fields=["status"])
             if data.get("spot_checks") and notice.status == NoticeStatus.READY:
                 _schedule(request, notice, data["spot_checks"])
             elif data.get("spot_checks"):
-                messages.info(request, "场所核查通过后，再在本页安排不定期抽查")
+                messages.info(request, _("场所核查通过后，再在本页安排不定期抽查"))
             return redirect("arrivals:notice", pk=pk)
     return render(
         request,
@@ -149,9 +152,9 @@ def _schedule(request: HttpRequest, notice: ArrivalNotice, count: int) -> None:
         user: Any = request.user
         checks = spot_checks_schedule(notice=notice, count=count, actor=user)
     except ValidationError as exc:
-        messages.error(request, "抽查未安排：" + "；".join(exc.messages))
+        messages.error(request, _("抽查未安排：%(why)s") % {"why": "；".join(exc.messages)})
     else:
-        messages.success(request, f"已安排 {len(checks)} 次不定期抽查")
+        messages.success(request, _("已安排 %(n)d 次不定期抽查") % {"n": len(checks)})
 
 
 @require_POST
@@ -160,7 +163,7 @@ def spot_checks_plan(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_visible_or_404(ArrivalNotice, request.user, pk=pk)
     raw = request.POST.get("count", "")
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 3):
-        messages.error(request, "抽查次数应为数字")
+        messages.error(request, _("抽查次数应为数字"))
     else:
         _schedule(request, notice, int(raw))
     return redirect("arrivals:notice", pk=pk)
@@ -186,7 +189,7 @@ def record_spot_check(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             put_errors(form, exc, {"check": "__all__"})
         else:
-            messages.success(request, "已记录抽查结果")
+            messages.success(request, _("已记录抽查结果"))
             return redirect("arrivals:notice", pk=check.notice_id)
     return render(
         request,

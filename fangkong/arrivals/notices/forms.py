@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area
 from fangkong.areas.selectors import living_areas_visible_to
@@ -61,7 +62,8 @@ def people_rows(rows: list[dict[str, str]], error: ValidationError | None) -> li
 
 
 def origin_choices() -> list[tuple[str, str]]:
-    return [("", "请选择省份 / 境外"), *PROVINCES.items()]
+    # Called each time the choices are shown, so in the language of that request.
+    return [("", str(_("请选择省份 / 境外"))), *PROVINCES.items()]
 
 
 # --- the notice: public page and worker --------------------------------------------------
@@ -72,48 +74,51 @@ class NoticeFields(forms.Form):
     and API)."""
 
     filed_by = forms.ChoiceField(
-        label="您的身份",
+        label=_("您的身份"),
         choices=[(v, label) for v, label in FiledBy.choices if v != FiledBy.WORKER],
         initial=FiledBy.RETURNEE,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    filer_name = forms.CharField(label="报备人姓名", max_length=50, required=False)
+    filer_name = forms.CharField(label=_("报备人姓名"), max_length=50, required=False)
     filer_phone = forms.CharField(
-        label="报备人电话",
+        label=_("报备人电话"),
         max_length=40,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-        help_text="社区会打这个电话和您核实",
+        help_text=_("社区会打这个电话和您核实"),
     )
-    origin_code = forms.ChoiceField(label="从哪里返京", choices=origin_choices, required=False)
+    origin_code = forms.ChoiceField(label=_("从哪里返京"), choices=origin_choices, required=False)
     origin_name = forms.CharField(
-        label="具体地点（市、县）", max_length=100, required=False, help_text="如：河南省信阳市"
+        label=_("具体地点（市、县）"),
+        max_length=100,
+        required=False,
+        help_text=_("如：河南省信阳市"),
     )
     planned_on = forms.DateField(
-        label="计划到京日期",
+        label=_("计划到京日期"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     mode = forms.ChoiceField(
-        label="到京后在哪里观察",
+        label=_("到京后在哪里观察"),
         choices=ObservationMode.choices,
         initial=ObservationMode.HOME,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     area = forms.ModelChoiceField(
-        label="片区", queryset=Area.objects.none(), to_field_name="code", required=False
+        label=_("片区"), queryset=Area.objects.none(), to_field_name="code", required=False
     )
-    building = forms.CharField(label="楼栋 / 院", max_length=40, required=False)
-    entrance = forms.CharField(label="单元", max_length=20, required=False)
-    room = forms.CharField(label="房间", max_length=20, required=False)
+    building = forms.CharField(label=_("楼栋 / 院"), max_length=40, required=False)
+    entrance = forms.CharField(label=_("单元"), max_length=20, required=False)
+    room = forms.CharField(label=_("房间"), max_length=20, required=False)
     unit = forms.ModelChoiceField(
-        label="用工单位",
+        label=_("用工单位"),
         queryset=Unit.objects.none(),
         required=False,
-        empty_label="（无 / 不在列表中）",
+        empty_label=_("（无 / 不在列表中）"),
     )
     note = forms.CharField(
-        label="说明", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("说明"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args: Any, areas: Any, units: Any, **kwargs: Any) -> None:
@@ -124,28 +129,28 @@ class NoticeFields(forms.Form):
 
 class PublicNoticeForm(NoticeFields):
     unit_name = forms.CharField(
-        label="单位名称（不在列表中时填写）", max_length=100, required=False
+        label=_("单位名称（不在列表中时填写）"), max_length=100, required=False
     )
     # Honeypot: hidden from people (CSS and aria), filled by form-stuffing bots.
     website = forms.CharField(
-        label="网站",
+        label=_("网站"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].empty_label = "不清楚 / 不在片区内"  # type: ignore[attr-defined]
+        self.fields["area"].empty_label = _("不清楚 / 不在片区内")  # type: ignore[attr-defined]
         bootstrap(self)
 
 
 class NewUnitFields(forms.Form):
     unit_name = forms.CharField(
-        label="新单位名称（列表中没有时填写）", max_length=100, required=False
+        label=_("新单位名称（列表中没有时填写）"), max_length=100, required=False
     )
-    unit_contact_name = forms.CharField(label="单位联系人", max_length=50, required=False)
+    unit_contact_name = forms.CharField(label=_("单位联系人"), max_length=50, required=False)
     unit_contact_phone = forms.CharField(
-        label="单位联系电话",
+        label=_("单位联系电话"),
         max_length=40,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
@@ -158,23 +163,23 @@ class WorkerNoticeForm(NoticeFields, NewUnitFields):
         filed_by: Any = self.fields["filed_by"]
         filed_by.widget = forms.Select()
         filed_by.choices = FiledBy.choices
-        filed_by.label = "报备人身份"
+        filed_by.label = _("报备人身份")
         mode: Any = self.fields["mode"]
         mode.widget = forms.Select()
         mode.choices = ObservationMode.choices
-        mode.label = "观察方式"
-        self.fields["area"].label = "社区 / 片区"
+        mode.label = _("观察方式")
+        self.fields["area"].label = _("社区 / 片区")
         self.fields["area"].required = True
-        self.fields["area"].empty_label = "请选择"  # type: ignore[attr-defined]
+        self.fields["area"].empty_label = _("请选择")  # type: ignore[attr-defined]
         self.fields["filer_phone"].help_text = ""
         bootstrap(self)
 
 
 class RescheduleForm(forms.Form):
-    planned_on = forms.DateField(label="新的到京日期", required=False, widget=date_input())
-    building = forms.CharField(label="新住址：楼栋 / 院", max_length=40, required=False)
-    entrance = forms.CharField(label="单元", max_length=20, required=False)
-    room = forms.CharField(label="房间", max_length=20, required=False)
+    planned_on = forms.DateField(label=_("新的到京日期"), required=False, widget=date_input())
+    building = forms.CharField(label=_("新住址：楼栋 / 院"), max_length=40, required=False)
+    entrance = forms.CharField(label=_("单元"), max_length=20, required=False)
+    room = forms.CharField(label=_("房间"), max_length=20, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -185,63 +190,63 @@ class RescheduleForm(forms.Form):
 
 
 class UnannouncedForm(NewUnitFields):
-    name = forms.CharField(label="姓名", max_length=50, required=False)
+    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     document_type = forms.ChoiceField(
-        label="证件类型", choices=DocumentType.choices, initial=DocumentType.RESIDENT_ID
+        label=_("证件类型"), choices=DocumentType.choices, initial=DocumentType.RESIDENT_ID
     )
     document_number = forms.CharField(
-        label="证件号码",
+        label=_("证件号码"),
         max_length=40,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     phone = forms.CharField(
-        label="电话",
+        label=_("电话"),
         max_length=40,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     residency = forms.ChoiceField(
-        label="人员类别", choices=Residency.choices, initial=Residency.MIGRANT
+        label=_("人员类别"), choices=Residency.choices, initial=Residency.MIGRANT
     )
-    origin_code = forms.ChoiceField(label="从哪里返京", choices=origin_choices, required=False)
-    origin_name = forms.CharField(label="具体地点（市、县）", max_length=100, required=False)
-    arrived_on = forms.DateField(label="到京日期", required=False, widget=date_input())
+    origin_code = forms.ChoiceField(label=_("从哪里返京"), choices=origin_choices, required=False)
+    origin_name = forms.CharField(label=_("具体地点（市、县）"), max_length=100, required=False)
+    arrived_on = forms.DateField(label=_("到京日期"), required=False, widget=date_input())
     area = forms.ModelChoiceField(
-        label="社区 / 片区", queryset=Area.objects.none(), to_field_name="code"
+        label=_("社区 / 片区"), queryset=Area.objects.none(), to_field_name="code"
     )
     mode = forms.ChoiceField(
-        label="观察方式", choices=ObservationMode.choices, initial=ObservationMode.HOME
+        label=_("观察方式"), choices=ObservationMode.choices, initial=ObservationMode.HOME
     )
-    building = forms.CharField(label="楼栋 / 院", max_length=40, required=False)
-    entrance = forms.CharField(label="单元", max_length=20, required=False)
-    room = forms.CharField(label="房间", max_length=20, required=False)
+    building = forms.CharField(label=_("楼栋 / 院"), max_length=40, required=False)
+    entrance = forms.CharField(label=_("单元"), max_length=20, required=False)
+    room = forms.CharField(label=_("房间"), max_length=20, required=False)
     residence_kind = forms.ChoiceField(
-        label="居住类型", choices=ResidenceKind.choices, initial=ResidenceKind.TENANT
+        label=_("居住类型"), choices=ResidenceKind.choices, initial=ResidenceKind.TENANT
     )
     landlord_document = forms.CharField(
-        label="房东证件号码",
+        label=_("房东证件号码"),
         max_length=40,
         required=False,
-        help_text="租住时填写；房东须已在本辖区登记",
+        help_text=_("租住时填写；房东须已在本辖区登记"),
     )
     unit = forms.ModelChoiceField(
-        label="用工单位",
+        label=_("用工单位"),
         queryset=Unit.objects.none(),
         required=False,
-        empty_label="（无 / 不在列表中）",
+        empty_label=_("（无 / 不在列表中）"),
     )
     note = forms.CharField(
-        label="情况说明",
+        label=_("情况说明"),
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="如：在小区门岗因无出入证被拦下，已向本人解释政策",
+        help_text=_("如：在小区门岗因无出入证被拦下，已向本人解释政策"),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = living_areas_visible_to(user)  # type: ignore[attr-defined]
-        self.fields["area"].empty_label = "请选择"  # type: ignore[attr-defined]
+        self.fields["area"].empty_label = _("请选择")  # type: ignore[attr-defined]
         self.fields["unit"].queryset = unit_choices(user=user)  # type: ignore[attr-defined]
         bootstrap(self)

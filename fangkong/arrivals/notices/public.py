@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from fangkong.areas.models import Area, AreaKind
@@ -99,7 +100,7 @@ def notice_public(request: HttpRequest, token: str) -> HttpResponse:
             )
         if request.POST.get("website"):
             _count(ip, community)  # a bot's try counts against its address
-            form.add_error(None, "提交未成功，请刷新页面后重新填写。")
+            form.add_error(None, _("提交未成功，请刷新页面后重新填写。"))
             status = 400
         elif form.is_valid():
             data = form.cleaned_data

@@ -21,6 +21,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.areas.models import Area, AreaKind
 from fangkong.arrivals.models import (
@@ -163,50 +164,64 @@ def notice_next_step(notice: ArrivalNotice) -> str:
     days = notice.observation_days
     status = notice.status
     if status == NoticeStatus.PENDING:
-        return (
-            f"待社区核实：请电话联系报备人{notice.filer_name}"
-            f"（{notice.filer_phone_masked or '无电话'}）核实情况，"
+        return _(
+            "待社区核实：请电话联系报备人%(name)s（%(phone)s）核实情况，"
             "属实的点“确认”，不属实的点“不予采信”。"
-        )
+        ) % {"name": notice.filer_name, "phone": notice.filer_phone_masked or _("无电话")}
     if status == NoticeStatus.MUST_DELAY:
-        policy = notice.policy.label if notice.policy else "现行政策"
+        facts = {
+            "policy": notice.policy.label if notice.policy else _("现行政策"),
+            "origin": notice.origin_name,
+        }
         if notice.unannounced:
             return (
-                f"按“{policy}”，来自{notice.origin_name}的人员暂缓返京，但此人已到京："
-                "请立即报告街乡防控办并联系医务人员，按要求转集中观察。"
+                _(
+                    "按“%(policy)s”，来自%(origin)s的人员暂缓返京，但此人已到京："
+                    "请立即报告街乡防控办并联系医务人员，按要求转集中观察。"
+                )
+                % facts
             )
         return (
-            f"按“{policy}”，来自{notice.origin_name}的人员暂缓返京：请电话告知本人暂不返京，"
-            "政策调整后改期再报备。"
+            _(
+                "按“%(policy)s”，来自%(origin)s的人员暂缓返京：请电话告知本人暂不返京，"
+                "政策调整后改期再报备。"
+            )
+            % facts
         )
     if status == NoticeStatus.INSPECTION:
         if notice.mode == ObservationMode.UNIT:
             passed = notice.inspections.filter(result=InspectionResult.PASS).exists()
             if passed:
-                return "单位集中观察条件核查已通过：请与单位签订《疫情防控责任书》（可先打印）。"
-            return (
+                return _("单位集中观察条件核查已通过：请与单位签订《疫情防控责任书》（可先打印）。")
+            return _(
                 "请约地区开复工组、医护人员、管片民警、社区专员、包片社区干部到单位现场，"
                 "核查是否符合单位集中观察条件；通过后签订《疫情防控责任书》。"
             )
-        where = f"到 {notice.address} " if notice.address else ""
-        return f"请社区干部协同医务人员{where}核查是否符合居家观察条件。"
+        if notice.address:
+            return _("请社区干部协同医务人员到 %(address)s 核查是否符合居家观察条件。") % {
+                "address": notice.address
+            }
+        return _("请社区干部协同医务人员核查是否符合居家观察条件。")
     if status == NoticeStatus.FAILED:
         latest = notice.inspections.order_by("-inspected_on", "-id").first()
-        why = f"（{latest.reasons}）" if latest and latest.reasons else ""
-        return (
-            f"观察条件不符合{why}：请提前告知返京人员另找符合条件的住所（改住址后重新核查），"
-            "或延后返京。"
+        if latest and latest.reasons:
+            return _(
+                "观察条件不符合（%(why)s）：请提前告知返京人员另找符合条件的住所"
+                "（改住址后重新核查），或延后返京。"
+            ) % {"why": latest.reasons}
+        return _(
+            "观察条件不符合：请提前告知返京人员另找符合条件的住所（改住址后重新核查），或延后返京。"
         )
     if status == NoticeStatus.READY:
-        text = f"可以返京：到京当天为观察第 1 天，共观察 {days} 天。"
+        text = _("可以返京：到京当天为观察第 1 天，共观察 %(days)s 天。") % {"days": days}
         if notice.mode == ObservationMode.UNIT:
-            text += "观察期间社区不定期抽查单位是否严格遵守集中观察。"
+            text += _("观察期间社区不定期抽查单位是否严格遵守集中观察。")
         return text
     if status == NoticeStatus.ARRIVED:
-        return "已到京，按观察期要求每天上午、下午各报告一次体温。"
+        return _("已到京，按观察期要求每天上午、下午各报告一次体温。")
     if status == NoticeStatus.REJECTED:
-        return "社区未采信这份报备。"
-    return "这份报备已取消。"
+        return _("社区未采信这份报备。")
+    return _("这份报备已取消。")
 
 
 @dataclass

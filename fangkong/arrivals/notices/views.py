@@ -222,7 +222,9 @@ def notice_new(request: HttpRequest) -> HttpResponse:
             error = exc
             put_errors(form, exc, skip=("people.",))
         else:
-            messages.success(request, f"已报备：{notice.get_status_display()}")
+            messages.success(
+                request, _("已报备：%(status)s") % {"status": notice.get_status_display()}
+            )
             return redirect("arrivals:notice", pk=notice.pk)
     return render(
         request,
@@ -258,7 +260,7 @@ def confirm_notice(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _back_with_errors(request, exc)
     else:
-        messages.success(request, f"已确认：{notice.get_status_display()}")
+        messages.success(request, _("已确认：%(status)s") % {"status": notice.get_status_display()})
     return redirect("arrivals:notice", pk=pk)
 
 
@@ -272,7 +274,7 @@ def reject_notice(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _back_with_errors(request, exc)
     else:
-        messages.success(request, "已标记为不予采信")
+        messages.success(request, _("已标记为不予采信"))
     return redirect("arrivals:notice", pk=pk)
 
 
@@ -287,7 +289,7 @@ def reschedule_notice(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             put_errors(form, exc, skip=("people.",))
         else:
-            messages.success(request, "已修改")
+            messages.success(request, _("已修改"))
             return redirect("arrivals:notice", pk=pk)
     return render(
         request,
@@ -310,7 +312,7 @@ def _landlord(request: HttpRequest, number: str) -> Person | None:
         request=request,
     ).first()
     if landlord is None:
-        raise ValidationError({"landlord_document": "房东尚未登记或不在您的辖区，请先登记房东"})
+        raise ValidationError({"landlord_document": _("房东尚未登记或不在您的辖区，请先登记房东")})
     return landlord
 
 
@@ -372,7 +374,9 @@ def unannounced_new(request: HttpRequest) -> HttpResponse:
             aliases = {f"person.{k}": k for k in PERSON_FIELDS} | {"landlord": "landlord_document"}
             put_errors(form, exc, aliases, skip=("people.",))
         else:
-            messages.success(request, f"已登记：{notice.get_status_display()}")
+            messages.success(
+                request, _("已登记：%(status)s") % {"status": notice.get_status_display()}
+            )
             return redirect("arrivals:notice", pk=notice.pk)
     return render(
         request,

@@ -31,17 +31,17 @@ class BaseForm(forms.Form):
 
 class StartForm(BaseForm):
     area = forms.ModelChoiceField(
-        label="观察所在社区 / 片区", queryset=Area.objects.none(), to_field_name="code"
+        label=_("观察所在社区 / 片区"), queryset=Area.objects.none(), to_field_name="code"
     )
-    mode = forms.ChoiceField(label="观察方式", choices=ObservationMode.choices)
+    mode = forms.ChoiceField(label=_("观察方式"), choices=ObservationMode.choices)
     arrived_on = forms.DateField(
-        label="到京日期（第 1 天）", widget=date_input(), initial=timezone.localdate
+        label=_("到京日期（第 1 天）"), widget=date_input(), initial=timezone.localdate
     )
     days = forms.IntegerField(
-        label="观察天数", required=False, help_text="留空则按到京当天生效的政策（如 14 天）"
+        label=_("观察天数"), required=False, help_text=_("留空则按到京当天生效的政策（如 14 天）")
     )
     unit = forms.ModelChoiceField(
-        label="观察单位（单位集中观察）", queryset=Unit.objects.none(), required=False
+        label=_("观察单位（单位集中观察）"), queryset=Unit.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -53,21 +53,21 @@ class StartForm(BaseForm):
 
 
 class DaysForm(BaseForm):
-    days = forms.IntegerField(label="天数", min_value=1, widget=forms.NumberInput())
-    reason = forms.CharField(label="原因", max_length=300)
+    days = forms.IntegerField(label=_("天数"), min_value=1, widget=forms.NumberInput())
+    reason = forms.CharField(label=_("原因"), max_length=300)
 
 
 class ReleaseForm(BaseForm):
-    on = forms.DateField(label="解除日期", widget=date_input(), initial=timezone.localdate)
+    on = forms.DateField(label=_("解除日期"), widget=date_input(), initial=timezone.localdate)
 
 
 class HospitalForm(BaseForm):
-    on = forms.DateField(label="转送日期", widget=date_input(), initial=timezone.localdate)
-    reason = forms.CharField(label="原因（送往哪家发热门诊 / 医院）", max_length=300)
+    on = forms.DateField(label=_("转送日期"), widget=date_input(), initial=timezone.localdate)
+    reason = forms.CharField(label=_("原因（送往哪家发热门诊 / 医院）"), max_length=300)
 
 
 class CancelForm(BaseForm):
-    reason = forms.CharField(label="撤销原因", max_length=300)
+    reason = forms.CharField(label=_("撤销原因"), max_length=300)
 
 
 class ArriveForm(forms.Form):

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fangkong.areas.models import Area
 from fangkong.arrivals.health.services import current_slot
@@ -24,12 +26,12 @@ from fangkong.core.scoping import subtree_q
 
 # Tabs of the observation list: key → label. The API's `due` filter uses the same keys.
 TABS: dict[str, str] = {
-    "active": "观察中",
-    "missing_today": "今日未报",
-    "ending_this_week": "本周到期",
-    "fever": "发热/症状",
-    "released": "已解除",
-    "ended": "转院/撤销",
+    "active": gettext_noop("观察中"),
+    "missing_today": gettext_noop("今日未报"),
+    "ending_this_week": gettext_noop("本周到期"),
+    "fever": gettext_noop("发热/症状"),
+    "released": gettext_noop("已解除"),
+    "ended": gettext_noop("转院/撤销"),
 }
 DUE_FILTERS = ("missing_today", "ending_this_week", "fever")
 
@@ -142,20 +144,23 @@ def observation_timeline(*, user: Any, observation: Observation) -> dict[str, An
     alerts = list(observation.alerts.select_related("handled_by", "report"))
     tasks = list(observation.call_tasks.select_related("done_by").order_by("on", "slot"))
     items = [
-        TimelineItem(e.at, "event", EVENT_LABELS.get(e.action, e.action), e.actor_name, e)
+        TimelineItem(e.at, "event", _(EVENT_LABELS.get(e.action, e.action)), e.actor_name, e)
         for e in events
     ]
     items += [
-        TimelineItem(a.raised_at, "alert", f"{a.get_kind_display()}预警", "", a) for a in alerts
+        TimelineItem(
+            a.raised_at, "alert", _("%(kind)s预警") % {"kind": a.get_kind_display()}, "", a
+        )
+        for a in alerts
     ]
     items += [
-        TimelineItem(a.handled_at, "handled", "预警已处置", _name(a.handled_by), a)
+        TimelineItem(a.handled_at, "handled", _("预警已处置"), _name(a.handled_by), a)
         for a in alerts
         if a.handled_at is not None
     ]
-    items += [TimelineItem(t.created_at, "task", "电话询问任务", "", t) for t in tasks]
+    items += [TimelineItem(t.created_at, "task", _("电话询问任务"), "", t) for t in tasks]
     items += [
-        TimelineItem(t.done_at, "called", "已电话询问", _name(t.done_by), t)
+        TimelineItem(t.done_at, "called", _("已电话询问"), _name(t.done_by), t)
         for t in tasks
         if t.done_at is not None
     ]

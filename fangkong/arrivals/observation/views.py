@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from fangkong.areas.selectors import living_areas_visible_to
@@ -96,7 +97,7 @@ def observation_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "tab": tab,
-            "tabs": [(key, label, counts[key]) for key, label in TABS.items()],
+            "tabs": [(key, _(label), counts[key]) for key, label in TABS.items()],
             "areas": areas,
             "area": area,
             "params": params,
@@ -163,7 +164,7 @@ def _detail(
         name, form = failed
         context["failed"] = {
             "name": name,
-            "title": ACTION_TITLES[name],
+            "title": _(ACTION_TITLES[name]),
             "errors": [
                 f"{form[field].label}：{message}" if field in form.fields else message
                 for field, messages_ in form.errors.items()
@@ -201,19 +202,19 @@ def _may(user: Any, action: str) -> bool:
 
 
 ACTION_TITLES = {
-    "report": "代填体温",
-    "extend": "延长观察",
-    "shorten": "缩短观察",
-    "release": "解除观察",
-    "hospital": "转送医院",
-    "cancel": "撤销观察",
+    "report": gettext_noop("代填体温"),
+    "extend": gettext_noop("延长观察"),
+    "shorten": gettext_noop("缩短观察"),
+    "release": gettext_noop("解除观察"),
+    "hospital": gettext_noop("转送医院"),
+    "cancel": gettext_noop("撤销观察"),
 }
 DONE_MESSAGES = {
-    "extend": "已延长观察",
-    "shorten": "已缩短观察",
-    "release": "已解除观察",
-    "hospital": "已记录转送医院",
-    "cancel": "已撤销观察",
+    "extend": gettext_noop("已延长观察"),
+    "shorten": gettext_noop("已缩短观察"),
+    "release": gettext_noop("已解除观察"),
+    "hospital": gettext_noop("已记录转送医院"),
+    "cancel": gettext_noop("已撤销观察"),
 }
 
 
@@ -247,9 +248,11 @@ def _apply(user: Any, observation: Observation, action: str, data: dict[str, Any
         report = result.report
         label = f"{report.on} {report.get_slot_display()} {report.temperature}°C"
         if not result.created:
-            return f"该时段已有报告（{label}），未重复记录"
-        return f"已记录 {label}" + ("，已向医务人员发出预警" if result.alert else "")
-    return DONE_MESSAGES[action]
+            return _("该时段已有报告（%(label)s），未重复记录") % {"label": label}
+        return _("已记录 %(label)s") % {"label": label} + (
+            _("，已向医务人员发出预警") if result.alert else ""
+        )
+    return _(DONE_MESSAGES[action])
 
 
 @require_POST
@@ -310,7 +313,11 @@ def observation_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_domain_errors(exc)
         else:
-            messages.success(request, f"已开始观察 {person.name}，至 {observation.last_day}")
+            messages.success(
+                request,
+                _("已开始观察 %(name)s，至 %(last)s")
+                % {"name": person.name, "last": observation.last_day},
+            )
             return redirect("arrivals:observation", pk=observation.pk)
     return render(
         request,
