@@ -45,14 +45,15 @@ from fangkong.access.models import (
     Direction,
     Gate,
     GateCheck,
+    GateKind,
     Pass,
     PassKind,
 )
 from fangkong.access.module import AccessCapability
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.core.api import HasCapability, ScopedListAPIView
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
 from fangkong.core.crypto import blind_index
-from fangkong.core.errors import Conflict
+from fangkong.core.errors import Conflict, invalid
 from fangkong.core.identity import DOCUMENT_TYPES, validate_document
 from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404
@@ -351,14 +352,49 @@ class GateOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         fields = ["id", "name", "kind", "area", "area_name", "opens", "staffed_24h", "active"]
 
 
+class GateInput(serializers.Serializer):  # type: ignore[type-arg]
+    area = serializers.CharField(help_text="所在社区、村或片区的代码")
+    name = serializers.CharField(max_length=60)
+    kind = serializers.ChoiceField(choices=GateKind.choices, default=GateKind.ENTRANCE)
+    opens = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="可进入的片区代码；默认所在区域"
+    )
+
+
 class GateListApi(ScopedListAPIView):
-    """Gates the caller may see (a guard: the gates of their post's area)."""
+    """Gates the caller may see (a guard: the gates of their post's area); POST sets one up."""
 
     serializer_class = GateOutput
-    capability = None  # guards and workers alike
+
+    @property
+    def capability(self) -> str | None:  # type: ignore[override]
+        # Guards and workers alike read the gates; setting one up is a pass issuer's work.
+        return AccessCapability.PASSES_ISSUE if self.request.method == "POST" else None
 
     def base_queryset(self) -> Any:
         return Gate.objects.select_related("area").prefetch_related("opens")
+
+    @extend_schema(
+        request=GateInput,
+        responses={201: GateOutput, **error_responses(400, 401, 403)},
+    )
+    def post(self, request: Request) -> Response:
+        given = GateInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        values = given.validated_data
+        area = area_visible_by_code(user=request.user, code=values["area"])
+        opens = [
+            area_visible_by_code(user=request.user, code=code, field_name="opens")
+            for code in values.get("opens", [])
+        ]
+        gate = services.gate_create(
+            actor=request.user,
+            area=area,
+            name=values["name"],
+            kind=values["kind"],
+            opens=opens or None,
+        )
+        return Response(GateOutput(gate).data, status=201)
 
 
 class PassOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -440,3 +476,39 @@ class PassListApi(ScopedListAPIView):
             verified=v["verified"],
         )
         return Response(PassOutput(gate_pass).data, status=status.HTTP_201_CREATED)
+
+
+class PassActionInput(serializers.Serializer):  # type: ignore[type-arg]
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+# The page's buttons on a pass (补办, 暂停, 恢复, 作废); the reason is needed but to resume.
+PASS_ACTIONS: dict[str, Any] = {
+    "replace": services.pass_replace,
+    "suspend": services.pass_suspend,
+    "reactivate": services.pass_reactivate,
+    "revoke": services.pass_revoke,
+}
+
+
+class PassActionApi(APIView):
+    """Replace (the old pass is void at once), suspend, reactivate or revoke a pass."""
+
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability = AccessCapability.PASSES_ISSUE
+
+    @extend_schema(
+        request=PassActionInput,
+        responses={200: PassOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request: Request, pk: int, action: str) -> Response:
+        gate_pass = get_visible_or_404(Pass, request.user, pk=pk)
+        service = PASS_ACTIONS.get(action)
+        if service is None:
+            raise invalid("action", f"操作应为：{'、'.join(PASS_ACTIONS)}", "invalid_choice")
+        given = PassActionInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        kwargs: dict[str, Any] = {"actor": request.user, "gate_pass": gate_pass}
+        if action != "reactivate":
+            kwargs["reason"] = given.validated_data["reason"]
+        return Response(PassOutput(service(**kwargs)).data)

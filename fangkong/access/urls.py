@@ -27,6 +27,7 @@ api_urlpatterns: list[URLPattern] = [
     path("gate-checks/", api.GateCheckApi.as_view(), name="gate-checks"),
     path("gates/", api.GateListApi.as_view(), name="gates"),
     path("passes/", api.PassListApi.as_view(), name="passes"),
+    path("passes/<int:pk>/<str:action>/", api.PassActionApi.as_view(), name="pass-action"),
     path("gate-referrals/", ReferralListApi.as_view(), name="gate-referrals"),
     path(
         "gate-referrals/<int:pk>/handle/",

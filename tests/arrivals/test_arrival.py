@@ -138,3 +138,25 @@ def test_a_notice_past_its_day_without_everyone_is_overdue(
     assert listed.status_code == 200 and f"/arrivals/notices/{ready.pk}/" in listed.content.decode()
     _arrive(world, ready, arrived_on="2020-03-05")
     assert list(notices_overdue(user=world.wanping_worker)) == []
+
+
+def test_a_failed_place_is_rescheduled_over_the_api(world: World) -> None:
+    from tests.arrivals.test_notices import ALL_HOME_ITEMS
+
+    policy_seed_2020()
+    filed = file_notice(world, world.wanping_worker, planned_on="2020-03-04")
+    notice_id = filed.json()["id"]
+    failing = {**ALL_HOME_ITEMS, next(iter(ALL_HOME_ITEMS)): False}
+    failed = inspect(
+        world, world.wanping_worker, notice_id, checklist=failing, reasons="无独立房间"
+    )
+    assert failed.status_code == 201
+    assert ArrivalNotice.objects.get(pk=notice_id).status == NoticeStatus.FAILED
+    response = world.api(world.wanping_worker).post(
+        f"/api/v1/arrival-notices/{notice_id}/reschedule/",
+        {"planned_on": "2020-03-20", "building": "城内街14号院"},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["planned_on"] == "2020-03-20"
+    assert response.json()["status"] == NoticeStatus.INSPECTION

@@ -68,3 +68,32 @@ def test_the_units_of_the_area(world: World) -> None:
     assert names == ["中国盲文出版社"]
     everyone = world.api(world.district_officer).get("/api/v1/units/", {"area": ZHENGUOSI}).json()
     assert [u["name"] for u in everyone["results"]] == ["镇国寺物业"]
+
+
+def test_a_gate_set_up_and_a_pass_suspended_over_the_api(world: World) -> None:
+    from fangkong.access.services import pass_issue
+
+    api = world.api(world.wanping_worker)
+    made = api.post("/api/v1/gates/", {"area": WANPING_ZONE, "name": "城内街西门"}, format="json")
+    assert made.status_code == 201 and made.json()["name"] == "城内街西门"
+    assert (
+        world.api(world.guard)
+        .post("/api/v1/gates/", {"area": WANPING_ZONE, "name": "x"}, format="json")
+        .status_code
+        == 403
+    )
+    outside = api.post("/api/v1/gates/", {"area": ZHENGUOSI, "name": "x"}, format="json")
+    assert outside.status_code == 400 and outside.json()["errors"][0]["field"] == "area"
+    zone = world.areas[WANPING_ZONE]
+    person = make_person(world.wanping_worker, zone, "持证人", building="城内街8号院")
+    card = pass_issue(
+        actor=world.wanping_worker, person=person, area=zone, kind="resident", verified=True
+    )
+    suspended = api.post(
+        f"/api/v1/passes/{card.pk}/suspend/", {"reason": "本人申请"}, format="json"
+    )
+    assert suspended.status_code == 200 and suspended.json()["status"] == "suspended"
+    back = api.post(f"/api/v1/passes/{card.pk}/reactivate/", {}, format="json")
+    assert back.status_code == 200 and back.json()["status"] == "active"
+    unknown = api.post(f"/api/v1/passes/{card.pk}/burn/", {}, format="json")
+    assert unknown.status_code == 400 and unknown.json()["errors"][0]["field"] == "action"

@@ -37,6 +37,7 @@ from fangkong.arrivals.notices.services import (
     notice_confirm,
     notice_file,
     notice_reject,
+    notice_reschedule,
     unannounced_register,
 )
 from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
@@ -352,6 +353,28 @@ class NoticeConfirmApi(_NoticeAction):
             notice=notice,
             unit=_unit(request.user, values["unit"]),
         )
+        return _detail(request, notice)
+
+
+class RescheduleInput(serializers.Serializer):  # type: ignore[type-arg]
+    planned_on = serializers.DateField(required=False, allow_null=True, help_text="新的到京日期")
+    building = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    entrance = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    room = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+
+
+class NoticeRescheduleApi(_NoticeAction):
+    """A later day, or another address, for a notice whose place failed or that must wait;
+    the policy decides again and the notice goes back to inspection."""
+
+    @extend_schema(
+        request=RescheduleInput,
+        responses={200: NoticeDetailOutput, **error_responses(400, 401, 403, 404)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        notice = _notice(request, pk)
+        values = _valid(RescheduleInput, request)
+        notice = notice_reschedule(actor=request.user, notice=notice, **values)  # type: ignore[arg-type]
         return _detail(request, notice)
 
 

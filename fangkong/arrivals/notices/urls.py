@@ -27,6 +27,11 @@ api_urlpatterns: list[URLPattern] = [
         name="arrival-notice-confirm",
     ),
     path(
+        "arrival-notices/<int:pk>/reschedule/",
+        api.NoticeRescheduleApi.as_view(),
+        name="arrival-notice-reschedule",
+    ),
+    path(
         "arrival-notices/<int:pk>/reject/",
         api.NoticeRejectApi.as_view(),
         name="arrival-notice-reject",

@@ -1,0 +1,104 @@
+"""Every action a page offers has an API operation in the schema, so an integrator can run
+the whole story over HTTP. A page that handles POST must be listed here with its operation;
+a new one fails this test until it is."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from drf_spectacular.generators import SchemaGenerator
+
+# page URL name → (method, API path) of the same action.
+PARITY: dict[str, tuple[str, str]] = {
+    "policy:new": ("post", "/api/v1/policies/"),
+    "policy:detail": ("patch", "/api/v1/policies/{id}/"),
+    "policy:publish": ("post", "/api/v1/policies/{id}/publish/"),
+    "policy:delete": ("delete", "/api/v1/policies/{id}/"),
+    "registry:person-new": ("post", "/api/v1/people/"),
+    "registry:person-merge": ("post", "/api/v1/people/{id}/merge/"),
+    "registry:person-edit": ("patch", "/api/v1/people/{id}/"),
+    "registry:person-reveal": ("get", "/api/v1/people/{id}/full/"),
+    "registry:round-new": ("post", "/api/v1/screening-rounds/"),
+    "registry:round-visit": ("post", "/api/v1/screening-rounds/{id}/visits/"),
+    "registry:imports": ("post", "/api/v1/imports/"),
+    "registry:import-confirm": ("post", "/api/v1/imports/{id}/confirm/"),
+    "registry:import-cancel": ("post", "/api/v1/imports/{id}/cancel/"),
+    "arrivals:notice-new": ("post", "/api/v1/arrival-notices/"),
+    "arrivals:notice-confirm": ("post", "/api/v1/arrival-notices/{id}/confirm/"),
+    "arrivals:notice-reject": ("post", "/api/v1/arrival-notices/{id}/reject/"),
+    "arrivals:notice-reschedule": ("post", "/api/v1/arrival-notices/{id}/reschedule/"),
+    "arrivals:unannounced-new": ("post", "/api/v1/unannounced-arrivals/"),
+    "arrivals:inspection-new": ("post", "/api/v1/arrival-notices/{id}/inspections/"),
+    "arrivals:letter-new": ("post", "/api/v1/arrival-notices/{id}/letter/"),
+    "arrivals:spot-checks-plan": ("post", "/api/v1/arrival-notices/{id}/spot-checks/"),
+    "arrivals:spot-check": ("post", "/api/v1/spot-checks/{id}/"),
+    "arrivals:notice-arrive": ("post", "/api/v1/arrival-notices/{id}/arrive/"),
+    "arrivals:observation-new": ("post", "/api/v1/observations/"),
+    "arrivals:observation-extend": ("post", "/api/v1/observations/{id}/extend/"),
+    "arrivals:observation-shorten": ("post", "/api/v1/observations/{id}/shorten/"),
+    "arrivals:observation-release": ("post", "/api/v1/observations/{id}/release/"),
+    "arrivals:observation-hospital": ("post", "/api/v1/observations/{id}/hospital/"),
+    "arrivals:observation-cancel": ("post", "/api/v1/observations/{id}/cancel/"),
+    "arrivals:observation-report": ("post", "/api/v1/observations/{id}/reports/"),
+    "arrivals:alert-handle": ("post", "/api/v1/alerts/{id}/handle/"),
+    "arrivals:task-done": ("post", "/api/v1/call-tasks/{id}/done/"),
+    "arrivals:task-assign": ("post", "/api/v1/call-tasks/{id}/assign/"),
+    "arrivals:task-attempt": ("post", "/api/v1/call-tasks/{id}/attempts/"),
+    "access:pass-new": ("post", "/api/v1/passes/"),
+    "access:pass-action": ("post", "/api/v1/passes/{id}/{action}/"),
+    "access:gates": ("post", "/api/v1/gates/"),
+    "access:referral-handle": ("post", "/api/v1/gate-referrals/{id}/handle/"),
+    "access:gate-visit": ("post", "/api/v1/visits/"),
+    "contacts:call": ("post", "/api/v1/calls/"),
+    "public:self-report": ("post", "/api/v1/self-reports/{token}/"),
+}
+# Page actions without an API operation yet, each named here (the list should only shrink).
+GAPS = {"public:notice"}  # the account-free notice page: its API is still to come
+
+
+def _walk(patterns: list[Any], prefix: str = "", ns: str = "") -> Iterator[tuple[str, Any]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            inner = f"{ns}:{p.namespace}" if ns and p.namespace else (p.namespace or ns)
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), inner)
+        elif isinstance(p, URLPattern) and p.name:
+            yield (f"{ns}:{p.name}" if ns else p.name), p.callback
+
+
+def _takes_post(callback: Any) -> bool:
+    view = inspect.unwrap(callback)
+    source = inspect.getsource(getattr(callback, "view_class", view))
+    module = inspect.getsource(inspect.getmodule(view))  # type: ignore[arg-type]
+    decorated = module.split(f"def {view.__name__}(")[0][-300:]
+    return "POST" in source or "require_POST" in decorated.rsplit("\n\n", 1)[-1]
+
+
+def test_every_page_action_has_an_api_operation() -> None:
+    pages = {
+        name
+        for name, callback in _walk(get_resolver().url_patterns)
+        if not name.startswith(("api:", "admin:", "schema", "api-docs", "set_language"))
+        and _takes_post(callback)
+    }
+    assert pages - GAPS == set(PARITY), "pages with a POST action need their API operation"
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for page, (method, path) in PARITY.items():
+        operation = schema["paths"].get(path, {}).get(method)
+        assert operation is not None, (page, method, path)
+
+
+def test_the_new_operations_document_their_errors() -> None:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path, method in (
+        ("/api/v1/policies/{id}/publish/", "post"),
+        ("/api/v1/arrival-notices/{id}/arrive/", "post"),
+        ("/api/v1/calls/", "post"),
+        ("/api/v1/call-tasks/{id}/attempts/", "post"),
+        ("/api/v1/passes/{id}/{action}/", "post"),
+        ("/api/v1/arrival-notices/{id}/reschedule/", "post"),
+    ):
+        responses = schema["paths"][path][method]["responses"]
+        assert {"400", "403", "404"} <= set(responses), (path, responses.keys())
