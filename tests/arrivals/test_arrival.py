@@ -160,3 +160,29 @@ def test_a_failed_place_is_rescheduled_over_the_api(world: World) -> None:
     assert response.status_code == 200, response.json()
     assert response.json()["planned_on"] == "2020-03-20"
     assert response.json()["status"] == NoticeStatus.INSPECTION
+
+
+def test_a_notice_filed_without_an_account_over_the_api(world: World) -> None:
+    from fangkong.arrivals.notices.selectors import notice_link_token
+
+    policy_seed_2020()
+    token = notice_link_token(world.areas["110106014001"])
+    body: dict[str, Any] = {
+        "filed_by": "landlord",
+        "filer_name": "房东老王",
+        "filer_phone": "13800001111",
+        "origin_code": "130000",
+        "planned_on": "2020-03-05",
+        "mode": "home",
+        "building": "城内街12号院",
+        "people": workers(1, start=880),
+    }
+    client = world.api(world.guard)
+    client.credentials()  # no account
+    filed = client.post(f"/api/v1/public-notices/{token}/", body, format="json")
+    assert filed.status_code == 201, filed.json()
+    assert filed.json()["status"] == NoticeStatus.PENDING and "-" in filed.json()["reference"]
+    assert client.post("/api/v1/public-notices/forged/", body, format="json").status_code == 404
+    worker_filed = body | {"filed_by": "worker"}
+    refused = client.post(f"/api/v1/public-notices/{token}/", worker_filed, format="json")
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "filed_by"

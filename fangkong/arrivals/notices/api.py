@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
@@ -26,7 +27,9 @@ from fangkong.arrivals.models import (
     ResponsibilityLetter,
 )
 from fangkong.arrivals.module import ArrivalsCapability
+from fangkong.arrivals.notices.public import count_filing, over_limit
 from fangkong.arrivals.notices.selectors import (
+    area_for_notice_token,
     notice_link_areas,
     notice_link_token,
     notice_next_step,
@@ -40,7 +43,8 @@ from fangkong.arrivals.notices.services import (
     notice_reschedule,
     unannounced_register,
 )
-from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
+from fangkong.audit.services import client_ip
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_response, error_responses
 from fangkong.core.errors import invalid
 from fangkong.core.ids import IdField
 from fangkong.core.qr import qr_svg
@@ -448,3 +452,76 @@ class NoticeLinkApi(APIView):
                 {"area": area.code, "area_name": area.name, "url": url, "qr_svg": qr_svg(url)}
             )
         return Response(out)
+
+
+class PublicNoticeInput(NoticeInput):
+    """The public page's notice: the filer is the returnee, a landlord or an employer."""
+
+    area = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, default="", help_text="片区代码（可选）"
+    )
+    filed_by = serializers.ChoiceField(
+        choices=[c for c in FiledBy.choices if c[0] != FiledBy.WORKER]
+    )
+    filer_name = serializers.CharField(max_length=50)
+    filer_phone = serializers.CharField(max_length=40)
+
+
+class PublicNoticeOutput(serializers.Serializer):  # type: ignore[type-arg]
+    reference = serializers.CharField(help_text="报备编号，电话核实时报给社区")
+    status = serializers.CharField()
+
+
+class PublicNoticeApi(APIView):
+    """File a notice without an account, through a community's signed link (the page
+    /r/notice/<token>/): limited per address and per community like the page; nothing is
+    counted until the community has phoned the filer and confirmed."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        request=PublicNoticeInput,
+        responses={201: PublicNoticeOutput, **error_responses(400, 404, 429)},
+    )
+    def post(self, request: Request, token: str) -> Response:
+        community = area_for_notice_token(token)
+        if community is None:
+            raise Http404
+        ip = client_ip(request._request) or "unknown"
+        if over_limit(ip, community):
+            return error_response(
+                [{"field": None, "code": "too_many", "reason": "提交次数过多，请一小时后再试"}],
+                status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        values = _valid(PublicNoticeInput, request)
+        area = community
+        if values["area"]:
+            area = next(
+                (z for z in community.children.all() if z.code == values["area"]), None
+            ) or _bad_zone(values["area"])
+        notice = notice_file(
+            actor=None,
+            area=area,
+            filed_by=values["filed_by"],
+            filer_name=values["filer_name"],
+            filer_phone=values["filer_phone"],
+            origin_code=values["origin_code"],
+            origin_name=values["origin_name"],
+            planned_on=values["planned_on"],
+            mode=values["mode"],
+            people=values["people"],
+            building=values["building"],
+            entrance=values["entrance"],
+            room=values["room"],
+            note=values["note"],
+        )
+        count_filing(ip, community)
+        return Response(
+            {"reference": notice_reference(notice), "status": notice.status},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+def _bad_zone(code: str) -> Any:
+    raise invalid("area", f"片区“{code}”不属于这个社区", "unknown_area")

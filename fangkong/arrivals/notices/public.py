@@ -51,14 +51,14 @@ def _keys(ip: str, area: Area) -> tuple[str, str]:
     return f"fk:notice-rate:ip:{ip}:{window}", f"fk:notice-rate:area:{area.code}:{window}"
 
 
-def _over_limit(ip: str, area: Area) -> bool:
+def over_limit(ip: str, area: Area) -> bool:
     by_ip, by_area = _keys(ip, area)
     return bool(
         int(cache.get(by_ip, 0)) >= LIMIT_PER_IP or int(cache.get(by_area, 0)) >= LIMIT_PER_AREA
     )
 
 
-def _count(ip: str, area: Area) -> None:
+def count_filing(ip: str, area: Area) -> None:
     for key in _keys(ip, area):
         if not cache.add(key, 1, WINDOW_SECONDS):
             try:
@@ -91,7 +91,7 @@ def notice_public(request: HttpRequest, token: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         ip = client_ip(request) or "unknown"
-        if _over_limit(ip, community):
+        if over_limit(ip, community):
             return render(
                 request,
                 "arrivals/notice_public_limited.html",
@@ -99,7 +99,7 @@ def notice_public(request: HttpRequest, token: str) -> HttpResponse:
                 status=429,
             )
         if request.POST.get("website"):
-            _count(ip, community)  # a bot's try counts against its address
+            count_filing(ip, community)  # a bot's try counts against its address
             form.add_error(None, _("提交未成功，请刷新页面后重新填写。"))
             status = 400
         elif form.is_valid():
@@ -132,7 +132,7 @@ def notice_public(request: HttpRequest, token: str) -> HttpResponse:
                 put_errors(form, exc, skip=("people.",))
                 status = 400
             else:
-                _count(ip, community)
+                count_filing(ip, community)
                 return redirect("public:notice-done", token=token, ref=notice_done_token(notice))
         else:
             status = 400

@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern] = [
 api_urlpatterns: list[URLPattern] = [
     path("arrival-notices/", api.ArrivalNoticesApi.as_view(), name="arrival-notices"),
     path("arrival-notices/link/", api.NoticeLinkApi.as_view(), name="arrival-notice-link"),
+    path("public-notices/<str:token>/", api.PublicNoticeApi.as_view(), name="public-notice"),
     path("arrival-notices/<int:pk>/", api.ArrivalNoticeApi.as_view(), name="arrival-notice"),
     path(
         "arrival-notices/<int:pk>/confirm/",
