@@ -277,6 +277,8 @@ SPECTACULAR_SETTINGS = {
         "NoticeStatusEnum": "fangkong.arrivals.models.NoticeStatus",
         "ObservationStatusEnum": "fangkong.arrivals.models.ObservationStatus",
         "ObservationModeEnum": "fangkong.arrivals.models.ObservationMode",
+        "GateKindEnum": "fangkong.access.models.GateKind",
+        "FiledByEnum": "fangkong.arrivals.models.FiledBy",
     },
 }
 

@@ -498,6 +498,7 @@ class PassActionApi(APIView):
     capability = AccessCapability.PASSES_ISSUE
 
     @extend_schema(
+        operation_id="v1_passes_action",
         request=PassActionInput,
         responses={200: PassOutput, **error_responses(400, 401, 403, 404)},
     )

@@ -460,11 +460,14 @@ class PublicNoticeInput(NoticeInput):
     area = serializers.CharField(
         max_length=32, required=False, allow_blank=True, default="", help_text="片区代码（可选）"
     )
-    filed_by = serializers.ChoiceField(
-        choices=[c for c in FiledBy.choices if c[0] != FiledBy.WORKER]
-    )
+    filed_by = serializers.ChoiceField(choices=FiledBy.choices, help_text="本人、房东或用工单位")
     filer_name = serializers.CharField(max_length=50)
     filer_phone = serializers.CharField(max_length=40)
+
+    def validate_filed_by(self, value: str) -> str:
+        if value == FiledBy.WORKER:
+            raise serializers.ValidationError("社区工作人员请登录后报备", code="invalid_choice")
+        return value
 
 
 class PublicNoticeOutput(serializers.Serializer):  # type: ignore[type-arg]
