@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from fangkong.access import selectors, services
@@ -86,16 +88,16 @@ def pass_list(request: HttpRequest) -> HttpResponse:
 
 class IssueForm(forms.Form):
     area = forms.ModelChoiceField(
-        label="通行片区", queryset=Area.objects.none(), to_field_name="code"
+        label=_("通行片区"), queryset=Area.objects.none(), to_field_name="code"
     )
-    kind = forms.ChoiceField(label="类别", choices=PassKind.choices, initial=PassKind.RESIDENT)
+    kind = forms.ChoiceField(label=_("类别"), choices=PassKind.choices, initial=PassKind.RESIDENT)
     valid_until = forms.DateField(
-        label="有效期至",
+        label=_("有效期至"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="临时出入证必填",
+        help_text=_("临时出入证必填"),
     )
-    verified = forms.BooleanField(label="已当面核验本人身份证件", required=True)
+    verified = forms.BooleanField(label=_("已当面核验本人身份证件"), required=True)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -151,7 +153,11 @@ def pass_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             put_errors(form, exc)
         else:
-            messages.success(request, f"已为 {person.name} 办理出入证 {gate_pass.number_display}")
+            messages.success(
+                request,
+                gettext("已为 %(name)s 办理出入证 %(number)s")
+                % {"name": person.name, "number": gate_pass.number_display},
+            )
             return redirect("access:pass", pk=gate_pass.pk)
     return render(
         request,
@@ -185,11 +191,11 @@ def pass_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-ACTIONS: dict[str, tuple[Callable[..., Pass], str]] = {
-    "replace": (services.pass_replace, "已补办新证，旧证立即作废"),
-    "suspend": (services.pass_suspend, "已暂停使用"),
-    "reactivate": (services.pass_reactivate, "已恢复使用"),
-    "revoke": (services.pass_revoke, "已作废"),
+ACTIONS: dict[str, tuple[Callable[..., Pass], Any]] = {
+    "replace": (services.pass_replace, _("已补办新证，旧证立即作废")),
+    "suspend": (services.pass_suspend, _("已暂停使用")),
+    "reactivate": (services.pass_reactivate, _("已恢复使用")),
+    "revoke": (services.pass_revoke, _("已作废")),
 }
 
 
@@ -209,7 +215,7 @@ def pass_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("access:pass", pk=pk)
-    messages.success(request, done)
+    messages.success(request, str(done))
     return redirect("access:pass", pk=result.pk)
 
 
@@ -246,12 +252,12 @@ def pass_print(request: HttpRequest) -> HttpResponse:
 # --- gates and the log -------------------------------------------------------------------
 class GateForm(forms.Form):
     area = forms.ModelChoiceField(
-        label="所在社区/片区", queryset=Area.objects.none(), to_field_name="code"
+        label=_("所在社区/片区"), queryset=Area.objects.none(), to_field_name="code"
     )
-    name = forms.CharField(label="名称", max_length=60)
-    kind = forms.ChoiceField(label="类型", choices=GateKind.choices)
+    name = forms.CharField(label=_("名称"), max_length=60)
+    kind = forms.ChoiceField(label=_("类型"), choices=GateKind.choices)
     opens = forms.ModelMultipleChoiceField(
-        label="可进入的片区（不选即所在区域）",
+        label=_("可进入的片区（不选即所在区域）"),
         queryset=Area.objects.none(),
         to_field_name="code",
         required=False,
@@ -286,7 +292,7 @@ def gate_list(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 put_errors(form, exc)
             else:
-                messages.success(request, f"已设立门岗 {gate.name}")
+                messages.success(request, gettext("已设立门岗 %(name)s") % {"name": gate.name})
                 return redirect("access:gates")
     summary = selectors.checks_day(user=user, day=day)
     return render(
@@ -388,7 +394,7 @@ def referral_handle(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "已记录处理情况")
+        messages.success(request, gettext("已记录处理情况"))
     return redirect("access:referrals")
 
 
@@ -409,41 +415,72 @@ def gate_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "access/gate.html",
-        {"gates": gates, "reasons": {code: str(label) for code, label in Reason.choices}},
+        {
+            "gates": gates,
+            "reasons": {code: str(label) for code, label in Reason.choices},
+            "texts": _gate_texts(),
+        },
     )
+
+
+def _gate_texts() -> dict[str, str]:
+    """What the page's script shows, in the reader's language (placeholders filled there)."""
+    return {
+        "check": gettext("查验"),
+        "checking": gettext("查验中…"),
+        "login": gettext("登录已过期或无权查验，请重新登录后再试。"),
+        "error": gettext("出错了（%(status)s），请重试"),
+        "retrying": gettext("网络较慢，正在重试（第 %(attempt)s 次）…"),
+        "offline": gettext("网络不通：请点“查验”重试（不会重复记录）。"),
+        "admit": gettext("通行"),
+        "deny": gettext("禁止通行"),
+        "sep": gettext("、"),
+        "refer": gettext("转社区处理"),
+        "no_temperature": gettext("请先输入体温"),
+        "no_number": gettext("请扫码或输入出入证号"),
+        "sending": gettext("发送中…"),
+        "referred": gettext("已转社区，请向本人解释政策"),
+        "not_sent": gettext("未能发送，请重试"),
+        "send_offline": gettext("网络不通，请重试"),
+        "scan_temperature": gettext("请先输入体温，再扫码"),
+        "opening_camera": gettext("正在打开摄像头…"),
+        "no_camera": gettext("无法打开摄像头（需要 https 和摄像头权限）：请手动输入证号。"),
+    }
 
 
 class VisitForm(forms.Form):
     gate = forms.ModelChoiceField(
-        label="门岗",
+        label=_("门岗"),
         queryset=Gate.objects.none(),
-        empty_label="请选择门岗",
-        error_messages={"required": "请选择门岗", "invalid_choice": "请选择门岗"},
+        empty_label=_("请选择门岗"),
+        error_messages={"required": _("请选择门岗"), "invalid_choice": _("请选择门岗")},
     )
     kind = forms.ChoiceField(
-        label="类型",
+        label=_("类型"),
         choices=VisitKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择访客或快递外卖"},
+        error_messages={"required": _("请选择访客或快递外卖")},
     )
     reason = forms.ChoiceField(
-        label="事由", choices=VisitReason.choices, error_messages={"required": "请选择事由"}
+        label=_("事由"), choices=VisitReason.choices, error_messages={"required": _("请选择事由")}
     )
-    name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "请填写姓名"})
+    name = forms.CharField(
+        label=_("姓名"), max_length=50, error_messages={"required": _("请填写姓名")}
+    )
     phone = forms.CharField(
-        label="电话",
+        label=_("电话"),
         max_length=40,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
-    destination = forms.CharField(label="去往（楼院、住户）", max_length=100, required=False)
-    plate = forms.CharField(label="车牌", max_length=16, required=False)
+    destination = forms.CharField(label=_("去往（楼院、住户）"), max_length=100, required=False)
+    plate = forms.CharField(label=_("车牌"), max_length=16, required=False)
     # Text, read by the service like the gate check reads it: "36.5", "36,5", "36。5".
     temperature = forms.CharField(
-        label="体温（°C）",
+        label=_("体温（°C）"),
         max_length=10,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        error_messages={"required": "请填写体温"},
+        error_messages={"required": _("请填写体温")},
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.access.models import Reason
 from fangkong.audit.services import audit_export
@@ -51,14 +52,19 @@ TABLE_FIGURES = [
 ]
 # Trend charts: (element id, title, figure keys, stacked).
 CHARTS = [
-    ("chart-observing", "观察人数", ["observing_home", "observing_unit", "observing_site"], True),
+    (
+        "chart-observing",
+        _("观察人数"),
+        ["observing_home", "observing_unit", "observing_site"],
+        True,
+    ),
     (
         "chart-flow",
-        "每日新增、解除与发热",
+        _("每日新增、解除与发热"),
         ["started", "released", "fevers", "missed_reports"],
         False,
     ),
-    ("chart-gates", "门岗查验与禁止通行", ["checks", "denials"], False),
+    ("chart-gates", _("门岗查验与禁止通行"), ["checks", "denials"], False),
 ]
 
 
@@ -74,7 +80,7 @@ def day_view(view: Callable[[HttpRequest, Day], HttpResponse]) -> Callable[..., 
             on = selectors.parse_date(request.GET.get("date"))
             area = selectors.resolve_area(user=user, code=request.GET.get("area"))
         except ValidationError as exc:
-            labels = {"date": "日期", "area": "区域"}
+            labels = {"date": _("日期"), "area": _("区域")}
             errors = [
                 (labels.get(field, field), " ".join(messages))
                 for field, messages in exc.message_dict.items()
@@ -110,7 +116,7 @@ def _trend_data(day: Day) -> dict[str, Any]:
         "series": {k: [values[k] for _, values in days] for k in keys},
         "labels": {k: str(FIGURE[k].label) for k in keys},
         "charts": [
-            {"id": cid, "title": title, "keys": ks, "stacked": stacked}
+            {"id": cid, "title": str(title), "keys": ks, "stacked": stacked}
             for cid, title, ks, stacked in CHARTS
         ],
     }

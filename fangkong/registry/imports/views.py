@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.areas.models import LIVING_KINDS
@@ -45,9 +46,9 @@ def imports(request: HttpRequest) -> HttpResponse:
         area = areas.filter(code=request.POST.get("area", "")).first()
         try:
             if upload is None:
-                raise ValidationError("请选择要上传的 Excel 文件")
+                raise ValidationError(gettext("请选择要上传的 Excel 文件"))
             if area is None:
-                raise ValidationError("请选择导入到哪个社区或片区")
+                raise ValidationError(gettext("请选择导入到哪个社区或片区"))
             job = import_upload(actor=user, area=area, file=upload, name=upload.name or "")
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
@@ -123,7 +124,7 @@ def import_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     try:
         import_cancel(actor=request.user, job=job)
-        messages.info(request, "已取消，未导入任何数据")
+        messages.info(request, gettext("已取消，未导入任何数据"))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("registry:import", pk=job.pk)

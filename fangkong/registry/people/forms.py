@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.models import Area
 from fangkong.areas.selectors import living_areas_visible_to
@@ -17,53 +18,56 @@ from fangkong.registry.people.cleaning import PERSON_FIELDS, clean_person
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50, required=False)
+    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     document_type = forms.ChoiceField(
-        label="证件类型", choices=DocumentType.choices, initial=DocumentType.RESIDENT_ID
+        label=_("证件类型"), choices=DocumentType.choices, initial=DocumentType.RESIDENT_ID
     )
     document_number = forms.CharField(
-        label="证件号码",
+        label=_("证件号码"),
         max_length=40,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        help_text="一时拿不到可以先留空，之后补录；留空的记录会参与疑似重复检查",
+        help_text=_("一时拿不到可以先留空，之后补录；留空的记录会参与疑似重复检查"),
     )
     phone = forms.CharField(
-        label="电话",
+        label=_("电话"),
         max_length=40,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
     area = forms.ModelChoiceField(
-        label="社区 / 片区",
+        label=_("社区 / 片区"),
         queryset=Area.objects.none(),
         to_field_name="code",
         error_messages={
-            "required": "请选择社区/片区",
-            "invalid_choice": "所选社区/片区不在您的辖区内或已撤销，请重新选择",
+            "required": _("请选择社区/片区"),
+            "invalid_choice": _("所选社区/片区不在您的辖区内或已撤销，请重新选择"),
         },
     )
     sex = forms.ChoiceField(
-        label="性别",
+        label=_("性别"),
         choices=Sex.choices,
         initial=Sex.UNKNOWN,
-        help_text="填写身份证号时自动取证件上的性别",
+        help_text=_("填写身份证号时自动取证件上的性别"),
     )
     birth_date = forms.DateField(
-        label="出生日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("出生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    residency = forms.ChoiceField(label="人员类别", choices=Residency.choices)
-    whereabouts = forms.ChoiceField(label="是否在京", choices=Whereabouts.choices)
-    away_from = forms.CharField(label="未返京所在地", max_length=100, required=False)
-    building = forms.CharField(label="楼栋 / 院", max_length=40, required=False)
-    entrance = forms.CharField(label="单元", max_length=20, required=False)
-    room = forms.CharField(label="房间", max_length=20, required=False)
-    residence_kind = forms.ChoiceField(label="居住类型", choices=ResidenceKind.choices)
+    residency = forms.ChoiceField(label=_("人员类别"), choices=Residency.choices)
+    whereabouts = forms.ChoiceField(label=_("是否在京"), choices=Whereabouts.choices)
+    away_from = forms.CharField(label=_("未返京所在地"), max_length=100, required=False)
+    building = forms.CharField(label=_("楼栋 / 院"), max_length=40, required=False)
+    entrance = forms.CharField(label=_("单元"), max_length=20, required=False)
+    room = forms.CharField(label=_("房间"), max_length=20, required=False)
+    residence_kind = forms.ChoiceField(label=_("居住类型"), choices=ResidenceKind.choices)
     since = forms.DateField(
-        label="入住日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("入住日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     landlord_document = forms.CharField(
-        label="房东证件号码", max_length=40, required=False, help_text="租住时填写；房东须已登记"
+        label=_("房东证件号码"),
+        max_length=40,
+        required=False,
+        help_text=_("租住时填写；房东须已登记"),
     )
 
     def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
@@ -84,7 +88,7 @@ class PersonForm(forms.Form):
                 "landlord_document",
             ):
                 del self.fields[name]
-            self.fields["document_number"].help_text = "留空则不修改"
+            self.fields["document_number"].help_text = _("留空则不修改")
         bootstrap(self)
 
     def clean(self) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from fangkong.areas.selectors import living_areas_visible_to
@@ -137,7 +138,9 @@ def person_new(request: HttpRequest) -> HttpResponse:
                     request=request,
                 ).first()
                 if landlord is None:
-                    raise ValidationError({"landlord": "房东尚未登记或不在您的辖区，请先登记房东"})
+                    raise ValidationError(
+                        {"landlord": gettext("房东尚未登记或不在您的辖区，请先登记房东")}
+                    )
             person = services.person_enrol(
                 actor=user,
                 area=data["area"],
@@ -158,15 +161,15 @@ def person_new(request: HttpRequest) -> HttpResponse:
             existing = Person.objects.visible_to(user).filter(pk=exc.extra["id"]).first()
             form.add_error(
                 "document_number",
-                exc.reason if existing else "该证件号码已在其他辖区登记，请联系该辖区核实",
+                exc.reason if existing else gettext("该证件号码已在其他辖区登记，请联系该辖区核实"),
             )
         else:
-            messages.success(request, f"已登记 {person.name}")
+            messages.success(request, gettext("已登记 %(name)s") % {"name": person.name})
             return redirect("registry:person", pk=person.pk)
     return render(
         request,
         "registry/person_form.html",
-        {"form": form, "existing": existing, "title": "登记人员"},
+        {"form": form, "existing": existing, "title": gettext("登记人员")},
     )
 
 
@@ -193,12 +196,12 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except Conflict as exc:
             form.add_error("document_number", exc.reason)
         else:
-            messages.success(request, "已保存")
+            messages.success(request, gettext("已保存"))
             return redirect("registry:person", pk=person.pk)
     return render(
         request,
         "registry/person_form.html",
-        {"form": form, "person": person, "title": f"修改 {person.name}"},
+        {"form": form, "person": person, "title": gettext("修改 %(name)s") % {"name": person.name}},
     )
 
 
@@ -246,7 +249,9 @@ def person_merge(request: HttpRequest) -> HttpResponse:
         messages.error(request, "；".join(exc.messages))
         return redirect("registry:duplicates")
     messages.success(
-        request, f"已把 #{duplicate.pk} 合并到 {keep.name}（#{keep.pk}），相关记录都已转过来"
+        request,
+        gettext("已把 #%(duplicate)s 合并到 %(name)s（#%(pk)s），相关记录都已转过来")
+        % {"duplicate": duplicate.pk, "name": keep.name, "pk": keep.pk},
     )
     return redirect("registry:person", pk=keep.pk)
 

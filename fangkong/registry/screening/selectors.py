@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
 
 from fangkong.core.ids import parse_id
 from fangkong.core.scoping import subtree_q
@@ -202,12 +203,14 @@ class PersonChange:
 
     @property
     def status_label(self) -> str:
-        return str(FindingStatus(self.status).label) if self.status else "本轮未见"
+        return str(FindingStatus(self.status).label) if self.status else gettext("本轮未见")
 
     @property
     def previous_status_label(self) -> str:
         return (
-            str(FindingStatus(self.previous_status).label) if self.previous_status else "上轮未登记"
+            str(FindingStatus(self.previous_status).label)
+            if self.previous_status
+            else gettext("上轮未登记")
         )
 
 

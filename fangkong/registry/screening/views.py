@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from fangkong.areas.selectors import area_visible_by_code
 from fangkong.core.forms import put_errors
@@ -67,7 +69,9 @@ def round_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 put_errors(form, exc)
             else:
-                messages.success(request, f"已新建摸排“{screening_round.name}”")
+                messages.success(
+                    request, gettext("已新建摸排“%(name)s”") % {"name": screening_round.name}
+                )
                 return redirect("registry:round-detail", pk=screening_round.pk)
     else:
         today = timezone.localdate()
@@ -181,7 +185,11 @@ def round_visit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 _put_visit_errors(form, rows, exc)
             else:
-                messages.success(request, f"已保存走访：{address.area.name} {address}")
+                messages.success(
+                    request,
+                    gettext("已保存走访：%(area)s %(address)s")
+                    % {"area": address.area.name, "address": address},
+                )
                 url = reverse("registry:round-visit", kwargs={"pk": screening_round.pk})
                 return redirect(f"{url}?{urlencode({'building': building})}")
     else:
@@ -227,10 +235,10 @@ def round_changes_page(request: HttpRequest, pk: int) -> HttpResponse:
     screening_round = _get_round(request, pk)
     changes = round_changes(round=screening_round)
     sections = [
-        ("newly_not_back", "新增未返京", changes.newly_not_back),
-        ("returned", "已返京", changes.returned),
-        ("newly_found", "新发现", changes.newly_found),
-        ("gone", "已搬离或本轮未见", changes.gone),
+        ("newly_not_back", _("新增未返京"), changes.newly_not_back),
+        ("returned", _("已返京"), changes.returned),
+        ("newly_found", _("新发现"), changes.newly_found),
+        ("gone", _("已搬离或本轮未见"), changes.gone),
     ]
     return render(
         request,
