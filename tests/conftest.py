@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -52,6 +54,15 @@ class World:
 def make_account(username: str, role: str, code: str | None) -> User:
     area = Area.objects.get(code=code) if code else None
     return account_upsert(username=username, role=role, area=area, password=PASSWORD)
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the site's language: a page read in English must not leave the
+    next test's thread translating."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

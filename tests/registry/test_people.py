@@ -197,3 +197,18 @@ def test_another_community_finds_nothing_by_document_and_is_audited(world: World
     assert event.detail == "结果 0 条"
     page = world.client(world.zhenguosi_worker).get("/registry/people/", {"number": number})
     assert "没有找到人员" in page.content.decode()
+
+
+def test_chinese_words_are_read_on_an_english_page(world: World) -> None:
+    """A sheet or form is filled in Chinese whatever language the page is shown in."""
+    from django.utils import translation
+
+    from fangkong.registry.people.cleaning import clean_person
+
+    with translation.override("en"):
+        clean = clean_person(
+            {"name": "李四", "whereabouts": "未返京", "away_from": "河北省", "residency": "流动"},
+            today=dt.date(2020, 3, 2),
+            require_document=False,
+        )
+    assert (clean.whereabouts, clean.residency) == ("not_back", "migrant")

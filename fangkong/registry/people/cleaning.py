@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import get_language
 
 from fangkong.core.crypto import blind_index
@@ -96,7 +98,10 @@ def _choice(value: Any, choices: type, name: str, problems: Problems, default: s
         return default
     text = str(value).strip()
     pairs = _choice_pairs(choices, get_language())
-    for code, label in pairs:
+    # Sheets and forms are filled in Chinese whatever the page's language: both are read.
+    with translation.override(settings.LANGUAGE_CODE):
+        chinese = _choice_pairs(choices, get_language())
+    for code, label in (*pairs, *chinese):
         if text in (code, label) or (len(text) >= 2 and label.startswith(text)):
             return code
     labels = "、".join(label for _, label in pairs)
