@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from fangkong.access.models import PassStatus
+from fangkong.access.models import Pass, PassStatus
 from fangkong.access.services import pass_issue
 from tests.access.conftest import CHENGNEI
 from tests.conftest import World
@@ -18,27 +18,24 @@ from tests.factories import make_person
 TODAY = dt.date(2020, 3, 5)
 
 
-def test_it_expires_passes_past_their_end_date(world: World) -> None:
+def _pass_ending(world: World, name: str, building: str, until: dt.date) -> Pass:
+    """A resident's pass valid until `until`, issued on 2020-03-01."""
     with time_machine.travel(dt.datetime(2020, 3, 1, 9, tzinfo=dt.UTC), tick=False):
         zone = world.areas[CHENGNEI]
-        ending = make_person(world.wanping_worker, zone, "王小明", building="城内街3号院")
-        lasting = make_person(world.wanping_worker, zone, "王小红", building="城内街4号院")
-        short = pass_issue(
+        person = make_person(world.wanping_worker, zone, name, building=building)
+        return pass_issue(
             actor=world.wanping_worker,
-            person=ending,
+            person=person,
             area=zone,
             kind="resident",
             verified=True,
-            valid_until=dt.date(2020, 3, 4),
+            valid_until=until,
         )
-        long = pass_issue(
-            actor=world.wanping_worker,
-            person=lasting,
-            area=zone,
-            kind="resident",
-            verified=True,
-            valid_until=TODAY,
-        )
+
+
+def test_it_expires_passes_past_their_end_date(world: World) -> None:
+    short = _pass_ending(world, "王小明", "城内街3号院", dt.date(2020, 3, 4))
+    long = _pass_ending(world, "王小红", "城内街4号院", TODAY)
     with time_machine.travel(dt.datetime(2020, 3, 4, 16, 10, tzinfo=dt.UTC), tick=False):
         out = StringIO()
         call_command("daily", stdout=out)
@@ -50,17 +47,7 @@ def test_it_expires_passes_past_their_end_date(world: World) -> None:
 
 
 def test_the_dry_run_counts_without_expiring(world: World) -> None:
-    with time_machine.travel(dt.datetime(2020, 3, 1, 9, tzinfo=dt.UTC), tick=False):
-        zone = world.areas[CHENGNEI]
-        person = make_person(world.wanping_worker, zone, "王小明", building="城内街3号院")
-        card = pass_issue(
-            actor=world.wanping_worker,
-            person=person,
-            area=zone,
-            kind="resident",
-            verified=True,
-            valid_until=dt.date(2020, 3, 4),
-        )
+    card = _pass_ending(world, "王小明", "城内街3号院", dt.date(2020, 3, 4))
     with time_machine.travel(dt.datetime(2020, 3, 4, 16, 10, tzinfo=dt.UTC), tick=False):
         out = StringIO()
         call_command("daily", "--dry-run", stdout=out)
@@ -70,17 +57,8 @@ def test_the_dry_run_counts_without_expiring(world: World) -> None:
 
 
 def test_it_refuses_a_day_after_today_unless_told_to_rehearse(world: World) -> None:
+    card = _pass_ending(world, "王小明", "城内街3号院", dt.date(2020, 3, 2))
     with time_machine.travel(dt.datetime(2020, 3, 1, 9, tzinfo=dt.UTC), tick=False):
-        zone = world.areas[CHENGNEI]
-        person = make_person(world.wanping_worker, zone, "王小明", building="城内街3号院")
-        card = pass_issue(
-            actor=world.wanping_worker,
-            person=person,
-            area=zone,
-            kind="resident",
-            verified=True,
-            valid_until=dt.date(2020, 3, 2),
-        )
         with pytest.raises(CommandError, match="after today"):
             call_command("daily", "--date", "2020-03-05", stdout=StringIO())
         card.refresh_from_db()

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fangkong.areas.models import Area
 from fangkong.areas.selectors import area_visible_by_code
 from fangkong.arrivals.inspections.api import InspectionOutput, LetterOutput, SpotCheckOutput
 from fangkong.arrivals.models import (
@@ -269,6 +270,27 @@ def _landlord(user: Any, landlord_id: int | None) -> Person | None:
     return landlord
 
 
+def _file(actor: Any, area: Area, values: dict[str, Any], unit: Unit | None = None) -> Any:
+    """notice_file with a validated NoticeInput (from a worker, or the public link)."""
+    return notice_file(
+        actor=actor,
+        area=area,
+        filed_by=values["filed_by"],
+        filer_name=values["filer_name"],
+        filer_phone=values["filer_phone"],
+        origin_code=values["origin_code"],
+        origin_name=values["origin_name"],
+        planned_on=values["planned_on"],
+        mode=values["mode"],
+        people=values["people"],
+        building=values["building"],
+        entrance=values["entrance"],
+        room=values["room"],
+        unit=unit,
+        note=values["note"],
+    )
+
+
 def _notice(request: Request, pk: int) -> ArrivalNotice:
     return get_visible_or_404(ArrivalNotice.objects.select_related("area"), request.user, pk=pk)
 
@@ -316,23 +338,7 @@ class ArrivalNoticesApi(ScopedListAPIView):
             self.permission_denied(request, message="您的角色不能登记返京报备。")
         values = _valid(NoticeInput, request)
         area = area_visible_by_code(user=request.user, code=values["area"])
-        notice = notice_file(
-            actor=request.user,  # type: ignore[arg-type]
-            area=area,
-            filed_by=values["filed_by"],
-            filer_name=values["filer_name"],
-            filer_phone=values["filer_phone"],
-            origin_code=values["origin_code"],
-            origin_name=values["origin_name"],
-            planned_on=values["planned_on"],
-            mode=values["mode"],
-            people=values["people"],
-            building=values["building"],
-            entrance=values["entrance"],
-            room=values["room"],
-            unit=_unit(request.user, values["unit"]),
-            note=values["note"],
-        )
+        notice = _file(request.user, area, values, unit=_unit(request.user, values["unit"]))
         return _detail(request, notice, status.HTTP_201_CREATED)
 
 
@@ -498,33 +504,12 @@ class PublicNoticeApi(APIView):
                 status.HTTP_429_TOO_MANY_REQUESTS,
             )
         values = _valid(PublicNoticeInput, request)
-        area = community
-        if values["area"]:
-            area = next(
-                (z for z in community.children.all() if z.code == values["area"]), None
-            ) or _bad_zone(values["area"])
-        notice = notice_file(
-            actor=None,
-            area=area,
-            filed_by=values["filed_by"],
-            filer_name=values["filer_name"],
-            filer_phone=values["filer_phone"],
-            origin_code=values["origin_code"],
-            origin_name=values["origin_name"],
-            planned_on=values["planned_on"],
-            mode=values["mode"],
-            people=values["people"],
-            building=values["building"],
-            entrance=values["entrance"],
-            room=values["room"],
-            note=values["note"],
-        )
+        zone = community.children.filter(code=values["area"]).first() if values["area"] else None
+        if values["area"] and zone is None:
+            raise invalid("area", f"片区“{values['area']}”不属于这个社区", "unknown_area")
+        notice = _file(None, zone or community, values)
         count_filing(ip, community)
         return Response(
             {"reference": notice_reference(notice), "status": notice.status},
             status=status.HTTP_201_CREATED,
         )
-
-
-def _bad_zone(code: str) -> Any:
-    raise invalid("area", f"片区“{code}”不属于这个社区", "unknown_area")
