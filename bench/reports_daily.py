@@ -149,7 +149,7 @@ def ensure_observations(cursor: Any, t: dict[str, str], district: Any, n: int) -
         [district.path + "%", today],
     )
     cursor.execute(
-        f"""INSERT INTO {t["task"]} (observation_id, "on", slot, status, note, created_at)
+        f"""INSERT INTO {t["task"]} (observation_id, "on", missed, status, note, created_at)
             SELECT o.id, o.arrived_on + 1, 'evening',
                    CASE WHEN o.id %% 2 = 0 THEN 'done' ELSE 'open' END, '',
                    o.arrived_on + time '00:10' AT TIME ZONE 'Asia/Shanghai' + interval '2 days'

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, Sum, When
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.arrivals.models import (
@@ -15,6 +15,7 @@ from fangkong.arrivals.models import (
     CallTask,
     CallTaskStatus,
     Decision,
+    MissedSlots,
     NoticeStatus,
     Observation,
     ObservationMode,
@@ -78,8 +79,10 @@ def _health(span: Span) -> Counts:
         kind=AlertKind.FEVER, raised_at__gte=span.start, raised_at__lt=span.end
     )
     yield from grouped(span, fevers, "area_id", "fevers")
+    # A call task is one per person per day; 全天 stands for two missed reports.
     missed = CallTask.objects.filter(on=span.on)
-    yield from grouped(span, missed, "observation__area_id", "missed_reports")
+    reports = Sum(Case(When(missed=MissedSlots.BOTH, then=2), default=1))
+    yield from grouped(span, missed, "observation__area_id", "missed_reports", n=reports)
     still_open = CallTask.objects.filter(created_at__lt=span.end).filter(
         Q(status=CallTaskStatus.OPEN) | Q(done_at__gte=span.end)
     )

@@ -442,6 +442,14 @@ class Alert(models.Model):
         return f"{self.get_kind_display()} {self.person}"
 
 
+class MissedSlots(models.TextChoices):
+    """Which of a day's reports a call task is about: one row per person per day."""
+
+    MORNING = "morning", _("上午")
+    EVENING = "evening", _("下午")
+    BOTH = "both", _("全天")
+
+
 class CallTaskStatus(models.TextChoices):
     OPEN = "open", _("待电话询问")
     DONE = "done", _("已联系")
@@ -459,15 +467,16 @@ FINAL_OUTCOMES = (CallOutcome.ANSWERED, CallOutcome.WRONG_NUMBER)
 
 
 class CallTask(models.Model):
-    """A missed report becomes a call for a worker (`fangkong daily`, idempotent). It can
-    be assigned to someone; each try is counted, and it stays open until the person is
+    """A day's missed reports become one call for a worker (`fangkong daily`, idempotent):
+    one row per person per day, naming the slots missed. It can be assigned to someone;
+    each try is counted, and it stays open until the person is
     reached (or the number is found wrong)."""
 
     scope_field: ClassVar[str] = "observation__area"
 
     observation = models.ForeignKey(Observation, models.PROTECT, related_name="call_tasks")
     on = models.DateField(_("日期"))
-    slot = models.CharField(_("时段"), max_length=8, choices=Slot.choices)
+    missed = models.CharField(_("未报时段"), max_length=8, choices=MissedSlots.choices)
     status = models.CharField(
         _("状态"), max_length=8, choices=CallTaskStatus.choices, default=CallTaskStatus.OPEN
     )
@@ -497,10 +506,8 @@ class CallTask(models.Model):
     class Meta:
         ordering = ["status", "-on"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["observation", "on", "slot"], name="call_task_once_per_slot"
-            )
+            models.UniqueConstraint(fields=["observation", "on"], name="call_task_once_per_day")
         ]
 
     def __str__(self) -> str:
-        return f"{self.observation.person} {self.on} {self.slot}"
+        return f"{self.observation.person} {self.on} {self.missed}"

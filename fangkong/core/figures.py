@@ -63,9 +63,11 @@ class FigureSet:
     touched: Callable[[Span, dt.datetime], set[int]] | None = None
 
 
-def grouped(span: Span, qs: Any, area: str, key: str) -> Counts:
-    """Rows of `qs` counted per area (the `area` lookup), as figure `key`."""
-    for row in span.within(qs, area).values(area).annotate(n=models.Count("pk")).order_by():
+def grouped(span: Span, qs: Any, area: str, key: str, n: Any = None) -> Counts:
+    """Rows of `qs` counted per area (the `area` lookup), as figure `key`; `n` is another
+    aggregate to take instead of the count (a sum of weights, say)."""
+    total = models.Count("pk") if n is None else n
+    for row in span.within(qs, area).values(area).annotate(n=total).order_by():
         yield row[area], key, row["n"]
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from fangkong.arrivals.models import CallTask, CallTaskStatus
 from fangkong.arrivals.observation.services import observation_start
@@ -27,7 +29,7 @@ def task(world: World) -> CallTask:
         arrived_on=today - dt.timedelta(days=3),
     )
     return CallTask.objects.create(
-        observation=observation, on=today - dt.timedelta(days=1), slot="morning"
+        observation=observation, on=today - dt.timedelta(days=1), missed="morning"
     )
 
 
@@ -83,3 +85,42 @@ def test_the_page_records_a_try_and_assigns(world: World, task: CallTask) -> Non
     assert task.assignee == world.zhenguosi_worker
     listed = page.get("/arrivals/tasks/", {"state": "mine"}).content.decode()
     assert "已拨打 1 次" in listed and "我负责" in listed
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("audit_flushable")
+def test_a_days_two_slot_rows_merge_into_one_keeping_the_work_done(world: World) -> None:
+    """Migration 0004: tasks raised per slot before become one per person per day; the row
+    someone worked on is kept, with the tries of both."""
+    before, after = [("arrivals", "0003_call_task_work")], [("arrivals", "0004_call_task_per_day")]
+    policy_seed_2020()
+    person = make_person(world.zhenguosi_worker, world.areas[ZHENGUOSI], "漏报者")
+    today = dt.date.today()
+    observation = observation_start(
+        actor=world.zhenguosi_worker,
+        person=person,
+        area=world.areas[ZHENGUOSI],
+        mode="home",
+        arrived_on=today - dt.timedelta(days=3),
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("arrivals", "CallTask")
+    day1, day2 = today - dt.timedelta(days=2), today - dt.timedelta(days=1)
+    old.objects.create(observation_id=observation.pk, on=day1, slot="morning")
+    worked = old.objects.create(
+        observation_id=observation.pk,
+        on=day1,
+        slot="evening",
+        attempts=2,
+        assignee_id=world.zhenguosi_worker.pk,
+    )
+    old.objects.create(observation_id=observation.pk, on=day2, slot="evening", attempts=1)
+
+    MigrationExecutor(connection).migrate(after)
+
+    rows = CallTask.objects.order_by("on").values_list("pk", "on", "missed", "attempts", "assignee")
+    assert list(rows) == [
+        (worked.pk, day1, "both", 2, world.zhenguosi_worker.pk),
+        (rows[1][0], day2, "evening", 1, None),
+    ]

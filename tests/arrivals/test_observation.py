@@ -35,6 +35,7 @@ from fangkong.arrivals.models import (
     CallTaskStatus,
     FiledBy,
     HealthReport,
+    MissedSlots,
     NoticePerson,
     NoticeStatus,
     Observation,
@@ -312,10 +313,10 @@ def test_a_missed_report_becomes_one_call_task(world: World, person: Person) -> 
         assert daily_run(on=dt.date(2020, 2, 22)).counts["call_tasks"] == 1
         assert daily_run(on=dt.date(2020, 2, 22)).counts["call_tasks"] == 0
     task = CallTask.objects.get()
-    assert (task.observation, task.on, task.slot, task.status) == (
+    assert (task.observation, task.on, task.missed, task.status) == (
         observation,
         dt.date(2020, 2, 21),
-        Slot.EVENING,
+        MissedSlots.EVENING,
         CallTaskStatus.OPEN,
     )
     with at(dt.date(2020, 2, 22), 9):
@@ -338,6 +339,22 @@ def test_a_missed_report_becomes_one_call_task(world: World, person: Person) -> 
         assert made.json()["recorded_by"] == "wanping_worker"
 
 
+def test_a_day_with_both_reports_missed_is_one_call(world: World, person: Person) -> None:
+    observation = start(world, person)
+    report(observation, ARRIVAL, Slot.EVENING)
+    with at(dt.date(2020, 2, 22), 0, 10):
+        assert daily_run(on=dt.date(2020, 2, 22), dry_run=True).counts["call_tasks"] == 1
+        assert daily_run(on=dt.date(2020, 2, 22)).counts["call_tasks"] == 1
+        assert daily_run(on=dt.date(2020, 2, 22)).counts["call_tasks"] == 0
+    task = CallTask.objects.get()
+    assert (task.on, task.missed) == (dt.date(2020, 2, 21), MissedSlots.BOTH)
+    with at(dt.date(2020, 2, 22), 9):
+        listed = world.api(world.wanping_worker).get("/api/v1/call-tasks/").json()["results"]
+        assert [(t["on"], t["missed"]) for t in listed] == [("2020-02-21", "both")]
+        page = world.client(world.wanping_worker).get("/arrivals/tasks/")
+        assert "02-21 全天未报" in page.content.decode()
+
+
 def test_the_command_prints_a_summary_and_honours_dry_run(
     world: World, person: Person, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -355,8 +372,9 @@ def test_the_command_prints_a_summary_and_honours_dry_run(
         assert capsys.readouterr().out == ""
     observation.refresh_from_db()
     assert observation.status == ObservationStatus.RELEASED
-    # The last day's evening was missed too: a call task was raised before release.
-    assert CallTask.objects.filter(observation=observation, on=LAST_DAY).count() == 2
+    # The last day was missed too: one call task was raised before release.
+    task = CallTask.objects.get(observation=observation, on=LAST_DAY)
+    assert task.missed == MissedSlots.BOTH
 
 
 # --- extension, shortening, second observation ----------------------------------------------
@@ -875,7 +893,7 @@ def test_two_daily_runs_at_once_do_each_thing_once(world: World, person: Person)
         for t in threads:
             t.join()
     assert errors == []
-    assert CallTask.objects.filter(on=LAST_DAY).count() == 2
+    assert CallTask.objects.filter(on=LAST_DAY).count() == 1
     assert ObservationEvent.objects.filter(action="release").count() == 1
     assert Observation.objects.get().status == ObservationStatus.RELEASED
 

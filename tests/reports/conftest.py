@@ -115,7 +115,8 @@ ZHENGUOSI_DAYS = {
         missed_reports=2,  # P's morning and evening
         calls_open=1,  # day 1's call, raised at 00:10
     ),
-    D3: figures(people=4, not_back=3, calls_open=3),  # P in hospital since this morning
+    # P in hospital since this morning; one call per person per day: day 1 and day 2
+    D3: figures(people=4, not_back=3, calls_open=2),
 }
 REASONS = {D1: {}, D2: {"fever": 1, "no_pass": 1}, D3: {"under_observation": 1}}
 

@@ -31,6 +31,7 @@ from fangkong.arrivals.models import (
     CallTask,
     CallTaskStatus,
     HealthReport,
+    MissedSlots,
     Observation,
     ObservationEvent,
     ObservationStatus,
@@ -463,44 +464,46 @@ def daily_release(*, on: dt.date, dry_run: bool = False) -> int:
 
 
 def daily_raise_call_tasks(*, on: dt.date, dry_run: bool = False) -> int:
-    """A call task for every slot of the day before `on` that an active observation owed
-    and nobody reported: one INSERT … SELECT. Slots that already have a task are skipped
-    by ON CONFLICT on the (observation, on, slot) unique index — not by a NOT EXISTS on
-    the task table, which the planner may turn into a rescan of the very table being
-    filled (quadratic on a large day). Runs before release, so a report missed on the
-    very last day is still called about."""
+    """One call task per active observation that missed a report on the day before `on`,
+    naming the slots missed (上午, 下午 or 全天): one INSERT … SELECT … GROUP BY. A day that
+    already has its task is skipped by ON CONFLICT on the (observation, on) unique index —
+    not by a NOT EXISTS on the task table, which the planner may turn into a rescan of the
+    very table being filled (quadratic on a large day). Runs before release, so a report
+    missed on the very last day is still called about."""
     day = on - dt.timedelta(days=1)
     obs, reports, tasks = _table(Observation), _table(HealthReport), _table(CallTask)
     q_on, slot = _col("on"), _col("slot")
     select = f"""
-        SELECT o.id AS observation_id, %s AS on_day, s.slot AS slot
-        FROM {obs} o
-        CROSS JOIN (SELECT %s AS slot UNION ALL SELECT %s) s
-        WHERE o.{_col("status")} = %s
-          AND o.arrived_on <= %s AND o.{_col("last_day")} >= %s
-          AND NOT (o.arrived_on = %s AND s.slot = %s)
-          AND NOT EXISTS (SELECT 1 FROM {reports} r WHERE r.observation_id = o.id
-                          AND r.{q_on} = %s AND r.{slot} = s.slot)"""  # noqa: S608
+        SELECT m.observation_id,
+               CASE WHEN count(*) = 2 THEN %s ELSE min(m.slot) END AS missed
+        FROM (SELECT o.id AS observation_id, s.slot AS slot
+              FROM {obs} o
+              CROSS JOIN (SELECT %s AS slot UNION ALL SELECT %s) s
+              WHERE o.{_col("status")} = %s
+                AND o.arrived_on <= %s AND o.{_col("last_day")} >= %s
+                AND NOT (o.arrived_on = %s AND s.slot = %s)
+                AND NOT EXISTS (SELECT 1 FROM {reports} r WHERE r.observation_id = o.id
+                                AND r.{q_on} = %s AND r.{slot} = s.slot)) m
+        GROUP BY m.observation_id"""  # noqa: S608
     d = _date(day)
     morning, evening = str(Slot.MORNING), str(Slot.EVENING)
-    params = [d, morning, evening, str(ACTIVE), d, d, d, morning, d]
+    params = [str(MissedSlots.BOTH), morning, evening, str(ACTIVE), d, d, d, morning, d]
     with connection.cursor() as cursor:
         if dry_run:
             cursor.execute(
                 f"""SELECT count(*) FROM ({select}) m
                     WHERE NOT EXISTS (SELECT 1 FROM {tasks} t
-                        WHERE t.observation_id = m.observation_id AND t.{q_on} = %s
-                          AND t.{slot} = m.slot)""",  # noqa: S608
+                        WHERE t.observation_id = m.observation_id AND t.{q_on} = %s)""",  # noqa: S608
                 [*params, d],
             )
             return int(cursor.fetchone()[0])
         cursor.execute(
-            f"""INSERT INTO {tasks} (observation_id, {q_on}, {slot}, {_col("status")}, note,
+            f"""INSERT INTO {tasks} (observation_id, {q_on}, missed, {_col("status")}, note,
                                      created_at)
-                SELECT m.observation_id, m.on_day, m.slot, %s, '', %s
+                SELECT m.observation_id, %s, m.missed, %s, '', %s
                 FROM ({select}) m
                 WHERE 1 = 1
                 ON CONFLICT DO NOTHING""",  # noqa: S608
-            [str(CallTaskStatus.OPEN), _now(), *params],
+            [d, str(CallTaskStatus.OPEN), _now(), *params],
         )
         return int(cursor.rowcount)

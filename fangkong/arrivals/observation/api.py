@@ -187,7 +187,7 @@ class CallTaskOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
             "person",
             "area",
             "on",
-            "slot",
+            "missed",
             "status",
             "note",
             "created_at",

@@ -142,7 +142,7 @@ def observation_timeline(*, user: Any, observation: Observation) -> dict[str, An
     reports = list(observation.reports.select_related("recorded_by").order_by("on", "slot"))
     reports.sort(key=lambda r: (r.on, 0 if r.slot == Slot.MORNING else 1))
     alerts = list(observation.alerts.select_related("handled_by", "report"))
-    tasks = list(observation.call_tasks.select_related("done_by").order_by("on", "slot"))
+    tasks = list(observation.call_tasks.select_related("done_by").order_by("on"))
     items = [
         TimelineItem(e.at, "event", _(EVENT_LABELS.get(e.action, e.action)), e.actor_name, e)
         for e in events
