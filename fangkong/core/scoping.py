@@ -4,6 +4,8 @@ Every page, API view, export and report reaches scoped records through
 `ScopedQuerySet.visible_to(user)` or `get_visible_or_404(...)`. A model opts in by using
 a `ScopedQuerySet` manager and naming the lookup that leads to its Area in
 `scope_field` ("" for Area itself, "area" for a direct foreign key, "residence__area" …).
+A record that belongs to two jurisdictions at once (a person handed from one community to
+another) names both in `scope_fields`; it is visible from either.
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ from fangkong.core.errors import invalid
 _M = TypeVar("_M", bound=models.Model)
 
 
-def _path_field(model: type[models.Model]) -> str:
-    field = getattr(model, "scope_field", None)
-    if field is None:
-        raise TypeError(f"{model.__name__} has no scope_field; it cannot be scoped")
-    return f"{field}__path" if field else "path"
+def _path_fields(model: type[models.Model]) -> tuple[str, ...]:
+    fields = getattr(model, "scope_fields", None)
+    if fields is None:
+        field = getattr(model, "scope_field", None)
+        if field is None:
+            raise TypeError(f"{model.__name__} has no scope_field; it cannot be scoped")
+        fields = (field,)
+    return tuple(f"{field}__path" if field else "path" for field in fields)
 
 
 def subtree_q(path_field: str, path: str, *, using: str = "default") -> models.Q:
@@ -46,7 +51,10 @@ def scope_filter(model: type[models.Model], user: Any) -> models.Q | None:
         return None
     if user.area_id is None:
         return models.Q(pk__in=[])
-    return subtree_q(_path_field(model), user.area.path)
+    first, *others = (subtree_q(field, user.area.path) for field in _path_fields(model))
+    for other in others:
+        first |= other
+    return first
 
 
 class ScopedQuerySet(models.QuerySet[_M]):

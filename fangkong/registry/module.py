@@ -43,4 +43,5 @@ MODULE = Module(
     url_prefix="registry/",
     demo="fangkong.registry.demo.loading.load_demo",
     demo_order=40,
+    workbench="fangkong.registry.workbench.items",
 )

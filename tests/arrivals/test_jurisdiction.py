@@ -62,3 +62,29 @@ def test_an_unannounced_arrival_cannot_rewrite_another_communitys_resident(world
     )
     assert not ArrivalNotice.objects.exists() and not Observation.objects.exists()
     assert Person.objects.filter(name="镇国寺居民").count() == 1
+
+    # The handover: 宛平城 asks, 镇国寺 agrees; then the arrival is registered here.
+    asked = world.api(world.wanping_worker).post(
+        "/api/v1/transfers/",
+        {
+            "document_type": "resident_id",
+            "document_number": number,
+            "to_area": WANPING_ZONE,
+            "reason": "返京后住城内街",
+            "building": "城内街12号院",
+            "room": "南屋",
+        },
+        format="json",
+    )
+    assert asked.status_code == 201
+    accepted = world.api(world.zhenguosi_worker).post(
+        f"/api/v1/transfers/{asked.json()['id']}/accept/"
+    )
+    assert accepted.status_code == 200
+    response = world.api(world.wanping_worker).post(
+        "/api/v1/unannounced-arrivals/", body, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    resident.refresh_from_db()
+    assert resident.area.code == WANPING_ZONE and resident.whereabouts == Whereabouts.IN_BEIJING
+    assert ArrivalNotice.objects.get().people.get().person == resident

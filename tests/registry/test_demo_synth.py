@@ -3,6 +3,7 @@ decryptable documents, correct scoping. Runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from io import StringIO
 
@@ -10,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
+from fangkong.accounts.demo import load_demo_accounts
 from fangkong.accounts.roles import Role
 from fangkong.accounts.services import account_upsert
 from fangkong.areas.demo import load_demo_areas
@@ -30,9 +32,10 @@ from fangkong.registry.demo.data import (
     demo_region_codes,
 )
 from fangkong.registry.demo.loading import load_demo_registry
-from fangkong.registry.models import Address, Person, Residence
+from fangkong.registry.models import Address, Person, Residence, Transfer
 from fangkong.registry.people.services import people_find_by_document
 from fangkong.registry.synth.documents import documents
+from fangkong.site.workbench import work_items
 
 PASSWORD = "correct-horse-battery-1"
 
@@ -144,6 +147,17 @@ def test_demo_registry(db: None) -> None:
     assert second.created == 0
     assert (Person.objects.count(), Address.objects.count(), Residence.objects.count()) == counts
     assert second.summary().startswith("demo registry: 镇国寺社区")
+
+
+def test_the_demo_has_a_handover_waiting_on_zhenguosis_workbench(db: None) -> None:
+    load_demo_areas()
+    accounts = {user.username: user for user, _ in load_demo_accounts()}
+    load_demo_registry()
+    load_demo_registry()
+    transfer = Transfer.objects.get()
+    assert (transfer.from_area.code, transfer.to_area.code) == (ZHENGUOSI, f"{WANPING}Z1")
+    items = {i.label: i.count for i in work_items(accounts["zhenguosi_worker"], dt.date.today())}
+    assert items["待答复的人员转交"] == 1
 
 
 def test_synth(db: None) -> None:

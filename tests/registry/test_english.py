@@ -10,9 +10,11 @@ from collections.abc import Iterator
 import pytest
 import time_machine
 
+from fangkong.core.crypto import decrypt
 from fangkong.registry.models import Address, Person, ScreeningRound
 from fangkong.registry.screening.services import Finding, round_create, visit_record
-from tests.conftest import WANPING, World
+from fangkong.registry.transfers.services import transfer_request
+from tests.conftest import WANPING, ZHENGUOSI, World
 from tests.english import chinese_left, english, world_data
 from tests.factories import make_person
 
@@ -61,7 +63,20 @@ def test_the_registry_pages_are_english(world: World) -> None:
         visited_on=dt.date(2020, 2, 18),
         findings=[Finding(owner, "present"), Finding(tenant, "not_back", "湖北省武汉市")],
     )
-    data = [*world_data(world), BUILDING, "湖北省武汉市", str(address)]
+    # Handovers both ways: 镇国寺 asks for the tenant, 宛平城 for someone of 镇国寺.
+    there = make_person(world.zhenguosi_worker, world.areas[ZHENGUOSI], "镇国寺居民")
+    for actor, person, to_area in (
+        (world.zhenguosi_worker, tenant, world.areas[ZHENGUOSI]),
+        (worker, there, zone),
+    ):
+        transfer_request(
+            actor=actor,
+            document_type=person.document_type,
+            document_number=decrypt(person.document_cipher),
+            to_area=to_area,
+            reason="搬家",
+        )
+    data = [*world_data(world), BUILDING, "湖北省武汉市", str(address), "搬家"]
     data += [p.name for p in Person.objects.all()] + [p.masked_name for p in Person.objects.all()]
     data += [r.name for r in ScreeningRound.objects.all()]
     pages = {
@@ -80,6 +95,9 @@ def test_the_registry_pages_are_english(world: World) -> None:
         "round-visit": f"/registry/rounds/{second.pk}/visit/?address={address.pk}",
         "round-changes": f"/registry/rounds/{second.pk}/changes/",
         "first-round-changes": f"/registry/rounds/{first.pk}/changes/",
+        "transfers-incoming": "/registry/transfers/",
+        "transfers-outgoing": "/registry/transfers/?state=outgoing",
+        "transfer-new": "/registry/transfers/new/",
     }
     client = english(world, worker)
     left = {}

@@ -129,7 +129,7 @@ def _held_elsewhere(person: Person, field: str) -> Conflict:
     holder = person.area.name if person.area_id else "其他辖区"
     return Conflict(
         field,
-        f"此人登记在“{holder}”，不在您的辖区，不能在这里修改：请联系该社区办理转交",
+        f"此人登记在“{holder}”，不在您的辖区，不能在这里修改：可在“人员转交”申请转入，由该社区同意后转过来",
         code="other_jurisdiction",
         area=person.area.code if person.area_id else None,
     )

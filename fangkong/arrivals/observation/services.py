@@ -280,7 +280,8 @@ def notice_arrive(
     if elsewhere:
         raise invalid(
             "people",
-            f"{'、'.join(elsewhere)} 登记在其他社区，请先由该社区办理转交，再登记到京",
+            f"{'、'.join(elsewhere)} 登记在其他社区，请先在“人员转交”申请转入，"
+            "该社区同意后再登记到京",
             "other_jurisdiction",
         )
     missing = [expected[pk].name for pk in coming if expected[pk].person is None]

@@ -16,7 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fangkong.areas.models import Area
-from fangkong.core.crypto import blind_index
+from fangkong.accounts.models import User
+from fangkong.core.crypto import blind_index, decrypt
 from fangkong.core.identity import normalize_phone
 from fangkong.core.scoping import subtree_q
 from fangkong.registry.demo.data import (
@@ -32,9 +33,17 @@ from fangkong.registry.demo.data import (
     ZHENGUOSI,
 )
 from fangkong.registry.demo.planning import plan_demo_registry
-from fangkong.registry.models import Address, Person, Residence, ResidenceKind, Whereabouts
+from fangkong.registry.models import (
+    Address,
+    Person,
+    Residence,
+    ResidenceKind,
+    Transfer,
+    Whereabouts,
+)
 from fangkong.registry.people.cleaning import clean_person
 from fangkong.registry.people.services import apply_clean
+from fangkong.registry.transfers.services import transfer_request
 from fangkong.units.models import Unit
 from fangkong.units.services import unit_get_or_register
 
@@ -149,8 +158,34 @@ def load_demo_registry(seed: int = SEED) -> DemoRegistry:
         batch_size=500,
     )
 
+    _pending_handover(areas)
     return _summary(
         created=len(new), zhenguosi=areas[ZHENGUOSI], wanping=areas[WANPING], units=len(units)
+    )
+
+
+def _pending_handover(areas: dict[str, Area]) -> None:
+    """A 镇国寺 resident now renting in 城内街: 宛平城's worker has asked for the record, and
+    it waits on 镇国寺's 工作台 (once; through the service, as a worker would)."""
+    asker = User.objects.filter(username="wanping_worker").first()
+    if asker is None or Transfer.objects.exists():
+        return
+    person = (
+        Person.objects.active()
+        .filter(area=areas[ZHENGUOSI], whereabouts=Whereabouts.IN_BEIJING)
+        .exclude(document_cipher=None)
+        .order_by("-pk")
+        .first()
+    )
+    if person is None:
+        return
+    transfer_request(
+        actor=asker,
+        document_type=person.document_type,
+        document_number=decrypt(person.document_cipher),
+        to_area=areas[next(iter(WANPING_ZONES))],
+        reason="已搬到城内街租住，房东报告",
+        home={"building": "城内街8号院", "room": "东屋", "kind": ResidenceKind.TENANT},
     )
 
 

@@ -125,7 +125,7 @@ def _form_data(form: PersonForm) -> dict[str, Any]:
 def person_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = PersonForm(request.POST or None, user=user, initial={"area": request.GET.get("area")})
-    existing = None
+    existing, elsewhere = None, False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -163,13 +163,14 @@ def person_new(request: HttpRequest) -> HttpResponse:
                 "document_number",
                 exc.reason if existing else gettext("该证件号码已在其他辖区登记，请联系该辖区核实"),
             )
+            elsewhere = existing is None
         else:
             messages.success(request, gettext("已登记 %(name)s") % {"name": person.name})
             return redirect("registry:person", pk=person.pk)
     return render(
         request,
         "registry/person_form.html",
-        {"form": form, "existing": existing, "title": gettext("登记人员")},
+        {"form": form, "existing": existing, "elsewhere": elsewhere, "title": gettext("登记人员")},
     )
 
 

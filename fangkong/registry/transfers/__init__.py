@@ -1,0 +1,1 @@
+"""Handing people over between communities (人员转交)."""
