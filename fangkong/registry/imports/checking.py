@@ -13,16 +13,15 @@ from typing import Any, Final
 
 import phonenumbers
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from fangkong.core.crypto import blind_index, encrypt_many
+from fangkong.core.dates import typed_date
 from fangkong.core.identity import (
     mask_document,
     normalize_document,
     plain_resident_id,
     validate_document,
 )
-from fangkong.registry.imports.excel import cell_text
 from fangkong.registry.imports.rows import Prepared, RowCheck
 from fangkong.registry.models import (
     DocumentType,
@@ -31,7 +30,12 @@ from fangkong.registry.models import (
     Sex,
     Whereabouts,
 )
-from fangkong.registry.people.cleaning import CleanPerson, clean_person
+from fangkong.registry.people.cleaning import (
+    CleanPerson,
+    clean_person,
+    normalize_name,
+    wording_code,
+)
 
 CHUNK: Final = 2000  # rows per bulk lookup and bulk write
 PROGRESS_EVERY: Final = 1000
@@ -50,17 +54,30 @@ _DOCUMENT_TYPES: Final = tuple(DocumentType.values)  # the enum's property rebui
 _MASKED_NUMBER: Final = "已遮挡：新增人员请填写完整号码"
 
 
+class _Words(dict[str, str]):
+    """Text → code for one coded column: the exact text first (a dict hit for nearly every
+    cell), then the table of ordinary wording (cleaning.WORDING), remembered per text."""
+
+    def __init__(self, choices: Any) -> None:
+        super().__init__()
+        self.choices = choices
+
+    def __missing__(self, text: str) -> str | None:
+        code = wording_code(self.choices, text)
+        if code is not None:
+            self[text] = code
+        return code
+
+    def get(self, text: str, default: Any = None) -> Any:
+        code = self[text]
+        return default if code is None else code
+
+
 @functools.lru_cache(maxsize=8)
-def choice_map(choices: Any) -> dict[str, str]:
-    """Code or Chinese label → code. The sheet is Chinese whatever the page language."""
-    out = {}
-    with translation.override("zh-hans"):
-        for code, label in choices.choices:
-            out[str(code)] = str(code)
-            out[str(label)] = str(code)
-    if choices is ResidenceKind:
-        out |= {"租房": "tenant", "自有": "owner", "宿舍": "dormitory", "单位": "unit_housing"}
-    return out
+def choice_map(choices: Any) -> _Words:
+    """Code, Chinese label or an ordinary word (是 / 否, 身份证 …) → code. The sheet is
+    Chinese whatever the page language."""
+    return _Words(choices)
 
 
 def _choice_code(choices: Any, text: str) -> str | None:
@@ -68,7 +85,8 @@ def _choice_code(choices: Any, text: str) -> str | None:
     Chinese label → its code; None for anything else (clean_person decides)."""
     if not text:
         return str(_CHOICES_DEFAULT[choices])
-    return choice_map(choices).get(text)
+    code: str | None = choice_map(choices).get(text)
+    return code
 
 
 def _fast_mobile(text: str) -> str | None:
@@ -109,12 +127,13 @@ def _masked_phone(clean: CleanPerson) -> str:
     return clean.phone_masked
 
 
+def _day(value: Any, today: dt.date) -> dt.date | str:
+    """A cell as a day (a date cell, a serial number, typed text), or why not."""
+    return _date_text(value, today) if type(value) is str else typed_date(value, today=today)
+
+
 def _date(value: Any, today: dt.date) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    parsed = _date_text(cell_text(value), today)
+    parsed = _day(value, today)
     if isinstance(parsed, str):
         raise ValidationError(parsed)
     return parsed
@@ -123,13 +142,7 @@ def _date(value: Any, today: dt.date) -> dt.date:
 @functools.lru_cache(maxsize=4096)
 def _date_text(text: str, today: dt.date) -> dt.date | str:
     """A typed date, or why it is refused. Cached: a sheet repeats a few dates."""
-    try:
-        parsed = dt.date.fromisoformat(text.replace("/", "-").replace(".", "-"))
-    except ValueError:
-        return f"日期“{text}”不存在或格式不对，应为 年-月-日"
-    if parsed > today:
-        return f"日期 {parsed} 晚于今天"
-    return parsed
+    return typed_date(text, today=today)
 
 
 def _messages(error: ValidationError) -> Iterator[tuple[str, str]]:
@@ -328,7 +341,7 @@ class RowChecker:
         row and for every row it would refuse: the full path then decides, with its
         messages. Each test below mirrors one of clean_person's."""
         t = row.text
-        name = t.get("name", "")
+        name = normalize_name(t.get("name", ""))
         if not name or len(name) > 50:
             return None
         if _choice_code(DocumentType, t.get("document_type", "")) != DocumentType.RESIDENT_ID:
@@ -339,11 +352,10 @@ class RowChecker:
         if sex is None or residency is None or whereabouts is None:
             return None
         birth = row.raw("birth_date")
-        if isinstance(birth, dt.datetime):
-            birth = birth.date()
-        elif not isinstance(birth, dt.date):
-            text = t.get("birth_date", "")
-            birth = _date_text(text, self.today) if text else None
+        if birth in (None, ""):
+            birth = None
+        else:  # a date cell meets the same rule as typed text
+            birth = _day(birth, self.today)
             if isinstance(birth, str):
                 return None
         number = t.get("document_number", "")

@@ -27,14 +27,19 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import (  # type: ignore[import-untyped]
     DataValidation,
 )
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import (
+    CalamineError,
+    CalamineWorkbook,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
 
 from fangkong.core.identity import resident_id_check_digit
 from fangkong.registry.models import DocumentType, ResidenceKind, Residency, Sex, Whereabouts
 
 MAX_UPLOAD_BYTES: Final = 50 * 1024 * 1024
 SHEET_TITLE: Final = "人员"
-HELP_TITLE: Final = "说明"
+HELP_TITLE: Final = "填写说明"
 REASON_HEADER: Final = "错误原因"
 ROW_HEADER: Final = "原表行号"
 # A title row or two above the header is common in office sheets; look this far for it.
@@ -160,12 +165,14 @@ IMPORT_COLUMNS: Final = tuple(c for c in COLUMNS if not c.export_only)
 
 
 class SheetError(Exception):
-    """The whole file is refused (not Excel, empty, a required column missing, too big)."""
+    """The whole file is refused (not Excel, empty, a required column missing, too big).
+    `sheets`: the workbook's worksheets, when it could be opened — another may be the one."""
 
-    def __init__(self, message: str, code: str) -> None:
+    def __init__(self, message: str, code: str, sheets: list[dict[str, Any]] | None = None):
         super().__init__(message)
         self.message = message
         self.code = code
+        self.sheets = sheets or []
 
 
 def normalize_header(value: Any) -> str:
@@ -214,49 +221,109 @@ def cell_text(value: Any) -> str:
 
 @dataclass
 class Sheet:
-    """The first worksheet, positioned after its header row."""
+    """One worksheet as a person sees it, positioned after its header row: merged ranges
+    give every row they cover their value, and lines holding nothing but pre-filled
+    序号 / 区域代码 are skipped (and counted)."""
 
+    name: str  # the worksheet read
+    sheets: list[dict[str, Any]]  # every worksheet: {"name", "visible"}
     header_row: int  # Excel row number of the header (1-based)
     headers: list[str]  # the header cells as written, for the error report
     index: dict[str, int]  # column key → position in each row
     estimated_rows: int  # data rows including blank ones, for the progress bar
     _rows: Iterator[tuple[int, list[Any]]] = field(repr=False)
     _workbook: CalamineWorkbook = field(repr=False)
+    merged: list[tuple[int, int, int, int]] = field(
+        default_factory=list
+    )  # Excel rows, 0-based cols
+    skipped: int = 0  # pre-filled lines without a person
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
-        """(Excel row number, cells) for every non-blank data row."""
+        """(Excel row number, cells) for every data row that names a person."""
+        content = [i for key, i in self.index.items() if key != "area"]
+        lines = self._merged_filled(self._rows) if self.merged else self._rows
         try:
-            for number, cells in self._rows:
-                if any(c not in ("", None) for c in cells):
+            for number, cells in lines:
+                width = len(cells)
+                if any(cells[i] not in ("", None) for i in content if i < width):
                     yield number, cells
+                elif any(c not in ("", None) for c in cells):
+                    self.skipped += 1
         finally:
             self.close()
+
+    def _merged_filled(
+        self, lines: Iterator[tuple[int, list[Any]]]
+    ) -> Iterator[tuple[int, list[Any]]]:
+        """Each merged range's top-left value written into every cell it covers (Excel
+        keeps it in the first cell only), for the ranges below the header."""
+        pending = sorted(m for m in self.merged if m[1] > m[0] or m[3] > m[2])
+        active: list[tuple[int, int, int, Any]] = []  # last row, first col, last col, value
+        for number, cells in lines:
+            while pending and pending[0][0] <= number:
+                first, last, col0, col1 = pending.pop(0)
+                if first == number and last > self.header_row:
+                    value = cells[col0] if col0 < len(cells) else ""
+                    active.append((last, col0, col1, value))
+            if active:
+                for _last, col0, col1, value in active:
+                    if len(cells) <= col1:
+                        cells = [*cells, *[""] * (col1 + 1 - len(cells))]
+                    for c in range(col0, col1 + 1):
+                        cells[c] = value
+                active = [a for a in active if a[0] > number]
+            yield number, cells
 
     def close(self) -> None:
         with contextlib.suppress(CalamineError):  # already closed
             self._workbook.close()
 
 
-def open_sheet(source: str | Path | IO[bytes]) -> Sheet:
-    """Open the first worksheet and find its header; SheetError for a file to refuse."""
+_NOT_EXCEL: Final = "文件不是有效的 Excel 工作簿，请上传 .xlsx 或 .xls 文件"
+
+
+def _sheets(workbook: CalamineWorkbook) -> list[dict[str, Any]]:
+    return [
+        {"name": m.name, "visible": m.visible == SheetVisibleEnum.Visible}
+        for m in workbook.sheets_metadata
+        if m.typ == SheetTypeEnum.WorkSheet
+    ]
+
+
+def open_sheet(source: str | Path | IO[bytes], sheet_name: str = "") -> Sheet:
+    """Open a worksheet — `sheet_name`, or the first visible one, as Excel opens the file —
+    and find its header; SheetError for a file or sheet to refuse."""
     try:
         if isinstance(source, str | Path):
             workbook = CalamineWorkbook.from_path(str(source))
         else:
             workbook = CalamineWorkbook.from_filelike(source)
-        sheet = workbook.get_sheet_by_index(0)
+        sheets = _sheets(workbook)
     except (CalamineError, OSError, ValueError) as exc:
-        raise SheetError(
-            "文件不是有效的 Excel 工作簿，请上传 .xlsx 或 .xls 文件", "not_excel"
-        ) from exc
+        raise SheetError(_NOT_EXCEL, "not_excel") from exc
     except Exception as exc:  # calamine raises its own panics for some broken archives
-        raise SheetError(
-            "文件不是有效的 Excel 工作簿，请上传 .xlsx 或 .xls 文件", "not_excel"
-        ) from exc
+        raise SheetError(_NOT_EXCEL, "not_excel") from exc
+    if sheet_name:
+        if not any(s["name"] == sheet_name for s in sheets):
+            workbook.close()
+            raise SheetError(f"工作簿中没有名为“{sheet_name}”的工作表", "no_such_sheet", sheets)
+        name = sheet_name
+    else:
+        visible = [s["name"] for s in sheets if s["visible"]]
+        if not visible:
+            workbook.close()
+            raise SheetError("工作簿中没有可见的工作表", "empty", sheets)
+        name = visible[0]
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+        merged = sheet.merged_cell_ranges or []
+    except Exception as exc:
+        workbook.close()
+        raise SheetError(_NOT_EXCEL, "not_excel", sheets) from exc
     end = sheet.end
     if sheet.height == 0 or end is None:
         workbook.close()
-        raise SheetError("第一个工作表是空的，没有表头也没有数据", "empty")
+        raise SheetError(f"工作表“{name}”是空的，没有表头也没有数据", "empty", sheets)
     # iter_rows() starts at the sheet's first row (A1), whatever the first used cell.
     rows = enumerate(sheet.iter_rows(), start=1)
     for number, cells in rows:
@@ -266,7 +333,7 @@ def open_sheet(source: str | Path | IO[bytes]) -> Sheet:
             break
     else:
         workbook.close()
-        raise SheetError("第一个工作表是空的，没有表头也没有数据", "empty")
+        raise SheetError(f"工作表“{name}”是空的，没有表头也没有数据", "empty", sheets)
     index: dict[str, int] = {}
     for i, key in keys.items():
         if key is not None and key not in index:
@@ -275,22 +342,32 @@ def open_sheet(source: str | Path | IO[bytes]) -> Sheet:
     if missing:
         workbook.close()
         raise SheetError(
-            f"缺少必填列：{'、'.join(missing)}（表头须在前 {HEADER_SEARCH_ROWS} 行内，"
-            "请下载模板对照）",
+            f"工作表“{name}”缺少必填列：{'、'.join(missing)}（表头须在前 {HEADER_SEARCH_ROWS} "
+            "行内，请下载模板对照）",
             "missing_column",
+            sheets,
         )
     estimated = max(0, end[0] + 1 - number)
     if estimated == 0:
         workbook.close()
-        raise SheetError("表中只有表头，没有数据行", "empty")
+        raise SheetError("表中只有表头，没有数据行", "empty", sheets)
     return Sheet(
+        name=name,
+        sheets=sheets,
         header_row=number,
         headers=headers,
         index=index,
         estimated_rows=estimated,
         _rows=rows,
         _workbook=workbook,
+        # calamine: ((first row, first col), (last row, last col)), 0-based → Excel rows.
+        merged=[(r0 + 1, r1 + 1, c0, c1) for (r0, c0), (r1, c1) in merged],
     )
+
+
+def cell_name(row: int, index: int) -> str:
+    """The cell as Excel names it: row 5, column 2 → "C5"."""
+    return f"{get_column_letter(index + 1)}{row}"
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -345,50 +422,113 @@ def add_choice_lists(ws: Any, columns: list[Column], rows: int = 20000) -> None:
 
 
 def template_workbook(*, area_code: str = "") -> Workbook:
-    """The empty sheet to fill in: the header, one example row and a 说明 sheet."""
-    wb = new_workbook()
+    """The sheet to fill in: the header, one example row, every ID, phone and code column
+    formatted as text for all its rows (so Excel keeps 110106… whole as it is typed),
+    lists for the coded columns, and a 填写说明 sheet with the words each column takes.
+    Small, so built in memory (column formats need the ordinary workbook)."""
+    wb = Workbook()
     columns = list(IMPORT_COLUMNS)
-    ws = wb.create_sheet(SHEET_TITLE)
-    set_widths(ws, (c.width for c in columns))
+    ws = wb.active
+    ws.title = SHEET_TITLE
     ws.freeze_panes = "B2"
+    for i, column in enumerate(columns, start=1):
+        dimension = ws.column_dimensions[get_column_letter(i)]
+        dimension.width = column.width
+        if column.text:
+            dimension.number_format = "@"
+    for i, column in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=i, value=column.title)
+        cell.font = _HEADER_FONT
+        cell.fill = _REQUIRED_FILL if column.required else _HEADER_FILL
     add_choice_lists(ws, columns)
-    ws.append(header_cells(ws, columns))
     example = {c.key: c.example for c in columns}
     example["area"] = area_code or "110106014001Z1"
-    ws.append([text_cell(ws, example[c.key]) if c.text else example[c.key] for c in columns])
-    notes = wb.create_sheet(HELP_TITLE)
+    for i, column in enumerate(columns, start=1):
+        cell = ws.cell(row=2, column=i, value=example[column.key] or None)
+        if column.text:
+            cell.number_format = "@"
+    # The rows below take the column's text format once typed into; give the first
+    # thousand their own too, for the spreadsheet programs that look at the cell only.
+    text_columns = [i for i, c in enumerate(columns, start=1) if c.text]
+    for row in range(3, 1003):
+        for i in text_columns:
+            ws.cell(row=row, column=i).number_format = "@"
+    _instructions(wb.create_sheet(HELP_TITLE), columns)
+    return wb
+
+
+def _instructions(notes: Any, columns: list[Column]) -> None:
     notes.column_dimensions["A"].width = 16
-    notes.column_dimensions["B"].width = 70
+    notes.column_dimensions["B"].width = 80
     wrap = Alignment(wrap_text=True, vertical="top")
-    for line in (
+    lines = [
         ("填写说明", "每行一人。带 * 的列必填。第 2 行是示例，导入前请删除或改成真实数据。"),
         (
             "文件",
-            f"Excel 工作簿（.xlsx），不超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB；"
-            "只读取第一个工作表。",
+            f"Excel 工作簿（.xlsx 或 .xls），不超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB；"
+            "读取第一个可见的工作表（导入时可以改选其他工作表）。合并的单元格对它覆盖的每一行都有效。",
         ),
+        (
+            "日期",
+            "年-月-日，如 2020-02-03；也可写 2020/2/3、2020.2.3、2020年2月3日，"
+            "或用 Excel 的日期格式。不能晚于今天。",
+        ),
+        (
+            "姓名",
+            "前后的空格（含全角空格）会去掉；为对齐加在两个汉字之间的空格也会去掉，"
+            "如“何　芳”记为何芳。",
+        ),
+        ("空行", "只填了序号或区域代码、没有人员信息的行会跳过，并在结果中说明跳过了几行。"),
         (
             "导入方式",
             "先校验再导入：任何一行有误时整表不导入，可下载错误报告改正后重新上传；"
-            "也可明确选择只导入无误的行。",
+            "也可明确选择只导入无误的行。错误指明行号和列（如 C5 证件号码）。",
         ),
         (
             "再次导入",
             "从系统导出的表格带“人员编号”，修改后上传即更新对应人员；"
             "遮挡的证件号码、手机号保持不变。",
         ),
-    ):
-        notes.append([line[0], line[1]])
-    notes.append([])
-    notes.append([WriteOnlyCell(notes, value="列"), WriteOnlyCell(notes, value="说明")])
+    ]
+    for row, (title, text) in enumerate(lines, start=1):
+        notes.cell(row=row, column=1, value=title).font = _HEADER_FONT
+        notes.cell(row=row, column=2, value=text).alignment = wrap
+    row = len(lines) + 2
+    for i, title in enumerate(("列", "说明；可以填写的词")):
+        notes.cell(row=row, column=i + 1, value=title).font = _HEADER_FONT
+    words = wording_table()
     for column in columns:
+        row += 1
         text = column.help
-        if column.choices:
-            text = (text + "；" if text else "") + "可选：" + "、".join(column.choices)
-        cell = WriteOnlyCell(notes, value=text or "—")
-        cell.alignment = wrap
-        notes.append([column.title, cell])
-    return wb
+        if column.key in words:
+            listed = "；".join(f"{label}：{'、'.join(w)}" for label, w in words[column.key])
+            text = (text + "。" if text else "") + "可填：" + listed
+        notes.cell(row=row, column=1, value=column.title)
+        notes.cell(row=row, column=2, value=text or "—").alignment = wrap
+
+
+def wording_table() -> dict[str, list[tuple[str, list[str]]]]:
+    """Column key → [(label, the words that mean it)], from cleaning.WORDING."""
+    from django.utils import translation
+
+    from fangkong.registry.people.cleaning import WORDING
+
+    of = {
+        "document_type": DocumentType,
+        "sex": Sex,
+        "residency": Residency,
+        "whereabouts": Whereabouts,
+        "residence_kind": ResidenceKind,
+    }
+    out = {}
+    with translation.override("zh-hans"):
+        for key, choices in of.items():
+            words = WORDING.get(choices, {})
+            out[key] = [
+                (str(label), [w for w in words.get(code, ()) if w != str(label)])
+                for code, label in choices.choices
+            ]
+    return out
 
 
 class ErrorReport:

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any, Final, NamedTuple
 
 from fangkong.core.identity import mask_document, mask_phone
-from fangkong.registry.imports.excel import HEADER_OF, cell_text
+from fangkong.registry.imports.excel import HEADER_OF, cell_name, cell_text
 from fangkong.registry.people.cleaning import CleanPerson
 
 
@@ -152,10 +152,24 @@ class RowCheck:
         return reason
 
     def reasons(self) -> list[dict[str, Any]]:
-        return [
-            {"row": self.number, "column": HEADER_OF.get(key, key), "reason": self.scrub(reason)}
-            for key, reason in self.problems
-        ]
+        """Each problem with the row and column as Excel shows them ("C5", 证件号码)."""
+        out = []
+        for key, reason in self.problems:
+            position = self.index.get(key)
+            out.append(
+                {
+                    "row": self.number,
+                    "column": HEADER_OF.get(key, key),
+                    "cell": cell_name(self.number, position) if position is not None else "",
+                    "reason": self.scrub(reason),
+                }
+            )
+        return out
 
     def reason_text(self) -> str:
-        return "；".join(f"{e['column']}：{e['reason']}" for e in self.reasons())
+        return "；".join(
+            f"{e['cell']} {e['column']}：{e['reason']}"
+            if e["cell"]
+            else f"{e['column']}：{e['reason']}"
+            for e in self.reasons()
+        )

@@ -124,10 +124,12 @@ def import_upload(
     area: Area,
     file: IO[bytes] | Any,
     name: str = "",
+    sheet: str = "",
     background: bool = True,
 ) -> ImportJob:
     """Save an uploaded workbook and create its job; with `background`, validation is
-    queued once the job is committed."""
+    queued once the job is committed. `sheet`: the worksheet to read (default: the first
+    visible one)."""
     if actor is not None:
         ensure_visible(area, actor, field="area")
     if area.retired_on is not None:
@@ -161,6 +163,7 @@ def import_upload(
         file_path=str(path),
         original_name=name,
         size=size,
+        sheet_name=(sheet or "").strip()[:100],
     )
     if background:
         from fangkong.registry.imports.tasks import import_validate_task
@@ -179,12 +182,19 @@ def _open(job: ImportJob, status_from: list[str]) -> Sheet | None:
     if not _set(job, status_from, status=ImportStatus.VALIDATING, processed_rows=0, message=""):
         return None
     try:
-        sheet = open_sheet(job.file_path)
+        sheet = open_sheet(job.file_path, job.sheet_name)
     except SheetError as exc:
-        _set(job, status=ImportStatus.FAILED, message=exc.message, finished_at=timezone.now())
-        _remove(job.file_path)
+        _set(
+            job,
+            status=ImportStatus.FAILED,
+            message=exc.message,
+            sheets=exc.sheets,
+            finished_at=timezone.now(),
+        )
+        if len(exc.sheets) < 2:  # nothing else to read in it
+            _remove(job.file_path)
         return None
-    _set(job, total_rows=sheet.estimated_rows)
+    _set(job, total_rows=sheet.estimated_rows, sheet_name=sheet.name, sheets=sheet.sheets)
     return sheet
 
 
@@ -236,11 +246,15 @@ def import_validate(
     finally:
         spool.close()
     if result.total == 0:
+        message = "表中只有表头，没有数据行"
+        if sheet.skipped:
+            message = f"表中没有人员数据：{sheet.skipped} 行只填了序号或区域代码，已跳过"
         _set(
             job,
             status=ImportStatus.FAILED,
-            message="表中只有表头，没有数据行",
+            message=message,
             total_rows=0,
+            skipped_rows=sheet.skipped,
             finished_at=timezone.now(),
         )
         _remove(job.file_path, str(spool.path))
@@ -248,11 +262,51 @@ def import_validate(
     if not _set(job, [ImportStatus.VALIDATING], status=ImportStatus.VALIDATED):
         _remove(str(spool.path))  # cancelled meanwhile
         return job
-    _validated(job, result, report, spool_path=str(spool.path))
-    _remove(job.file_path)  # the spool holds all that the import needs
+    _validated(job, result, report, spool_path=str(spool.path), skipped_rows=sheet.skipped)
+    if len(sheet.sheets) < 2:  # the spool holds all that the import needs
+        _remove(job.file_path)  # (kept while another worksheet may still be chosen)
     logger.info(
         "import job %s validated: %s rows, %s refused", job.pk, result.total, job.error_rows
     )
+    return job
+
+
+def import_choose_sheet(
+    *, actor: Any, job: ImportJob, sheet: str, background: bool = True
+) -> ImportJob:
+    """Read another worksheet of the same workbook: the job starts again from its check
+    (what the first read found is dropped). Before anything is imported only."""
+    if job.status not in (ImportStatus.VALIDATED, ImportStatus.FAILED) or job.created_count:
+        raise invalid("status", f"任务{job.get_status_display()}，不能换工作表", "wrong_status")
+    if not any(s["name"] == sheet for s in job.sheets):
+        raise invalid("sheet", f"工作簿中没有名为“{sheet}”的工作表", "no_such_sheet")
+    if not job.file_path or not Path(job.file_path).is_file():
+        raise invalid("sheet", "原文件已不在，请重新上传", "file_gone")
+    old = [job.spool_path, job.error_report_path]
+    if not _set(
+        job,
+        [job.status],
+        status=ImportStatus.UPLOADED,
+        sheet_name=sheet,
+        message="",
+        total_rows=0,
+        valid_rows=0,
+        error_rows=0,
+        skipped_rows=0,
+        processed_rows=0,
+        spool_path="",
+        error_report_path="",
+        preview=[],
+        errors=[],
+        validated_at=None,
+        finished_at=None,
+    ):
+        raise invalid("status", "任务状态已变化，请刷新页面", "wrong_status")
+    _remove(*old)
+    if background:
+        from fangkong.registry.imports.tasks import import_validate_task
+
+        transaction.on_commit(lambda: import_validate_task.delay(job.pk))
     return job
 
 
@@ -363,7 +417,7 @@ def import_cancel(*, actor: Any, job: ImportJob) -> ImportJob:
     """Drop a job before it is imported, with its files (the rows in them included). A
     job that claims to be running may be cancelled only once its process has shown no
     sign of life for a while: it died, and its transaction with it."""
-    allowed: list[str] = [ImportStatus.UPLOADED, ImportStatus.VALIDATED]
+    allowed: list[str] = [ImportStatus.UPLOADED, ImportStatus.VALIDATED, ImportStatus.FAILED]
     if job.is_running and _is_stale(job):
         allowed.append(job.status)
     report = job.error_report_path

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern] = [
     path("imports/<int:pk>/progress/", views.import_progress_fragment, name="import-progress"),
     path("imports/<int:pk>/confirm/", views.import_confirm_view, name="import-confirm"),
     path("imports/<int:pk>/cancel/", views.import_cancel_view, name="import-cancel"),
+    path("imports/<int:pk>/sheet/", views.import_sheet_view, name="import-sheet"),
     path("imports/<int:pk>/errors.xlsx", views.import_report, name="import-report"),
 ]
 
@@ -22,5 +23,6 @@ api_urlpatterns: list[URLPattern] = [
     path("imports/<int:pk>/", api.ImportApi.as_view(), name="import"),
     path("imports/<int:pk>/confirm/", api.ImportConfirmApi.as_view(), name="import-confirm"),
     path("imports/<int:pk>/cancel/", api.ImportCancelApi.as_view(), name="import-cancel"),
+    path("imports/<int:pk>/sheet/", api.ImportSheetApi.as_view(), name="import-sheet"),
     path("imports/<int:pk>/errors.xlsx", api.ImportReportApi.as_view(), name="import-report"),
 ]

@@ -25,7 +25,12 @@ from fangkong.registry.imports.excel import (
     upload_limit,
 )
 from fangkong.registry.imports.selectors import import_jobs_recent, import_progress
-from fangkong.registry.imports.services import import_cancel, import_confirm, import_upload
+from fangkong.registry.imports.services import (
+    import_cancel,
+    import_choose_sheet,
+    import_confirm,
+    import_upload,
+)
 from fangkong.registry.models import ImportJob, ImportStatus
 from fangkong.registry.module import RegistryCapability
 
@@ -49,7 +54,13 @@ def imports(request: HttpRequest) -> HttpResponse:
                 raise ValidationError(gettext("请选择要上传的 Excel 文件"))
             if area is None:
                 raise ValidationError(gettext("请选择导入到哪个社区或片区"))
-            job = import_upload(actor=user, area=area, file=upload, name=upload.name or "")
+            job = import_upload(
+                actor=user,
+                area=area,
+                file=upload,
+                name=upload.name or "",
+                sheet=request.POST.get("sheet", ""),
+            )
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
             return redirect("registry:imports")
@@ -113,6 +124,17 @@ def import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     try:
         import_confirm(actor=request.user, job=job, partial=request.POST.get("partial") == "1")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("registry:import", pk=job.pk)
+
+
+@capability_required(RegistryCapability.IMPORT)
+@require_POST
+def import_sheet_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    try:
+        import_choose_sheet(actor=request.user, job=job, sheet=request.POST.get("sheet", ""))
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("registry:import", pk=job.pk)

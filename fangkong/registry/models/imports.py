@@ -53,6 +53,11 @@ class ImportJob(models.Model):
     total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
     valid_rows = models.PositiveIntegerField(_("无误行数"), default=0)
     error_rows = models.PositiveIntegerField(_("有误行数"), default=0)
+    skipped_rows = models.PositiveIntegerField(_("跳过的空行"), default=0)
+    # The worksheet read ("" until read: the first visible one) and every worksheet of the
+    # workbook, [{"name", "visible"}], so that the preview can offer another.
+    sheet_name = models.CharField(_("工作表"), max_length=100, blank=True)
+    sheets = models.JSONField(default=list, blank=True)
     processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
     created_count = models.PositiveIntegerField(_("新增人员"), default=0)
     updated_count = models.PositiveIntegerField(_("更新人员"), default=0)

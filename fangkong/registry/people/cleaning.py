@@ -5,6 +5,8 @@ clean 100,000 rows before it touches a table."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -15,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import get_language
 
 from fangkong.core.crypto import blind_index
+from fangkong.core.dates import typed_date
 from fangkong.core.identity import (
     mask_document,
     mask_phone,
@@ -22,7 +25,7 @@ from fangkong.core.identity import (
     validate_document,
     validate_resident_id,
 )
-from fangkong.registry.models import DocumentType, Residency, Sex, Whereabouts
+from fangkong.registry.models import DocumentType, ResidenceKind, Residency, Sex, Whereabouts
 
 # The keys clean_person() reads: what a form, a JSON body or a sheet row may set.
 PERSON_FIELDS = (
@@ -85,6 +88,77 @@ class Problems:
             raise ValidationError(self.errors)
 
 
+# What offices type in the coded columns, beside the labels themselves: one table, read by
+# forms, the API and the import alike, and shown on the template's 填写说明 sheet.
+WORDING: dict[type, dict[str, tuple[str, ...]]] = {
+    DocumentType: {
+        DocumentType.RESIDENT_ID: ("身份证", "居民身份证", "二代身份证", "身份证号"),
+        DocumentType.PASSPORT: ("护照",),
+        DocumentType.HK_MACAO_PERMIT: ("港澳通行证", "港澳居民来往内地通行证", "回乡证"),
+        DocumentType.TAIWAN_PERMIT: ("台湾通行证", "台湾居民来往大陆通行证", "台胞证"),
+        DocumentType.OTHER: ("其他", "其它", "其他证件"),
+    },
+    Sex: {Sex.MALE: ("男", "男性", "M"), Sex.FEMALE: ("女", "女性", "F"), Sex.UNKNOWN: ("未知",)},
+    Residency: {
+        Residency.REGISTERED: ("常住人口", "常住", "户籍", "户籍人口", "京籍"),
+        Residency.MIGRANT: ("流动人口", "流动", "外来人口", "非京籍"),
+    },
+    Whereabouts: {
+        Whereabouts.IN_BEIJING: ("在京", "是", "在", "已返京", "已回京", "Y", "√"),
+        Whereabouts.NOT_BACK: ("未返京", "否", "不在京", "未回京", "未返回", "N", "×"),
+    },
+    ResidenceKind: {
+        ResidenceKind.OWNER: ("自有住房", "自有", "自住", "自有房"),
+        ResidenceKind.TENANT: ("租住", "租房", "租户", "承租"),
+        ResidenceKind.DORMITORY: ("集体宿舍", "宿舍"),
+        ResidenceKind.UNIT_HOUSING: ("单位住房", "单位"),
+    },
+}
+
+
+_SPACES = re.compile(r"\s+")
+_FULL_WIDTH = re.compile("[\uff01-\uff5e]")
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+
+
+def normalize_name(raw: str) -> str:
+    """A name as typed, tidied: outer spaces (full-width and no-break ones too) trimmed,
+    inner runs made one space, and none left between two Chinese characters — offices pad
+    two-character names to line up with three ("何　芳" is 何芳). Full-width Latin letters
+    become plain ones. Nearly every name is already clean and costs one scan."""
+    text = raw.strip()
+    if _FULL_WIDTH.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    if any(ch.isspace() for ch in text):
+        text = _BETWEEN_CJK.sub("", _SPACES.sub(" ", text))
+    return text
+
+
+def _wording_key(text: str) -> str:
+    """ "  Ｙ " → "y", "在 京" → "在京": full width, spaces and case do not matter."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+@lru_cache(maxsize=32)
+def wording_map(choices: type) -> dict[str, str]:
+    """Normalised word, code or Chinese label → code."""
+    out: dict[str, str] = {}
+    with translation.override(settings.LANGUAGE_CODE):
+        for code, label in choices.choices:  # type: ignore[attr-defined]
+            out[_wording_key(str(code))] = str(code)
+            out[_wording_key(str(label))] = str(code)
+    for code, words in WORDING.get(choices, {}).items():
+        for word in words:
+            out[_wording_key(word)] = str(code)
+    return out
+
+
+def wording_code(choices: type, text: str) -> str | None:
+    """The code a typed word stands for, or None."""
+    return wording_map(choices).get(_wording_key(text))
+
+
 @lru_cache(maxsize=32)
 def _choice_pairs(choices: type, language: str | None) -> tuple[tuple[str, str], ...]:
     """(code, label) as plain strings, once per language: a label is a lazy translation
@@ -97,6 +171,9 @@ def _choice(value: Any, choices: type, name: str, problems: Problems, default: s
     if value in (None, ""):
         return default
     text = str(value).strip()
+    code = wording_code(choices, text)
+    if code is not None:
+        return code
     pairs = _choice_pairs(choices, get_language())
     # Sheets and forms are filled in Chinese whatever the page's language: both are read.
     with translation.override(settings.LANGUAGE_CODE):
@@ -110,21 +187,14 @@ def _choice(value: Any, choices: type, name: str, problems: Problems, default: s
 
 
 def _date(value: Any, name: str, problems: Problems, today: dt.date) -> dt.date | None:
+    """A date cell, a serial number or typed text, by one rule (core.dates.typed_date)."""
     if value in (None, ""):
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip().replace("/", "-").replace(".", "-")
-    try:
-        parsed = dt.date.fromisoformat(text)
-    except ValueError:
-        problems.add(name, f"日期“{value}”不存在或格式不对，应为 年-月-日", "invalid_date")
+    day = typed_date(value, today=today)
+    if isinstance(day, str):
+        problems.add(name, day, "future_date" if "晚于今天" in day else "invalid_date")
         return None
-    if parsed > today:
-        problems.add(name, f"日期 {parsed} 晚于今天", "future_date")
-    return parsed
+    return day
 
 
 def clean_person(
@@ -136,7 +206,7 @@ def clean_person(
 ) -> CleanPerson:
     """Validate one person's fields; raises a ValidationError naming each bad field."""
     problems = Problems()
-    name = str(data.get("name") or "").strip()
+    name = normalize_name(str(data.get("name") or ""))
     if not name:
         problems.add("name", "姓名不能为空", "required")
     elif len(name) > 50:
