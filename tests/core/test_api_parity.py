@@ -26,6 +26,7 @@ PARITY: dict[str, tuple[str, str]] = {
     "registry:imports": ("post", "/api/v1/imports/"),
     "registry:import-confirm": ("post", "/api/v1/imports/{id}/confirm/"),
     "registry:import-cancel": ("post", "/api/v1/imports/{id}/cancel/"),
+    "registry:import-sheet": ("post", "/api/v1/imports/{id}/sheet/"),
     "registry:transfer-new": ("post", "/api/v1/transfers/"),
     "registry:transfer-accept": ("post", "/api/v1/transfers/{id}/accept/"),
     "registry:transfer-refuse": ("post", "/api/v1/transfers/{id}/refuse/"),

@@ -14,7 +14,8 @@ from python_calamine import CalamineWorkbook
 
 from fangkong.audit.models import AuditAction, AuditEvent
 from fangkong.core.crypto import decrypt
-from fangkong.registry.imports.excel import COLUMNS, Column, stream_xlsx
+from fangkong.core.xlsx import stream_xlsx
+from fangkong.registry.imports.excel import COLUMNS, Column
 from fangkong.registry.imports.services import (
     import_apply,
     import_confirm,

@@ -43,7 +43,6 @@ from fangkong.registry.imports.excel import (
     REASON_HEADER,
     ROW_HEADER,
     open_sheet,
-    template_workbook,
 )
 from fangkong.registry.imports.selectors import progress_key
 from fangkong.registry.imports.services import (
@@ -54,6 +53,7 @@ from fangkong.registry.imports.services import (
     import_upload,
     import_validate,
 )
+from fangkong.registry.imports.template import template_workbook
 from fangkong.registry.models import (
     Address,
     ImportJob,

@@ -20,7 +20,7 @@ from fangkong.areas.selectors import area_visible_by_code
 from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import get_visible_or_404
-from fangkong.registry.imports.excel import EXCEL_MIME, template_workbook
+from fangkong.core.xlsx import EXCEL_MIME
 from fangkong.registry.imports.selectors import import_progress
 from fangkong.registry.imports.services import (
     import_cancel,
@@ -28,6 +28,7 @@ from fangkong.registry.imports.services import (
     import_confirm,
     import_upload,
 )
+from fangkong.registry.imports.template import template_workbook
 from fangkong.registry.imports.views import report_response
 from fangkong.registry.models import ImportJob, ImportStatus
 from fangkong.registry.module import RegistryCapability

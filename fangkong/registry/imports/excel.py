@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 import unicodedata
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Final
@@ -22,7 +20,7 @@ from typing import IO, Any, Final
 from django.conf import settings
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
+from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import (  # type: ignore[import-untyped]
     DataValidation,
@@ -44,7 +42,6 @@ REASON_HEADER: Final = "错误原因"
 ROW_HEADER: Final = "原表行号"
 # A title row or two above the header is common in office sheets; look this far for it.
 HEADER_SEARCH_ROWS: Final = 10
-EXCEL_MIME: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def upload_limit() -> int:
@@ -421,116 +418,6 @@ def add_choice_lists(ws: Any, columns: list[Column], rows: int = 20000) -> None:
             ws.data_validations.append(dv)
 
 
-def template_workbook(*, area_code: str = "") -> Workbook:
-    """The sheet to fill in: the header, one example row, every ID, phone and code column
-    formatted as text for all its rows (so Excel keeps 110106… whole as it is typed),
-    lists for the coded columns, and a 填写说明 sheet with the words each column takes.
-    Small, so built in memory (column formats need the ordinary workbook)."""
-    wb = Workbook()
-    columns = list(IMPORT_COLUMNS)
-    ws = wb.active
-    ws.title = SHEET_TITLE
-    ws.freeze_panes = "B2"
-    for i, column in enumerate(columns, start=1):
-        dimension = ws.column_dimensions[get_column_letter(i)]
-        dimension.width = column.width
-        if column.text:
-            dimension.number_format = "@"
-    for i, column in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=i, value=column.title)
-        cell.font = _HEADER_FONT
-        cell.fill = _REQUIRED_FILL if column.required else _HEADER_FILL
-    add_choice_lists(ws, columns)
-    example = {c.key: c.example for c in columns}
-    example["area"] = area_code or "110106014001Z1"
-    for i, column in enumerate(columns, start=1):
-        cell = ws.cell(row=2, column=i, value=example[column.key] or None)
-        if column.text:
-            cell.number_format = "@"
-    # The rows below take the column's text format once typed into; give the first
-    # thousand their own too, for the spreadsheet programs that look at the cell only.
-    text_columns = [i for i, c in enumerate(columns, start=1) if c.text]
-    for row in range(3, 1003):
-        for i in text_columns:
-            ws.cell(row=row, column=i).number_format = "@"
-    _instructions(wb.create_sheet(HELP_TITLE), columns)
-    return wb
-
-
-def _instructions(notes: Any, columns: list[Column]) -> None:
-    notes.column_dimensions["A"].width = 16
-    notes.column_dimensions["B"].width = 80
-    wrap = Alignment(wrap_text=True, vertical="top")
-    lines = [
-        ("填写说明", "每行一人。带 * 的列必填。第 2 行是示例，导入前请删除或改成真实数据。"),
-        (
-            "文件",
-            f"Excel 工作簿（.xlsx 或 .xls），不超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB；"
-            "读取第一个可见的工作表（导入时可以改选其他工作表）。合并的单元格对它覆盖的每一行都有效。",
-        ),
-        (
-            "日期",
-            "年-月-日，如 2020-02-03；也可写 2020/2/3、2020.2.3、2020年2月3日，"
-            "或用 Excel 的日期格式。不能晚于今天。",
-        ),
-        (
-            "姓名",
-            "前后的空格（含全角空格）会去掉；为对齐加在两个汉字之间的空格也会去掉，"
-            "如“何　芳”记为何芳。",
-        ),
-        ("空行", "只填了序号或区域代码、没有人员信息的行会跳过，并在结果中说明跳过了几行。"),
-        (
-            "导入方式",
-            "先校验再导入：任何一行有误时整表不导入，可下载错误报告改正后重新上传；"
-            "也可明确选择只导入无误的行。错误指明行号和列（如 C5 证件号码）。",
-        ),
-        (
-            "再次导入",
-            "从系统导出的表格带“人员编号”，修改后上传即更新对应人员；"
-            "遮挡的证件号码、手机号保持不变。",
-        ),
-    ]
-    for row, (title, text) in enumerate(lines, start=1):
-        notes.cell(row=row, column=1, value=title).font = _HEADER_FONT
-        notes.cell(row=row, column=2, value=text).alignment = wrap
-    row = len(lines) + 2
-    for i, title in enumerate(("列", "说明；可以填写的词")):
-        notes.cell(row=row, column=i + 1, value=title).font = _HEADER_FONT
-    words = wording_table()
-    for column in columns:
-        row += 1
-        text = column.help
-        if column.key in words:
-            listed = "；".join(f"{label}：{'、'.join(w)}" for label, w in words[column.key])
-            text = (text + "。" if text else "") + "可填：" + listed
-        notes.cell(row=row, column=1, value=column.title)
-        notes.cell(row=row, column=2, value=text or "—").alignment = wrap
-
-
-def wording_table() -> dict[str, list[tuple[str, list[str]]]]:
-    """Column key → [(label, the words that mean it)], from cleaning.WORDING."""
-    from django.utils import translation
-
-    from fangkong.registry.people.cleaning import WORDING
-
-    of = {
-        "document_type": DocumentType,
-        "sex": Sex,
-        "residency": Residency,
-        "whereabouts": Whereabouts,
-        "residence_kind": ResidenceKind,
-    }
-    out = {}
-    with translation.override("zh-hans"):
-        for key, choices in of.items():
-            words = WORDING.get(choices, {})
-            out[key] = [
-                (str(label), [w for w in words.get(code, ()) if w != str(label)])
-                for code, label in choices.choices
-            ]
-    return out
-
-
 class ErrorReport:
     """The refused rows as uploaded, plus a 错误原因 column, streamed to a file: fix them
     and upload the report itself again. Nothing is created until the first refused row."""
@@ -566,163 +453,3 @@ class ErrorReport:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._wb.save(self.path)
-
-
-# --- streaming export --------------------------------------------------------------------
-# openpyxl's write-only mode writes ~4,000 rows a second here and hands out nothing until
-# the whole file is zipped: a 1,000,000-row export would run four minutes before its first
-# byte, past any proxy's timeout. This writer turns each row into XML and pushes it through
-# a deflating zip stream at once, so the response starts at the first rows and memory stays
-# the same whatever the count. One sheet, inline strings, two styles (bold, text).
-EXCEL_MAX_ROWS: Final = 1_048_576  # Excel's own limit, header included
-
-_CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
-    'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
-    'officedocument.spreadsheetml.styles+xml"/></Types>'
-)
-_ROOT_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-)
-_WORKBOOK = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    '<sheets><sheet name="{title}" sheetId="1" r:id="rId1"/></sheets></workbook>'
-)
-_WORKBOOK_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships/styles" Target="styles.xml"/></Relationships>'
-)
-_STYLES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
-    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
-    "</cellStyles></styleSheet>"
-)
-_BOLD, _TEXT = 1, 2
-# XML 1.0 cannot carry most control characters; a cell typed with one loses it.
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _xml_text(value: str) -> str:
-    text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _ILLEGAL_XML.sub("", text)
-
-
-class _Sink:
-    """Where the zip stream writes; the generator drains it after each batch of rows."""
-
-    def __init__(self) -> None:
-        self._parts: list[bytes] = []
-
-    def write(self, data: bytes) -> int:
-        self._parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-    def take(self) -> bytes:
-        data = b"".join(self._parts)
-        self._parts.clear()
-        return data
-
-
-def stream_xlsx(
-    rows: Iterable[Sequence[Any]],
-    *,
-    columns: Sequence[Column],
-    title: str = SHEET_TITLE,
-    batch: int = 1000,
-) -> Iterator[bytes]:
-    """The bytes of a one-sheet workbook: `columns` as the header, then `rows` (values:
-    str, int, float or None/"" for an empty cell). Text columns stay text in Excel."""
-    letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
-    text_style = [c.text for c in columns]
-    sink = _Sink()
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        zf.writestr("_rels/.rels", _ROOT_RELS)
-        zf.writestr("xl/workbook.xml", _WORKBOOK.format(title=_xml_text(title)))
-        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        zf.writestr("xl/styles.xml", _STYLES)
-        yield sink.take()
-        with zf.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            cols = "".join(
-                f'<col min="{i}" max="{i}" width="{c.width}" customWidth="1"'
-                + (f' style="{_TEXT}"' if c.text else "")
-                + "/>"
-                for i, c in enumerate(columns, start=1)
-            )
-            head = "".join(
-                f'<c r="{letter}1" t="inlineStr" s="{_BOLD}"><is><t>'
-                f"{_xml_text(c.title)}</t></is></c>"
-                for letter, c in zip(letters, columns, strict=True)
-            )
-            sheet.write(
-                (
-                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-                    'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-                    f'<cols>{cols}</cols><sheetData><row r="1">{head}</row>'
-                ).encode()
-            )
-            parts: list[str] = []
-            number = 1
-            for number, row in enumerate(rows, start=2):
-                if number > EXCEL_MAX_ROWS:
-                    raise ValueError("more rows than an Excel sheet holds")
-                cells = [f'<row r="{number}">']
-                for letter, is_text, value in zip(letters, text_style, row, strict=False):
-                    if value is None or value == "":
-                        continue
-                    if isinstance(value, bool):
-                        value = "是" if value else "否"
-                    if isinstance(value, int | float):
-                        cells.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
-                        continue
-                    text = _xml_text(str(value))
-                    space = ' xml:space="preserve"' if text != text.strip() else ""
-                    style = f' s="{_TEXT}"' if is_text else ""
-                    cells.append(
-                        f'<c r="{letter}{number}" t="inlineStr"{style}><is>'
-                        f"<t{space}>{text}</t></is></c>"
-                    )
-                cells.append("</row>")
-                parts.append("".join(cells))
-                if len(parts) >= batch:
-                    sheet.write("".join(parts).encode())
-                    parts.clear()
-                    data = sink.take()
-                    if data:
-                        yield data
-            sheet.write(("".join(parts) + "</sheetData></worksheet>").encode())
-    yield sink.take()

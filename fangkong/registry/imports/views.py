@@ -18,12 +18,8 @@ from fangkong.areas.models import LIVING_KINDS
 from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
-from fangkong.registry.imports.excel import (
-    EXCEL_MIME,
-    MAX_UPLOAD_BYTES,
-    template_workbook,
-    upload_limit,
-)
+from fangkong.core.xlsx import EXCEL_MIME
+from fangkong.registry.imports.excel import MAX_UPLOAD_BYTES, upload_limit
 from fangkong.registry.imports.selectors import import_jobs_recent, import_progress
 from fangkong.registry.imports.services import (
     import_cancel,
@@ -31,6 +27,7 @@ from fangkong.registry.imports.services import (
     import_confirm,
     import_upload,
 )
+from fangkong.registry.imports.template import template_workbook
 from fangkong.registry.models import ImportJob, ImportStatus
 from fangkong.registry.module import RegistryCapability
 

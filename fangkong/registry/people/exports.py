@@ -19,7 +19,8 @@ from fangkong.audit.services import audit_export, audit_record
 from fangkong.core.crypto import decrypt
 from fangkong.core.errors import invalid
 from fangkong.core.ids import parse_id
-from fangkong.registry.imports.excel import COLUMNS, EXCEL_MAX_ROWS, EXCEL_MIME, stream_xlsx
+from fangkong.core.xlsx import EXCEL_MAX_ROWS, EXCEL_MIME, stream_xlsx
+from fangkong.registry.imports.excel import COLUMNS
 from fangkong.registry.models import (
     DocumentType,
     Person,
