@@ -1,5 +1,6 @@
 """Fill an app's English catalogue: `msgid<TAB>msgstr` lines on stdin (\\n for a line
-break) become translations of those messages, fuzzy marks on them are cleared, and the
+break; `msgid<TAB>one<TAB>many` for a message with a plural) become translations of those
+messages, fuzzy marks on them are cleared, and the
 .mo file is compiled. Prints what is still untranslated.
 
     .venv/bin/python scripts/po_fill.py fangkong/registry < translations.tsv
@@ -23,7 +24,12 @@ def main(app: str) -> int:
             given[msgid.replace("\\n", "\n")] = msgstr.replace("\\n", "\n")
     for entry in catalogue:
         if entry.msgid in given:
-            entry.msgstr = given.pop(entry.msgid)
+            value = given.pop(entry.msgid)
+            if entry.msgid_plural:
+                one, _, many = value.partition("\t")
+                entry.msgstr_plural = {0: one, 1: many or one}
+            else:
+                entry.msgstr = value
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
                 entry.previous_msgid = None
