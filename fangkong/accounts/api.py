@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -44,7 +45,7 @@ class TokenApi(APIView):
         )
         if user is None:
             raise serializers.ValidationError(
-                {"password": serializers.ErrorDetail("用户名或密码不正确", code="invalid_login")}
+                {"password": serializers.ErrorDetail(_("用户名或密码不正确"), code="invalid_login")}
             )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key}, status=status.HTTP_200_OK)

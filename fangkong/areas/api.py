@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -65,7 +66,7 @@ class AreaListApi(ScopedListAPIView):
     @extend_schema(request=AreaCreateInput, responses={201: AreaOutput})
     def post(self, request: Request) -> Response:
         if not request.user.can(AreasCapability.CHANGE):  # type: ignore[union-attr]
-            self.permission_denied(request, message="您的角色无权调整区域。")
+            self.permission_denied(request, message=_("您的角色无权调整区域。"))
         data = AreaCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         parent = area_visible_by_code(
@@ -92,13 +93,13 @@ class AreaDetailApi(ScopedRetrieveAPIView):
     @transaction.atomic
     def patch(self, request: Request, code: str) -> Response:
         if not request.user.can(AreasCapability.CHANGE):  # type: ignore[union-attr]
-            self.permission_denied(request, message="您的角色无权调整区域。")
+            self.permission_denied(request, message=_("您的角色无权调整区域。"))
         area = self.get_object()
         data = AreaUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         if not values.keys() & {"name", "parent"}:
-            raise invalid("name", "请给出新的名称（name）或新的上级（parent）", "required")
+            raise invalid("name", _("请给出新的名称（name）或新的上级（parent）"), "required")
         when = values.get("effective_on")
         if "parent" in values:
             parent = area_visible_by_code(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
@@ -188,7 +189,7 @@ class NoticeSpotChecksApi(_NoticeAction):
     @extend_schema(request=ScheduleInput, responses={201: SpotCheckOutput(many=True)})
     def post(self, request: Request, pk: int) -> Response:
         if not request.user.can(ArrivalsCapability.CHANGE):  # type: ignore[union-attr]
-            self.permission_denied(request, message="您的角色不能安排抽查。")
+            self.permission_denied(request, message=_("您的角色不能安排抽查。"))
         notice = _notice(request, pk)
         values = _valid(ScheduleInput, request)
         checks = spot_checks_schedule(

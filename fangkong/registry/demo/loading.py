@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from fangkong.areas.models import Area
 from fangkong.accounts.models import User
+from fangkong.areas.models import Area
 from fangkong.core.crypto import blind_index, decrypt
 from fangkong.core.identity import normalize_phone
 from fangkong.core.scoping import subtree_q

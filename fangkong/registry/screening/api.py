@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
@@ -140,7 +141,7 @@ class ScreeningChangesOutput(serializers.Serializer):  # type: ignore[type-arg]
 
 def _can_change(request: Request, view: APIView) -> None:
     if not request.user.can(RegistryCapability.CHANGE):  # type: ignore[union-attr]
-        view.permission_denied(request, message="您的角色无权登记摸排。")
+        view.permission_denied(request, message=_("您的角色无权登记摸排。"))
 
 
 class ScreeningRoundListApi(ScopedListAPIView):
@@ -190,7 +191,7 @@ def _visit_findings(request: Request, rows: list[dict[str, Any]]) -> list[Findin
         person = people.get(row["person"])
         if person is None:
             raise invalid(
-                f"findings.{i}.person", "该人员不存在或不在您的管辖范围内", "unknown_person"
+                f"findings.{i}.person", _("该人员不存在或不在您的管辖范围内"), "unknown_person"
             )
         findings.append(Finding(person, row["status"], row["away_from"], row["kind"]))
     return findings
@@ -218,7 +219,7 @@ class ScreeningVisitApi(APIView):
             .first()
         )
         if address is None:
-            raise invalid("address", "住址不存在或不在您的管辖范围内", "unknown_address")
+            raise invalid("address", _("住址不存在或不在您的管辖范围内"), "unknown_address")
         visit = visit_record(
             actor=request.user,
             round=screening_round,
