@@ -336,7 +336,7 @@ class GateCheckApi(APIView):
     @extend_schema(
         operation_id="gate_check",
         request=CheckRequest,
-        responses={201: CheckResponse},
+        responses={201: CheckResponse, **error_responses(400, 403, 404, 409)},
         description=__doc__,
     )
     def post(self, request: Request) -> Response:
@@ -474,7 +474,7 @@ class PassListApi(ScopedListAPIView):
             qs = qs.filter(status=self.request.query_params["status"])
         return qs
 
-    @extend_schema(request=PassInput, responses={201: PassOutput})
+    @extend_schema(request=PassInput, responses={201: PassOutput, **error_responses(400, 403)})
     def post(self, request: Request) -> Response:
         data = PassInput(data=request.data)
         data.is_valid(raise_exception=True)

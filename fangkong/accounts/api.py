@@ -13,6 +13,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from fangkong.core.api import error_responses
+
 
 class AuthThrottle(AnonRateThrottle):
     scope = "auth"
@@ -33,7 +35,10 @@ class TokenApi(APIView):
 
     @extend_schema(
         request=TokenInput,
-        responses={200: inline_serializer("TokenOutput", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer("TokenOutput", {"token": serializers.CharField()}),
+            **error_responses(400, 429),
+        },
     )
     def post(self, request: Request) -> Response:
         data = TokenInput(data=request.data)

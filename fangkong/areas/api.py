@@ -14,7 +14,7 @@ from fangkong.areas import services
 from fangkong.areas.models import Area, AreaKind
 from fangkong.areas.module import AreasCapability
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.core.api import ScopedListAPIView, ScopedRetrieveAPIView
+from fangkong.core.api import ScopedListAPIView, ScopedRetrieveAPIView, error_responses
 from fangkong.core.errors import invalid
 
 
@@ -63,7 +63,9 @@ class AreaListApi(ScopedListAPIView):
             qs = qs.filter(retired_on__isnull=True)
         return qs
 
-    @extend_schema(request=AreaCreateInput, responses={201: AreaOutput})
+    @extend_schema(
+        request=AreaCreateInput, responses={201: AreaOutput, **error_responses(400, 403)}
+    )
     def post(self, request: Request) -> Response:
         if not request.user.can(AreasCapability.CHANGE):  # type: ignore[union-attr]
             self.permission_denied(request, message=_("您的角色无权调整区域。"))
@@ -89,7 +91,9 @@ class AreaDetailApi(ScopedRetrieveAPIView):
     def base_queryset(self) -> Any:
         return Area.objects.select_related("parent", "successor")
 
-    @extend_schema(request=AreaUpdateInput, responses={200: AreaOutput})
+    @extend_schema(
+        request=AreaUpdateInput, responses={200: AreaOutput, **error_responses(400, 403, 404)}
+    )
     @transaction.atomic
     def patch(self, request: Request, code: str) -> Response:
         if not request.user.can(AreasCapability.CHANGE):  # type: ignore[union-attr]

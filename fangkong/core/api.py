@@ -137,7 +137,9 @@ class ScopedRetrieveAPIView(generics.RetrieveAPIView):  # type: ignore[type-arg]
 class _ErrorItem(serializers.Serializer):  # type: ignore[type-arg]
     field = serializers.CharField(allow_null=True, help_text="the input it is about, or null")
     code = serializers.CharField(help_text="a stable machine code, e.g. required, out_of_scope")
-    reason = serializers.CharField(help_text="the reason, in words (Chinese)")
+    reason = serializers.CharField(
+        help_text="the reason, in words, in the language of the request (Chinese by default)"
+    )
 
 
 class ErrorBody(serializers.Serializer):  # type: ignore[type-arg]

@@ -121,7 +121,7 @@ class ObservationReportsApi(APIView):
 
     @extend_schema(
         request=ReportInput,
-        responses={201: ReportCreated, 200: ReportCreated},
+        responses={201: ReportCreated, 200: ReportCreated, **error_responses(400, 403, 404)},
         summary="代填健康报告",
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -164,7 +164,11 @@ class AlertHandleApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
     capability = ArrivalsCapability.ALERTS_HANDLE
 
-    @extend_schema(request=HandleInput, responses={200: AlertOutput}, summary="处置预警")
+    @extend_schema(
+        request=HandleInput,
+        responses={200: AlertOutput, **error_responses(400, 403, 404)},
+        summary="处置预警",
+    )
     def post(self, request: Request, pk: int) -> Response:
         alert = get_visible_or_404(
             Alert.objects.select_related("person", "area"), request.user, pk=pk
@@ -197,7 +201,11 @@ class CallTaskDoneApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
     capability = ArrivalsCapability.HEALTH_RECORD
 
-    @extend_schema(request=NoteInput, responses={200: CallTaskOutput}, summary="完成电话询问")
+    @extend_schema(
+        request=NoteInput,
+        responses={200: CallTaskOutput, **error_responses(400, 403, 404)},
+        summary="完成电话询问",
+    )
     def post(self, request: Request, pk: int) -> Response:
         task = get_visible_or_404(
             CallTask.objects.select_related("observation__person", "observation__area"),
@@ -325,7 +333,8 @@ class SelfReportApi(APIView):
                     "already_received": serializers.BooleanField(),
                     "message": serializers.CharField(),
                 },
-            )
+            ),
+            **error_responses(400, 403),
         },
         summary="本人填报体温",
     )

@@ -341,7 +341,9 @@ class ArrivalNoticesApi(ScopedListAPIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=NoticeInput, responses={201: NoticeDetailOutput})
+    @extend_schema(
+        request=NoticeInput, responses={201: NoticeDetailOutput, **error_responses(400, 403)}
+    )
     def post(self, request: Request) -> Response:
         if not request.user.can(ArrivalsCapability.CHANGE):  # type: ignore[union-attr]
             self.permission_denied(request, message=_("您的角色不能登记返京报备。"))
@@ -363,7 +365,9 @@ class ArrivalNoticeApi(APIView):
 class NoticeConfirmApi(_NoticeAction):
     """The community called the filer and believes the notice."""
 
-    @extend_schema(request=ConfirmInput, responses={200: NoticeDetailOutput})
+    @extend_schema(
+        request=ConfirmInput, responses={200: NoticeDetailOutput, **error_responses(400, 403, 404)}
+    )
     def post(self, request: Request, pk: int) -> Response:
         notice = _notice(request, pk)
         values = _valid(ConfirmInput, request)
@@ -398,7 +402,9 @@ class NoticeRescheduleApi(_NoticeAction):
 
 
 class NoticeRejectApi(_NoticeAction):
-    @extend_schema(request=RejectInput, responses={200: NoticeDetailOutput})
+    @extend_schema(
+        request=RejectInput, responses={200: NoticeDetailOutput, **error_responses(400, 403, 404)}
+    )
     def post(self, request: Request, pk: int) -> Response:
         notice = _notice(request, pk)
         values = _valid(RejectInput, request)
@@ -414,7 +420,10 @@ class UnannouncedArrivalsApi(_NoticeAction):
     """A returnee found without notice: registered, housed with the landlord to contact,
     decided by policy and sent to inspection in one call."""
 
-    @extend_schema(request=UnannouncedInput, responses={201: NoticeDetailOutput})
+    @extend_schema(
+        request=UnannouncedInput,
+        responses={201: NoticeDetailOutput, **error_responses(400, 403, 409)},
+    )
     def post(self, request: Request) -> Response:
         values = _valid(UnannouncedInput, request)
         area = area_visible_by_code(user=request.user, code=values["area"])

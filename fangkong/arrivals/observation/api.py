@@ -301,7 +301,9 @@ class ObservationsApi(ScopedListAPIView):
             user=user, tab=due or "", status=status_, area=area, name=params.get("q", "").strip()
         )
 
-    @extend_schema(request=ObservationInput, responses={201: ObservationOutput})
+    @extend_schema(
+        request=ObservationInput, responses={201: ObservationOutput, **error_responses(400, 403)}
+    )
     def post(self, request: Request) -> Response:
         _require(request, self, ArrivalsCapability.CHANGE)
         values = valid_input(ObservationInput, request)
@@ -372,7 +374,11 @@ class _ObservationActionApi(APIView):
 class ExtendApi(_ObservationActionApi):
     input_class = DaysInput
 
-    @extend_schema(request=DaysInput, responses={200: ObservationOutput}, summary="延长观察")
+    @extend_schema(
+        request=DaysInput,
+        responses={200: ObservationOutput, **error_responses(400, 403, 404)},
+        summary="延长观察",
+    )
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -385,7 +391,11 @@ class ExtendApi(_ObservationActionApi):
 class ShortenApi(_ObservationActionApi):
     input_class = DaysInput
 
-    @extend_schema(request=DaysInput, responses={200: ObservationOutput}, summary="缩短观察")
+    @extend_schema(
+        request=DaysInput,
+        responses={200: ObservationOutput, **error_responses(400, 403, 404)},
+        summary="缩短观察",
+    )
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -398,7 +408,11 @@ class ShortenApi(_ObservationActionApi):
 class ReleaseApi(_ObservationActionApi):
     input_class = ReleaseInput
 
-    @extend_schema(request=ReleaseInput, responses={200: ObservationOutput}, summary="解除观察")
+    @extend_schema(
+        request=ReleaseInput,
+        responses={200: ObservationOutput, **error_responses(400, 403, 404)},
+        summary="解除观察",
+    )
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -411,7 +425,11 @@ class HospitalApi(_ObservationActionApi):
     input_class = HospitalInput
     needs = (ArrivalsCapability.CHANGE, ArrivalsCapability.ALERTS_HANDLE)
 
-    @extend_schema(request=HospitalInput, responses={200: ObservationOutput}, summary="转送医院")
+    @extend_schema(
+        request=HospitalInput,
+        responses={200: ObservationOutput, **error_responses(400, 403, 404)},
+        summary="转送医院",
+    )
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -427,7 +445,11 @@ class HospitalApi(_ObservationActionApi):
 class CancelApi(_ObservationActionApi):
     input_class = CancelInput
 
-    @extend_schema(request=CancelInput, responses={200: ObservationOutput}, summary="撤销观察")
+    @extend_schema(
+        request=CancelInput,
+        responses={200: ObservationOutput, **error_responses(400, 403, 404)},
+        summary="撤销观察",
+    )
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 

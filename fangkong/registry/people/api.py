@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.core.api import HasCapability, ScopedListAPIView
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
 from fangkong.core.errors import invalid
 from fangkong.core.ids import parse_id
 from fangkong.core.scoping import get_visible_or_404
@@ -176,6 +176,7 @@ class PeopleApi(ScopedListAPIView):
         responses={
             201: PersonOutput,
             409: inline_serializer("PersonConflict", {"id": serializers.IntegerField()}),
+            **error_responses(400, 403),
         },
     )
     def post(self, request: Request) -> Response:
@@ -210,7 +211,10 @@ class PersonApi(APIView):
         person = get_visible_or_404(Person.objects.select_related("area"), request.user, pk=pk)
         return Response(PersonOutput(person).data)
 
-    @extend_schema(request=PersonUpdateInput, responses={200: PersonOutput})
+    @extend_schema(
+        request=PersonUpdateInput,
+        responses={200: PersonOutput, **error_responses(400, 403, 404, 409)},
+    )
     def patch(self, request: Request, pk: int) -> Response:
         if not request.user.can(RegistryCapability.CHANGE):  # type: ignore[union-attr]
             self.permission_denied(request, message=_("您的角色不能修改人员。"))
@@ -264,7 +268,9 @@ class PersonMergeApi(APIView):
     permission_classes = [HasCapability]
     capability = RegistryCapability.CHANGE
 
-    @extend_schema(request=MergeInput, responses={200: PersonOutput})
+    @extend_schema(
+        request=MergeInput, responses={200: PersonOutput, **error_responses(400, 403, 404)}
+    )
     def post(self, request: Request, pk: int) -> Response:
         keep = get_visible_or_404(Person.objects.active(), request.user, pk=pk)
         data = MergeInput(data=request.data)

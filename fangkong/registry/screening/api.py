@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.core.api import HasCapability, ScopedListAPIView
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
 from fangkong.core.errors import invalid
 from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404
@@ -153,7 +153,10 @@ class ScreeningRoundListApi(ScopedListAPIView):
     def base_queryset(self) -> Any:
         return ScreeningRound.objects.select_related("area")
 
-    @extend_schema(request=ScreeningRoundCreateInput, responses={201: ScreeningRoundOutput})
+    @extend_schema(
+        request=ScreeningRoundCreateInput,
+        responses={201: ScreeningRoundOutput, **error_responses(400, 403)},
+    )
     def post(self, request: Request) -> Response:
         _can_change(request, self)
         data = ScreeningRoundCreateInput(data=request.data)
@@ -204,7 +207,10 @@ class ScreeningVisitApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
     capability = RegistryCapability.CHANGE
 
-    @extend_schema(request=ScreeningVisitInput, responses={201: ScreeningVisitOutput})
+    @extend_schema(
+        request=ScreeningVisitInput,
+        responses={201: ScreeningVisitOutput, **error_responses(400, 403, 404)},
+    )
     def post(self, request: Request, pk: int) -> Response:
         screening_round = get_visible_or_404(
             ScreeningRound.objects.select_related("area"), request.user, pk=pk
