@@ -30,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.authentication import SessionAuthentication
@@ -84,9 +85,9 @@ def _text(data: dict[str, Any], name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise BadInput(name, "应为文本", "invalid")
+        raise BadInput(name, _("应为文本"), "invalid")
     if "\x00" in value:  # PostgreSQL text cannot hold it: a 500 at the lookup or the log
-        raise BadInput(name, "含有无法识别的字符，请重新扫码或输入", "invalid")
+        raise BadInput(name, _("含有无法识别的字符，请重新扫码或输入"), "invalid")
     return value.strip()
 
 
@@ -96,23 +97,32 @@ def _pass_number(typed: str) -> str:
     number = typed.replace(" ", "").replace("-", "")
     digits = services.NUMBER_DIGITS
     if not (number.isascii() and number.isdigit()):
-        raise BadInput("pass_number", f"出入证号应为 {digits} 位数字，不含字母或符号", "invalid")
+        raise BadInput(
+            "pass_number",
+            _("出入证号应为 %(digits)s 位数字，不含字母或符号") % {"digits": digits},
+            "invalid",
+        )
     if len(number) != digits:
-        reason = f"出入证号应为 {digits} 位数字，现在是 {len(number)} 位，请核对"
+        reason = _("出入证号应为 %(digits)s 位数字，现在是 %(count)s 位，请核对") % {
+            "digits": digits,
+            "count": len(number),
+        }
         raise BadInput("pass_number", reason, "invalid")
     if not services.number_is_valid(number):
-        raise BadInput("pass_number", "出入证号校验位不对，请核对（可能输错了一位）", "check_digit")
+        raise BadInput(
+            "pass_number", _("出入证号校验位不对，请核对（可能输错了一位）"), "check_digit"
+        )
     return number
 
 
 def parse_check(data: Any) -> checks.CheckInput:
     """The request body → a CheckInput, or BadInput naming the field."""
     if not isinstance(data, dict) or not data:
-        raise BadInput(None, "请求内容为空：需要 check_id、gate、出入证和体温", "required")
+        raise BadInput(None, _("请求内容为空：需要 check_id、gate、出入证和体温"), "required")
     try:
         check_id = uuid.UUID(str(data.get("check_id") or ""))
     except ValueError:
-        raise BadInput("check_id", "check_id 应为设备生成的 UUID", "invalid") from None
+        raise BadInput("check_id", _("check_id 应为设备生成的 UUID"), "invalid") from None
     gate = data.get("gate")
     if (
         isinstance(gate, bool)
@@ -121,10 +131,10 @@ def parse_check(data: Any) -> checks.CheckInput:
         or not str(gate).isdigit()
         or len(str(gate)) > GATE_ID_DIGITS
     ):
-        raise BadInput("gate", "请选择门岗", "required" if gate in (None, "") else "invalid")
+        raise BadInput("gate", _("请选择门岗"), "required" if gate in (None, "") else "invalid")
     direction = data.get("direction")
     if direction not in (Direction.IN, Direction.OUT):
-        raise BadInput("direction", "方向应为 in（进）或 out（出）", "invalid")
+        raise BadInput("direction", _("方向应为 in（进）或 out（出）"), "invalid")
     temperature = _temperature(data.get("temperature"))
     token, number = _text(data, "pass_token"), _text(data, "pass_number")
     document = _text(data, "document_number")
@@ -134,18 +144,22 @@ def parse_check(data: Any) -> checks.CheckInput:
     if len(given) != 1:
         raise BadInput(
             "pass_token",
-            "请扫描出入证二维码，或输入出入证号、证件号码（三选一）",
+            _("请扫描出入证二维码，或输入出入证号、证件号码（三选一）"),
             "required" if not given else "ambiguous",
         )
     document_type, document_index = "", ""
     if token and len(token) > TOKEN_MAX:
-        raise BadInput("pass_token", "二维码内容过长，不是出入证", "invalid")
+        raise BadInput("pass_token", _("二维码内容过长，不是出入证"), "invalid")
     if number:
         number = _pass_number(number)
     if document:
         document_type = _text(data, "document_type") or "resident_id"
         if document_type not in DOCUMENT_TYPES:
-            raise BadInput("document_type", f"不支持的证件类型“{document_type}”", "invalid")
+            raise BadInput(
+                "document_type",
+                _("不支持的证件类型“%(document_type)s”") % {"document_type": document_type},
+                "invalid",
+            )
         try:
             normalised = validate_document(document_type, document)
         except ValidationError as exc:
@@ -239,7 +253,7 @@ def answer(user: Any, payload: Any) -> tuple[int, dict[str, Any], dict[str, str]
         return 400, {"errors": [exc.error]}, {}
     gate = checks.gate_info(data.gate_id)
     if gate is None or not gate.active or not gate.visible_to(scope_path(user)):
-        reason = "门岗不存在或不在您的管辖范围内"
+        reason = _("门岗不存在或不在您的管辖范围内")
         return 404, {"errors": [{"field": "gate", "code": "not_found", "reason": reason}]}, {}
     try:
         outcome = checks.gate_check(guard_id=user.pk, gate=gate, data=data)
@@ -284,7 +298,7 @@ def token_fast_path(request: HttpRequest) -> HttpResponse:
         response["WWW-Authenticate"] = "Token"
         return response
     if not user.can(AccessCapability.GATE_CHECK):
-        return _error(403, None, "permission_denied", "您的角色无权进行此操作。")
+        return _error(403, None, "permission_denied", _("您的角色无权进行此操作。"))
     try:
         payload = json.loads(request.body) if request.body else None
     except ValueError as exc:
@@ -322,7 +336,7 @@ class GateCheckApi(APIView):
     @extend_schema(
         operation_id="gate_check",
         request=CheckRequest,
-        responses={201: CheckResponse},
+        responses={201: CheckResponse, **error_responses(400, 403, 404, 409)},
         description=__doc__,
     )
     def post(self, request: Request) -> Response:
@@ -460,7 +474,7 @@ class PassListApi(ScopedListAPIView):
             qs = qs.filter(status=self.request.query_params["status"])
         return qs
 
-    @extend_schema(request=PassInput, responses={201: PassOutput})
+    @extend_schema(request=PassInput, responses={201: PassOutput, **error_responses(400, 403)})
     def post(self, request: Request) -> Response:
         data = PassInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -506,7 +520,11 @@ class PassActionApi(APIView):
         gate_pass = get_visible_or_404(Pass, request.user, pk=pk)
         service = PASS_ACTIONS.get(action)
         if service is None:
-            raise invalid("action", f"操作应为：{'、'.join(PASS_ACTIONS)}", "invalid_choice")
+            raise invalid(
+                "action",
+                _("操作应为：%(choices)s") % {"choices": "、".join(PASS_ACTIONS)},
+                "invalid_choice",
+            )
         given = PassActionInput(data=request.data)
         given.is_valid(raise_exception=True)
         kwargs: dict[str, Any] = {"actor": request.user, "gate_pass": gate_pass}

@@ -13,6 +13,7 @@ import threading
 import time
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.drainage import set_override
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
@@ -35,9 +36,9 @@ class CachedTokenAuthentication(TokenAuthentication):
         try:
             token = Token.objects.select_related("user", "user__area").get(key=key)
         except Token.DoesNotExist:
-            raise exceptions.AuthenticationFailed("令牌无效") from None
+            raise exceptions.AuthenticationFailed(_("令牌无效")) from None
         if not token.user.is_active:
-            raise exceptions.AuthenticationFailed("账号已停用")
+            raise exceptions.AuthenticationFailed(_("账号已停用"))
         with _lock:
             if len(_tokens) >= _MAX_ENTRIES:
                 _tokens.clear()

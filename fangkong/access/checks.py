@@ -47,6 +47,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.access.models import (
     CheckDecision,
@@ -390,9 +391,9 @@ def _first_answer(check_id: uuid.UUID, gate: GateInfo) -> CheckOutcome:
     )
     row = rows[0] if rows else None
     if row is None:  # the row was rolled back between our INSERT and this SELECT
-        raise Conflict("check_id", "该查验正在处理中，请稍后重试", code="in_progress")
+        raise Conflict("check_id", _("该查验正在处理中，请稍后重试"), code="in_progress")
     if row[0] != gate.id:
-        raise Conflict("check_id", "该查验编号已用于另一个门岗的查验", code="check_id_used")
+        raise Conflict("check_id", _("该查验编号已用于另一个门岗的查验"), code="check_id_used")
     reasons = tuple(r for r in row[2].split(",") if r)
     return CheckOutcome(check_id, row[1], reasons, masked(row[3]), row[4], row[5], False)
 

@@ -11,6 +11,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fangkong.access import checks
 from fangkong.access.models import (
@@ -78,12 +80,14 @@ def new_token() -> str:
 
 def _visible_area(actor: Any, area: Area, field: str) -> None:
     if not Area.objects.visible_to(actor).filter(pk=area.pk).exists():
-        raise invalid(field, f"“{area.name}”不在您的管辖范围内", "out_of_scope")
+        raise invalid(
+            field, _("“%(area)s”不在您的管辖范围内") % {"area": area.name}, "out_of_scope"
+        )
 
 
 def _ensure_pass_visible(actor: Any, gate_pass: Pass) -> None:
     if not Pass.objects.visible_to(actor).filter(pk=gate_pass.pk).exists():
-        raise PermissionDenied("这张出入证不在您的管辖范围内")
+        raise PermissionDenied(_("这张出入证不在您的管辖范围内"))
 
 
 def _within(path: str, area: Area) -> bool:
@@ -125,7 +129,10 @@ def _already_held(person: Person, area: Area) -> Exception:
     held = Pass.objects.filter(person=person, area=area, status__in=HELD_STATUSES).first()
     number = held.number_display if held else ""
     return invalid(
-        "person", f"{person.name} 已有{area.name}的出入证 {number}，无需重复办理", "held"
+        "person",
+        _("%(person)s 已有%(area)s的出入证 %(number)s，无需重复办理")
+        % {"person": person.name, "area": area.name, "number": number},
+        "held",
     )
 
 
@@ -144,32 +151,46 @@ def pass_issue(
     checked their document in person (`verified`). One held pass per person and zone."""
     today = today or timezone.localdate()
     if not verified:
-        raise invalid("verified", "请先当面核验本人证件", "not_verified")
+        raise invalid("verified", _("请先当面核验本人证件"), "not_verified")
     if kind not in PassKind.values:
-        raise invalid("kind", f"未知出入证类别“{kind}”", "invalid_choice")
+        raise invalid("kind", _("未知出入证类别“%(kind)s”") % {"kind": kind}, "invalid_choice")
     if area.kind not in LIVING_KINDS or area.retired_on is not None:
-        raise invalid("area", "出入证须办到社区、村或片区", "wrong_level")
+        raise invalid("area", _("出入证须办到社区、村或片区"), "wrong_level")
     _visible_area(actor, area, "area")
     if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
-        raise invalid("person", "该人员不在您的管辖范围内", "out_of_scope")
+        raise invalid("person", _("该人员不在您的管辖范围内"), "out_of_scope")
     if person.merged_into_id is not None:
-        raise invalid("person", f"该人员记录已合并到 #{person.merged_into_id}", "merged")
+        raise invalid(
+            "person",
+            _("该人员记录已合并到 #%(merged_into_id)s") % {"merged_into_id": person.merged_into_id},
+            "merged",
+        )
     if person.whereabouts == Whereabouts.NOT_BACK:
-        raise invalid("person", f"{person.name} 登记为未返京，返京后再办理", "not_back")
+        raise invalid(
+            "person",
+            _("%(person)s 登记为未返京，返京后再办理") % {"person": person.name},
+            "not_back",
+        )
     if not person_belongs_to(person, area, kind):
         raise invalid(
-            "area", f"{person.name} 不在{area.name}居住或工作，不能办理该片区的出入证", "not_here"
+            "area",
+            _("%(person)s 不在%(area)s居住或工作，不能办理该片区的出入证")
+            % {"person": person.name, "area": area.name},
+            "not_here",
         )
     if kind == PassKind.TEMPORARY and valid_until is None:
-        raise invalid("valid_until", "临时出入证须填写有效期", "required")
+        raise invalid("valid_until", _("临时出入证须填写有效期"), "required")
     if valid_until is not None:
         if valid_until < today:
-            raise invalid("valid_until", "有效期不能早于今天", "past")
+            raise invalid("valid_until", _("有效期不能早于今天"), "past")
         if kind == PassKind.TEMPORARY and valid_until > today + dt.timedelta(
             days=TEMPORARY_MAX_DAYS
         ):
             raise invalid(
-                "valid_until", f"临时出入证有效期最长 {TEMPORARY_MAX_DAYS} 天", "too_long"
+                "valid_until",
+                _("临时出入证有效期最长 %(temporary_max_days)s 天")
+                % {"temporary_max_days": TEMPORARY_MAX_DAYS},
+                "too_long",
             )
     if Pass.objects.filter(person=person, area=area, status__in=HELD_STATUSES).exists():
         raise _already_held(person, area)
@@ -200,7 +221,7 @@ def _set_status(actor: Any, gate_pass: Pass, status: str, reason: str, detail: s
 def _reason(reason: str, doing: str) -> str:
     text = (reason or "").strip()
     if not text:
-        raise invalid("reason", f"请填写{doing}的原因", "required")
+        raise invalid("reason", _("请填写%(doing)s的原因") % {"doing": doing}, "required")
     return text
 
 
@@ -210,10 +231,14 @@ def pass_replace(*, actor: Any, gate_pass: Pass, reason: str) -> Pass:
     pointing at the new pass); the new pass keeps person, zone, kind and end date. Like
     作废, it cannot be undone, so it needs a reason (遗失、损坏…)."""
     _ensure_pass_visible(actor, gate_pass)
-    reason = _reason(reason, "补办")
+    reason = _reason(reason, pgettext("pass", "补办"))
     old = _locked(gate_pass)
     if old.status not in HELD_STATUSES:
-        raise invalid("pass", f"该出入证{old.get_status_display()}，不能补办", "not_held")
+        raise invalid(
+            "pass",
+            _("该出入证%(status)s，不能补办") % {"status": old.get_status_display()},
+            "not_held",
+        )
     status, held_reason = old.status, old.status_reason  # suspended stays suspended
     _set_status(actor, old, PassStatus.REVOKED, reason, f"出入证 {old.number} 作废（{reason}）")
     new = _create_pass(
@@ -236,10 +261,14 @@ def pass_replace(*, actor: Any, gate_pass: Pass, reason: str) -> Pass:
 @transaction.atomic
 def pass_suspend(*, actor: Any, gate_pass: Pass, reason: str) -> Pass:
     _ensure_pass_visible(actor, gate_pass)
-    reason = _reason(reason, "暂停")
+    reason = _reason(reason, pgettext("pass", "暂停"))
     current = _locked(gate_pass)
     if current.status != PassStatus.ACTIVE:
-        raise invalid("pass", f"该出入证{current.get_status_display()}，不能暂停", "not_active")
+        raise invalid(
+            "pass",
+            _("该出入证%(status)s，不能暂停") % {"status": current.get_status_display()},
+            "not_active",
+        )
     return _set_status(actor, current, PassStatus.SUSPENDED, reason, f"暂停出入证（{reason}）")
 
 
@@ -248,17 +277,19 @@ def pass_reactivate(*, actor: Any, gate_pass: Pass) -> Pass:
     _ensure_pass_visible(actor, gate_pass)
     current = _locked(gate_pass)
     if current.status != PassStatus.SUSPENDED:
-        raise invalid("pass", "只有暂停使用的出入证可以恢复", "not_suspended")
+        raise invalid("pass", _("只有暂停使用的出入证可以恢复"), "not_suspended")
     return _set_status(actor, current, PassStatus.ACTIVE, "", "恢复出入证")
 
 
 @transaction.atomic
 def pass_revoke(*, actor: Any, gate_pass: Pass, reason: str) -> Pass:
     _ensure_pass_visible(actor, gate_pass)
-    reason = _reason(reason, "作废")
+    reason = _reason(reason, pgettext("pass", "作废"))
     current = _locked(gate_pass)
     if current.status not in HELD_STATUSES:
-        raise invalid("pass", f"该出入证{current.get_status_display()}", "not_held")
+        raise invalid(
+            "pass", _("该出入证%(status)s") % {"status": current.get_status_display()}, "not_held"
+        )
     return _set_status(actor, current, PassStatus.REVOKED, reason, f"作废出入证（{reason}）")
 
 
@@ -286,17 +317,21 @@ def gate_create(
 ) -> Gate:
     name = (name or "").strip()
     if not name:
-        raise invalid("name", "请填写门岗名称", "required")
+        raise invalid("name", _("请填写门岗名称"), "required")
     if kind not in GateKind.values:
-        raise invalid("kind", f"未知门岗类型“{kind}”", "invalid_choice")
+        raise invalid("kind", _("未知门岗类型“%(kind)s”") % {"kind": kind}, "invalid_choice")
     if area.kind not in LIVING_KINDS:
-        raise invalid("area", "门岗须设在社区、村或片区", "wrong_level")
+        raise invalid("area", _("门岗须设在社区、村或片区"), "wrong_level")
     _visible_area(actor, area, "area")
     opens = opens or [area]
     for zone in opens:
         _visible_area(actor, zone, "opens")
     if Gate.objects.filter(area=area, name=name).exists():
-        raise invalid("name", f"{area.name}已有名为“{name}”的门岗", "duplicate")
+        raise invalid(
+            "name",
+            _("%(area)s已有名为“%(name)s”的门岗") % {"area": area.name, "name": name},
+            "duplicate",
+        )
     gate = Gate.objects.create(area=area, name=name[:60], kind=kind, staffed_24h=staffed_24h)
     gate.opens.set(opens)
     audit_record(actor=actor, action=AuditAction.CHANGE, obj=gate, detail=f"设立门岗 {name}")
@@ -306,7 +341,7 @@ def gate_create(
 @transaction.atomic
 def gate_set_active(*, actor: Any, gate: Gate, active: bool) -> Gate:
     if not Gate.objects.visible_to(actor).filter(pk=gate.pk).exists():
-        raise PermissionDenied("这个门岗不在您的管辖范围内")
+        raise PermissionDenied(_("这个门岗不在您的管辖范围内"))
     gate.active = active
     gate.save(update_fields=["active"])
     checks.caches_clear()
@@ -327,9 +362,9 @@ def referral_create(
     """The guard hands a person stopped without a pass to the community: a returnee who
     came without notice. Once per check; sending it again updates the name and note."""
     if not GateCheck.objects.visible_to(actor).filter(pk=check.pk).exists():
-        raise PermissionDenied("这次查验不在您的管辖范围内")
+        raise PermissionDenied(_("这次查验不在您的管辖范围内"))
     if Reason.NO_PASS not in check.reason_codes:
-        raise invalid("check_id", "只有“无出入证”被拦下的人员才转社区登记", "has_pass")
+        raise invalid("check_id", _("只有“无出入证”被拦下的人员才转社区登记"), "has_pass")
     name, note = (name or "").strip()[:50], (note or "").strip()[:200]
     referral, created = GateReferral.objects.get_or_create(
         gate_check=check,
@@ -353,13 +388,13 @@ def referral_create(
 @transaction.atomic
 def referral_handle(*, actor: Any, referral: GateReferral, handling: str) -> GateReferral:
     if not GateReferral.objects.visible_to(actor).filter(pk=referral.pk).exists():
-        raise PermissionDenied("这条记录不在您的管辖范围内")
+        raise PermissionDenied(_("这条记录不在您的管辖范围内"))
     handling = (handling or "").strip()
     if not handling:
-        raise invalid("handling", "请填写处理情况", "required")
+        raise invalid("handling", _("请填写处理情况"), "required")
     referral = GateReferral.objects.select_for_update().get(pk=referral.pk)
     if referral.status == ReferralStatus.DONE:
-        raise invalid("handling", "这条记录已处理", "already_done")
+        raise invalid("handling", _("这条记录已处理"), "already_done")
     referral.status = ReferralStatus.DONE
     referral.handling = handling[:200]
     referral.handled_by = actor
@@ -371,10 +406,10 @@ def referral_handle(*, actor: Any, referral: GateReferral, handling: str) -> Gat
 def _open_referral(actor: Any, referral: GateReferral) -> GateReferral:
     """The referral, locked, if `actor` may see it and it is still open."""
     if not GateReferral.objects.visible_to(actor).filter(pk=referral.pk).exists():
-        raise PermissionDenied("这条记录不在您的管辖范围内")
+        raise PermissionDenied(_("这条记录不在您的管辖范围内"))
     referral = GateReferral.objects.select_for_update().get(pk=referral.pk)
     if referral.status == ReferralStatus.DONE:
-        raise invalid("referral", "这条门岗转交已处理", "already_done")
+        raise invalid("referral", _("这条门岗转交已处理"), "already_done")
     return referral
 
 
@@ -389,7 +424,7 @@ def referral_register_arrival(
     (fangkong.access.arrival_source)."""
     referral = _open_referral(actor, referral)
     if referral.kind != ReferralKind.UNANNOUNCED:
-        raise invalid("referral", "只有“无出入证的返京人员”可登记为未提前告知返京", "wrong_kind")
+        raise invalid("referral", _("只有“无出入证的返京人员”可登记为未提前告知返京"), "wrong_kind")
     notice = unannounced_register(actor=actor, **registration)
     referral.status = ReferralStatus.DONE
     referral.handling = f"已登记为未提前告知返京人员（返京报备 #{notice.pk}）"
@@ -468,21 +503,28 @@ def visit_register(
     """A visitor or a delivery at a gate: registered with a reason, admitted or denied by
     the policy in force (and a fever is a denial and an alert-worthy referral)."""
     if not Gate.objects.visible_to(actor).filter(pk=gate.pk, active=True).exists():
-        raise invalid("gate", "门岗不存在或不在您的管辖范围内", "not_found")
+        raise invalid("gate", _("门岗不存在或不在您的管辖范围内"), "not_found")
     if kind not in VisitKind.values:
-        raise invalid("kind", "请选择访客或快递外卖", "invalid_choice")
+        raise invalid("kind", _("请选择访客或快递外卖"), "invalid_choice")
     fitting = visit_reasons(kind)
     if reason not in fitting:
         labels = "、".join(str(VisitReason(r).label) for r in fitting)
         kind_label = VisitKind(kind).label
         if reason in VisitReason.values:
-            text = f"事由“{VisitReason(reason).label}”不适用于{kind_label}，请选：{labels}"
+            text = _("事由“%(reason)s”不适用于%(kind)s，请选：%(choices)s") % {
+                "reason": VisitReason(reason).label,
+                "kind": kind_label,
+                "choices": labels,
+            }
         else:
-            text = f"请选择事由（{kind_label}：{labels}）"
+            text = _("请选择事由（%(kind)s：%(choices)s）") % {
+                "kind": kind_label,
+                "choices": labels,
+            }
         raise invalid("reason", text, "invalid_choice")
     name = (name or "").strip()
     if not name:
-        raise invalid("name", "请填写姓名", "required")
+        raise invalid("name", _("请填写姓名"), "required")
     temperature = parse_temperature(temperature)
     phone_e164 = ""
     if phone.strip():

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -11,6 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+
+from fangkong.core.api import error_responses
 
 
 class AuthThrottle(AnonRateThrottle):
@@ -32,7 +35,10 @@ class TokenApi(APIView):
 
     @extend_schema(
         request=TokenInput,
-        responses={200: inline_serializer("TokenOutput", {"token": serializers.CharField()})},
+        responses={
+            200: inline_serializer("TokenOutput", {"token": serializers.CharField()}),
+            **error_responses(400, 429),
+        },
     )
     def post(self, request: Request) -> Response:
         data = TokenInput(data=request.data)
@@ -44,7 +50,7 @@ class TokenApi(APIView):
         )
         if user is None:
             raise serializers.ValidationError(
-                {"password": serializers.ErrorDetail("用户名或密码不正确", code="invalid_login")}
+                {"password": serializers.ErrorDetail(_("用户名或密码不正确"), code="invalid_login")}
             )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key}, status=status.HTTP_200_OK)

@@ -1,18 +1,19 @@
 from __future__ import annotations
 
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "用户名或密码不正确。",
-        "inactive": "该账号已停用。",
+        "invalid_login": _("用户名或密码不正确。"),
+        "inactive": _("该账号已停用。"),
     }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["username"].label = "用户名"
-        self.fields["password"].label = "密码"
+        self.fields["username"].label = _("用户名")
+        self.fields["password"].label = _("密码")
         self.fields["username"].widget.attrs.update(
             {
                 "class": "form-control form-control-lg",

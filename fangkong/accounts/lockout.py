@@ -7,8 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
-LOCKED_REASON = "登录失败次数过多，该账号已暂时锁定，请 {minutes} 分钟后再试或联系管理员"
+LOCKED_REASON = _("登录失败次数过多，该账号已暂时锁定，请 %(minutes)s 分钟后再试或联系管理员")
 
 
 def lockout_response(
@@ -17,7 +18,7 @@ def lockout_response(
     credentials: dict[str, Any] | None = None,
 ) -> HttpResponse:
     minutes = round(float(settings.AXES_COOLOFF_TIME) * 60)
-    reason = LOCKED_REASON.format(minutes=minutes)
+    reason = LOCKED_REASON % {"minutes": minutes}
     if request.path.startswith("/api/"):
         return JsonResponse(
             {"errors": [{"field": "username", "code": "locked_out", "reason": reason}]},

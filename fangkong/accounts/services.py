@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
@@ -17,9 +18,9 @@ def account_upsert(
 ) -> User:
     """Create or update an account bound to one area and one role."""
     if role not in Role.values:
-        raise invalid("role", f"未知角色“{role}”", "unknown_role")
+        raise invalid("role", _("未知角色“%(role)s”") % {"role": role}, "unknown_role")
     if area is None and role != Role.SYSTEM_ADMIN:
-        raise invalid("area", "除系统管理员外，每个账号都必须属于一个区域", "required")
+        raise invalid("area", _("除系统管理员外，每个账号都必须属于一个区域"), "required")
     user = User.objects.filter(username=username).first() or User(username=username)
     user.role = role
     user.area = area

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -13,7 +14,7 @@ from fangkong.areas import services
 from fangkong.areas.models import Area, AreaKind
 from fangkong.areas.module import AreasCapability
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.core.api import ScopedListAPIView, ScopedRetrieveAPIView
+from fangkong.core.api import ScopedListAPIView, ScopedRetrieveAPIView, error_responses
 from fangkong.core.errors import invalid
 
 
@@ -62,10 +63,12 @@ class AreaListApi(ScopedListAPIView):
             qs = qs.filter(retired_on__isnull=True)
         return qs
 
-    @extend_schema(request=AreaCreateInput, responses={201: AreaOutput})
+    @extend_schema(
+        request=AreaCreateInput, responses={201: AreaOutput, **error_responses(400, 403)}
+    )
     def post(self, request: Request) -> Response:
         if not request.user.can(AreasCapability.CHANGE):  # type: ignore[union-attr]
-            self.permission_denied(request, message="您的角色无权调整区域。")
+            self.permission_denied(request, message=_("您的角色无权调整区域。"))
         data = AreaCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         parent = area_visible_by_code(
@@ -88,17 +91,19 @@ class AreaDetailApi(ScopedRetrieveAPIView):
     def base_queryset(self) -> Any:
         return Area.objects.select_related("parent", "successor")
 
-    @extend_schema(request=AreaUpdateInput, responses={200: AreaOutput})
+    @extend_schema(
+        request=AreaUpdateInput, responses={200: AreaOutput, **error_responses(400, 403, 404)}
+    )
     @transaction.atomic
     def patch(self, request: Request, code: str) -> Response:
         if not request.user.can(AreasCapability.CHANGE):  # type: ignore[union-attr]
-            self.permission_denied(request, message="您的角色无权调整区域。")
+            self.permission_denied(request, message=_("您的角色无权调整区域。"))
         area = self.get_object()
         data = AreaUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         if not values.keys() & {"name", "parent"}:
-            raise invalid("name", "请给出新的名称（name）或新的上级（parent）", "required")
+            raise invalid("name", _("请给出新的名称（name）或新的上级（parent）"), "required")
         when = values.get("effective_on")
         if "parent" in values:
             parent = area_visible_by_code(

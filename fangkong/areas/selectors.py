@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from fangkong.areas.models import KIND_LEVEL, LIVING_KINDS, Area, AreaKind
 from fangkong.core.errors import invalid
@@ -14,7 +15,11 @@ def area_visible_by_code(*, user: Any, code: str, field_name: str = "area") -> A
     """An area the user may act in, by code; unknown and out-of-scope read the same."""
     area = Area.objects.visible_to(user).filter(code=code).select_related("parent").first()
     if area is None:
-        raise invalid(field_name, f"区域代码“{code}”不存在或不在您的管辖范围内", "unknown_area")
+        raise invalid(
+            field_name,
+            _("区域代码“%(code)s”不存在或不在您的管辖范围内") % {"code": code},
+            "unknown_area",
+        )
     return area
 
 

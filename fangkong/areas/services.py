@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.areas.models import KIND_LEVEL, Area, AreaChange, AreaChangeKind, AreaKind
 from fangkong.core.errors import invalid
@@ -23,17 +24,22 @@ def _today() -> dt.date:
 
 def _check_placement(*, kind: str, parent: Area | None) -> None:
     if kind not in KIND_LEVEL:
-        raise invalid("kind", f"未知的区域类型“{kind}”", "unknown_kind")
+        raise invalid("kind", _("未知的区域类型“%(kind)s”") % {"kind": kind}, "unknown_kind")
     if parent is None:
         if kind != AreaKind.DISTRICT:
-            raise invalid("parent", "只有区可以没有上级", "parent_required")
+            raise invalid("parent", _("只有区可以没有上级"), "parent_required")
         return
     if parent.retired_on is not None:
-        raise invalid("parent", f"上级“{parent.name}”已撤销，不能再挂下级", "parent_retired")
+        raise invalid(
+            "parent",
+            _("上级“%(parent)s”已撤销，不能再挂下级") % {"parent": parent.name},
+            "parent_retired",
+        )
     if KIND_LEVEL[kind] <= KIND_LEVEL[parent.kind]:
         raise invalid(
             "parent",
-            f"{AreaKind(kind).label}不能设在{AreaKind(parent.kind).label}之下",
+            _("%(kind)s不能设在%(parent_kind)s之下")
+            % {"kind": AreaKind(kind).label, "parent_kind": AreaKind(parent.kind).label},
             "wrong_level",
         )
 
@@ -42,7 +48,9 @@ def area_by_code(code: str, *, field_name: str = "area") -> Area:
     try:
         return Area.objects.get(code=code)
     except Area.DoesNotExist:
-        raise invalid(field_name, f"区域代码“{code}”不存在", "unknown_area") from None
+        raise invalid(
+            field_name, _("区域代码“%(code)s”不存在") % {"code": code}, "unknown_area"
+        ) from None
 
 
 @transaction.atomic
@@ -58,11 +66,11 @@ def area_create(
     code = code.strip()
     name = name.strip()
     if not CODE_RE.match(code):
-        raise invalid("code", "代码只能由字母、数字和“-”组成，2 到 32 位", "bad_code")
+        raise invalid("code", _("代码只能由字母、数字和“-”组成，2 到 32 位"), "bad_code")
     if not name:
-        raise invalid("name", "名称不能为空", "required")
+        raise invalid("name", _("名称不能为空"), "required")
     if Area.objects.filter(code=code).exists():
-        raise invalid("code", f"代码“{code}”已被使用", "duplicate_code")
+        raise invalid("code", _("代码“%(code)s”已被使用") % {"code": code}, "duplicate_code")
     _check_placement(kind=kind, parent=parent)
     path = f"{parent.path if parent else '/'}{code}/"
     area = Area(
@@ -99,7 +107,7 @@ def area_rename(
     A rename may change the kind too (宛平城地区 → 宛平街道)."""
     name = name.strip()
     if not name:
-        raise invalid("name", "名称不能为空", "required")
+        raise invalid("name", _("名称不能为空"), "required")
     if name == area.name:
         return area
     when = _change_date(area, effective_on)
@@ -131,7 +139,8 @@ def _change_date(area: Area, effective_on: dt.date | None) -> dt.date:
     if created is not None and when < created:
         raise invalid(
             "effective_on",
-            f"“{area.name}”于 {created} 设立，变更日期不能早于设立日期",
+            _("“%(area)s”于 %(created)s 设立，变更日期不能早于设立日期")
+            % {"area": area.name, "created": created},
             "before_created",
         )
     return when
@@ -144,7 +153,7 @@ def area_move(
     """Hang `area` (and its whole subtree) under `parent`; refuses cycles."""
     area = Area.objects.select_for_update().get(pk=area.pk)
     if parent.pk == area.pk or parent.path.startswith(area.path):
-        raise invalid("parent", "不能把区域移到它自己或它的下级之下（会形成环）", "cycle")
+        raise invalid("parent", _("不能把区域移到它自己或它的下级之下（会形成环）"), "cycle")
     _check_placement(kind=area.kind, parent=parent)
     when = _change_date(area, effective_on)
     old_path, new_path = area.path, f"{parent.path}{area.code}/"
@@ -173,9 +182,14 @@ def area_merge(
     """Retire `area` into `into`: its children move under `into`; the retired node and
     everything recorded against it stay, pointing at their successor."""
     if area.pk == into.pk or into.path.startswith(area.path):
-        raise invalid("into", "不能并入自己或自己的下级", "cycle")
+        raise invalid("into", _("不能并入自己或自己的下级"), "cycle")
     if area.retired_on is not None:
-        raise invalid("area", f"“{area.name}”已于 {area.retired_on} 撤销", "retired")
+        raise invalid(
+            "area",
+            _("“%(area)s”已于 %(retired_on)s 撤销")
+            % {"area": area.name, "retired_on": area.retired_on},
+            "retired",
+        )
     when = _change_date(area, effective_on)
     for child in list(area.children.all()):
         area_move(area=child, parent=into, effective_on=when, note=f"随{area.name}并入")
@@ -226,7 +240,11 @@ def areas_load_county(
     dataset = get_dataset()
     division = dataset.by_code.get(county_code)
     if division is None or division.level != 3:
-        raise invalid("county_code", f"“{county_code}”不是行政区划表中的县级代码", "unknown_area")
+        raise invalid(
+            "county_code",
+            _("“%(county_code)s”不是行政区划表中的县级代码") % {"county_code": county_code},
+            "unknown_area",
+        )
     when = effective_on or _today()
     county = Area.objects.filter(code=county_code).first()
     if county is None:
@@ -295,7 +313,11 @@ def areas_create_many(
         for code, name, kind, parent_code in batch:
             parent = parents.get(parent_code) if parent_code else None
             if parent_code and parent is None:
-                raise invalid("parent", f"上级区域“{parent_code}”不存在", "unknown_parent")
+                raise invalid(
+                    "parent",
+                    _("上级区域“%(parent_code)s”不存在") % {"parent_code": parent_code},
+                    "unknown_parent",
+                )
             _check_placement(kind=kind, parent=parent)
             new.append(
                 Area(

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from fangkong.access.models import GateReferral
 from fangkong.access.module import AccessCapability
@@ -70,7 +71,7 @@ def _notice(notice: ArrivalNotice) -> Callee:
 def _referral(referral: GateReferral) -> Callee:
     person = referral.person
     if person is None:
-        raise invalid("subject", "门岗转交的人员未登记，没有可拨打的电话", "no_phone")
+        raise invalid("subject", _("门岗转交的人员未登记，没有可拨打的电话"), "no_phone")
     return person.name, person.phone_cipher, person, f"门岗转交 #{referral.pk}：电话联系"
 
 
@@ -88,13 +89,17 @@ def call_reveal(*, actor: Any, subject: str, pk: int, request: HttpRequest | Non
     that does not make such calls."""
     kind = SUBJECTS.get(subject)
     if kind is None:
-        raise invalid("subject", f"不能为“{subject}”拨打电话，可选：{'、'.join(SUBJECTS)}")
+        raise invalid(
+            "subject",
+            _("不能为“%(subject)s”拨打电话，可选：%(choices)s")
+            % {"subject": subject, "choices": "、".join(SUBJECTS)},
+        )
     if not actor.can(kind.capability):
-        raise PermissionDenied("您的角色不负责这类电话")
+        raise PermissionDenied(_("您的角色不负责这类电话"))
     obj = get_visible_or_404(kind.model, actor, pk=pk)
     name, cipher, record, reason = kind.callee(obj)
     if not cipher:
-        raise invalid("subject", f"{name} 没有登记电话", "no_phone")
+        raise invalid("subject", _("%(name)s 没有登记电话") % {"name": name}, "no_phone")
     phone = decrypt(cipher)
     audit_view_record(actor=actor, obj=record, request=request, detail=f"拨打电话：{reason}")
     return Dial(name=name, phone=phone, masked=mask_phone(phone), reason=reason)

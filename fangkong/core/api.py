@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, generics, permissions, serializers, status
 from rest_framework.request import Request
@@ -77,9 +78,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             **exc.extra,
         )
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound("未找到，或不在您的管辖范围内。")
+        exc = exceptions.NotFound(_("未找到，或不在您的管辖范围内。"))
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied("您的角色无权进行此操作。")
+        exc = exceptions.PermissionDenied(_("您的角色无权进行此操作。"))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a real bug: let it surface as a 500 and be logged
@@ -136,7 +137,9 @@ class ScopedRetrieveAPIView(generics.RetrieveAPIView):  # type: ignore[type-arg]
 class _ErrorItem(serializers.Serializer):  # type: ignore[type-arg]
     field = serializers.CharField(allow_null=True, help_text="the input it is about, or null")
     code = serializers.CharField(help_text="a stable machine code, e.g. required, out_of_scope")
-    reason = serializers.CharField(help_text="the reason, in words (Chinese)")
+    reason = serializers.CharField(
+        help_text="the reason, in words, in the language of the request (Chinese by default)"
+    )
 
 
 class ErrorBody(serializers.Serializer):  # type: ignore[type-arg]

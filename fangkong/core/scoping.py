@@ -15,6 +15,7 @@ from typing import Any, Self, TypeVar
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import connections, models
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from fangkong.core.errors import invalid
 
@@ -91,5 +92,7 @@ def ensure_visible(obj: models.Model, user: Any, *, field: str | None = None) ->
     if is_visible(obj, user):
         return
     if field is not None:
-        raise invalid(field, f"“{obj}”不在您的管辖范围内", "out_of_scope")
-    raise PermissionDenied(f"{obj._meta.verbose_name}不在您的管辖范围内")
+        raise invalid(field, _("“%(obj)s”不在您的管辖范围内") % {"obj": obj}, "out_of_scope")
+    raise PermissionDenied(
+        _("%(verbose_name)s不在您的管辖范围内") % {"verbose_name": obj._meta.verbose_name}
+    )

@@ -35,7 +35,7 @@ def policy_in_force(*, on: dt.date) -> PolicyVersion:
         PolicyVersion.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
     )
     if policy is None:
-        raise invalid("date", f"{on} 没有生效的防控政策", "no_policy")
+        raise invalid("date", _("%(on)s 没有生效的防控政策") % {"on": on}, "no_policy")
     return policy
 
 
@@ -64,7 +64,12 @@ def origin_rule_for(*, policy: PolicyVersion, region_code: str) -> OriginRule:
             rule = rules[candidate]
             rule.policy = policy
             return rule
-    raise invalid("origin", f"政策“{policy.label}”没有适用于“{region_code}”的来源地规则", "no_rule")
+    raise invalid(
+        "origin",
+        _("政策“%(policy)s”没有适用于“%(region_code)s”的来源地规则")
+        % {"policy": policy.label, "region_code": region_code},
+        "no_rule",
+    )
 
 
 def policy_versions(*, user: Any) -> QuerySet[PolicyVersion]:

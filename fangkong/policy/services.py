@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
@@ -48,11 +49,15 @@ POLICY_2020: dict[str, Any] = {
 def policy_publish(*, rules: Sequence[tuple[str, str, str]], **fields: Any) -> PolicyVersion:
     effective_from = fields.get("effective_from")
     if not isinstance(effective_from, dt.date):
-        raise invalid("effective_from", "请给出生效日期", "required")
+        raise invalid("effective_from", _("请给出生效日期"), "required")
     if PolicyVersion.objects.filter(effective_from=effective_from).exists():
-        raise invalid("effective_from", f"{effective_from} 已有一版政策生效", "duplicate")
+        raise invalid(
+            "effective_from",
+            _("%(effective_from)s 已有一版政策生效") % {"effective_from": effective_from},
+            "duplicate",
+        )
     if not any(code == OriginRule.ELSEWHERE for code, _name, _risk in rules):
-        raise invalid("origin_rules", "必须有一条适用于“其他地区”（*）的规则", "required")
+        raise invalid("origin_rules", _("必须有一条适用于“其他地区”（*）的规则"), "required")
     policy = PolicyVersion(**fields)
     policy.full_clean()
     policy.save()
@@ -79,7 +84,7 @@ def _editable(policy: PolicyVersion) -> PolicyVersion:
     if not current.is_draft:
         raise Conflict(
             "status",
-            f"“{current}”已发布，不能再修改；请起草新版本",
+            _("“%(current)s”已发布，不能再修改；请起草新版本") % {"current": current},
             code="published",
             id=current.pk,
         )
@@ -123,7 +128,7 @@ def policy_update(*, actor: Any, draft: PolicyVersion, **settings: Any) -> Polic
     draft = _editable(draft)
     unknown = set(settings) - set(POLICY_SETTINGS)
     if unknown:
-        raise invalid(sorted(unknown)[0], "不能修改这一项", "unknown_field")
+        raise invalid(sorted(unknown)[0], _("不能修改这一项"), "unknown_field")
     changed = [name for name, value in settings.items() if getattr(draft, name) != value]
     for name in changed:
         setattr(draft, name, settings[name])
@@ -140,12 +145,16 @@ def _clean_rules(rules: Sequence[dict[str, Any]]) -> list[OriginRule]:
     for i, row in enumerate(rules):
         code = str(row.get("region_code") or "").strip()
         if not code:
-            raise invalid(f"origin_rules.{i}.region_code", "请填写来源地代码", "required")
+            raise invalid(f"origin_rules.{i}.region_code", _("请填写来源地代码"), "required")
         if code in seen:
-            raise invalid(f"origin_rules.{i}.region_code", f"来源地“{code}”重复", "duplicate")
+            raise invalid(
+                f"origin_rules.{i}.region_code",
+                _("来源地“%(code)s”重复") % {"code": code},
+                "duplicate",
+            )
         seen.add(code)
         if row.get("risk") not in OriginRisk.values:
-            raise invalid(f"origin_rules.{i}.risk", "请选择处置方式", "invalid_choice")
+            raise invalid(f"origin_rules.{i}.risk", _("请选择处置方式"), "invalid_choice")
         rule = OriginRule(
             region_code=code,
             region_name=str(row.get("region_name") or "").strip(),
@@ -160,7 +169,7 @@ def _clean_rules(rules: Sequence[dict[str, Any]]) -> list[OriginRule]:
             ) from None
         cleaned.append(rule)
     if OriginRule.ELSEWHERE not in seen:
-        raise invalid("origin_rules", "必须有一条适用于“其他地区”（*）的规则", "required")
+        raise invalid("origin_rules", _("必须有一条适用于“其他地区”（*）的规则"), "required")
     return cleaned
 
 
@@ -187,16 +196,19 @@ def policy_publish_draft(
     the version they applied). From then on it never changes."""
     draft = _editable(draft)
     if not isinstance(effective_from, dt.date):
-        raise invalid("effective_from", "请给出生效日期", "required")
+        raise invalid("effective_from", _("请给出生效日期"), "required")
     if effective_from < timezone.localdate():
-        raise invalid("effective_from", "生效日期不能早于今天", "past")
+        raise invalid("effective_from", _("生效日期不能早于今天"), "past")
     taken = PolicyVersion.objects.filter(effective_from=effective_from).first()
     if taken is not None:
         raise invalid(
-            "effective_from", f"{effective_from} 已有一版政策生效：“{taken}”", "duplicate"
+            "effective_from",
+            _("%(effective_from)s 已有一版政策生效：“%(taken)s”")
+            % {"effective_from": effective_from, "taken": taken},
+            "duplicate",
         )
     if not draft.origin_rules.filter(region_code=OriginRule.ELSEWHERE).exists():
-        raise invalid("origin_rules", "必须有一条适用于“其他地区”（*）的规则", "required")
+        raise invalid("origin_rules", _("必须有一条适用于“其他地区”（*）的规则"), "required")
     draft.status = PolicyStatus.PUBLISHED
     draft.effective_from = effective_from
     draft.published_at = timezone.now()

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.areas.models import Area
 from fangkong.areas.selectors import area_visible_by_code
@@ -34,7 +35,7 @@ def resolve_area(*, user: Any, code: str | None) -> Area:
         return Area.objects.select_related("parent").get(pk=user.area_id)
     top = Area.objects.filter(parent__isnull=True).current().order_by("code").first()
     if top is None:
-        raise invalid("area", "还没有任何区域，请先导入区划", "no_area")
+        raise invalid("area", _("还没有任何区域，请先导入区划"), "no_area")
     return top
 
 
@@ -163,9 +164,13 @@ def trend(*, area: Area, start: dt.date, end: dt.date) -> list[tuple[dt.date, di
     """One entry per day of [start, end], each the area's figures summed over its subtree:
     one grouped query over the rollup rows."""
     if (end - start).days + 1 > MAX_RANGE_DAYS:
-        raise invalid("from", f"一次最多查看 {MAX_RANGE_DAYS} 天", "range_too_long")
+        raise invalid(
+            "from",
+            _("一次最多查看 %(max_range_days)s 天") % {"max_range_days": MAX_RANGE_DAYS},
+            "range_too_long",
+        )
     if start > end:
-        raise invalid("from", "开始日期不能晚于结束日期", "range_reversed")
+        raise invalid("from", _("开始日期不能晚于结束日期"), "range_reversed")
     ensure_range(start, end)
     rows = (
         DailyFigures.objects.filter(on__gte=start, on__lte=end)

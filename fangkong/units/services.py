@@ -5,6 +5,7 @@ rule (units.selectors.units_matching)."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fangkong.areas.models import Area
 from fangkong.core.crypto import encrypt
@@ -17,9 +18,9 @@ from fangkong.units.selectors import units_matching
 def _clean_name(name: str, field: str) -> str:
     name = (name or "").strip()
     if not name:
-        raise invalid(field, "请填写单位名称", "required")
+        raise invalid(field, _("请填写单位名称"), "required")
     if len(name) > 100:
-        raise invalid(field, "单位名称不能超过 100 个字", "too_long")
+        raise invalid(field, _("单位名称不能超过 100 个字"), "too_long")
     return name
 
 

@@ -96,15 +96,50 @@ def test_every_page_action_has_an_api_operation() -> None:
         assert operation is not None, (page, method, path)
 
 
-def test_the_new_operations_document_their_errors() -> None:
+# Left to the rewrite of the import pipeline under way: these operations document no
+# errors yet. Nothing else may be missing here.
+UNDOCUMENTED_ERRORS = {
+    ("post", "/api/v1/imports/"),
+    ("post", "/api/v1/imports/{id}/cancel/"),
+    ("post", "/api/v1/imports/{id}/confirm/"),
+}
+# The personal self-report link answers an unknown or forged token with 400 (and an
+# expired one with 403), never 404: its token is checked, not looked up.
+NO_NOT_FOUND = {("post", "/api/v1/self-reports/{token}/")}
+WRITES = ("post", "put", "patch", "delete")
+
+
+def test_every_write_operation_documents_its_errors() -> None:
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    for path, method in (
-        ("/api/v1/policies/{id}/publish/", "post"),
-        ("/api/v1/arrival-notices/{id}/arrive/", "post"),
-        ("/api/v1/calls/", "post"),
-        ("/api/v1/call-tasks/{id}/attempts/", "post"),
-        ("/api/v1/passes/{id}/{action}/", "post"),
-        ("/api/v1/arrival-notices/{id}/reschedule/", "post"),
-    ):
-        responses = schema["paths"][path][method]["responses"]
-        assert {"400", "403", "404"} <= set(responses), (path, responses.keys())
+    missing = []
+    seen = set()
+    for path, operations in schema["paths"].items():
+        if not path.startswith("/api/v1/"):
+            continue
+        for method, operation in operations.items():
+            if method not in WRITES:
+                continue
+            seen.add((method, path))
+            if (method, path) in UNDOCUMENTED_ERRORS:
+                continue
+            codes = set(operation["responses"])
+            needed = set()
+            if "requestBody" in operation or method != "delete":
+                needed.add("400")
+            if "{" in path and (method, path) not in NO_NOT_FOUND:
+                needed.add("404")
+            if not needed <= codes:
+                missing.append((method, path, sorted(needed - codes)))
+    assert missing == []
+    # The exceptions still exist (remove them from the lists once they are gone).
+    assert seen >= UNDOCUMENTED_ERRORS | NO_NOT_FOUND
+
+
+def test_documented_errors_are_the_error_body() -> None:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    errors = schema["paths"]["/api/v1/transfers/{id}/refuse/"]["post"]["responses"]
+    for code in ("400", "403", "404", "409"):
+        body = errors[code]["content"]["application/json"]["schema"]
+        assert body == {"$ref": "#/components/schemas/ErrorBody"}
+    throttled = schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]
+    assert {"400", "429"} <= set(throttled)

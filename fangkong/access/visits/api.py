@@ -74,7 +74,9 @@ class ReferralListApi(ScopedListAPIView):
     def base_queryset(self) -> Any:
         return GateReferral.objects.select_related("area", "gate", "gate_check")
 
-    @extend_schema(request=ReferralInput, responses={201: ReferralOutput})
+    @extend_schema(
+        request=ReferralInput, responses={201: ReferralOutput, **error_responses(400, 403)}
+    )
     def post(self, request: Request) -> Response:
         data = ReferralInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -142,7 +144,7 @@ class VisitListApi(ScopedListAPIView):
     def base_queryset(self) -> Any:
         return Visit.objects.select_related("policy")
 
-    @extend_schema(request=VisitInput, responses={201: VisitOutput})
+    @extend_schema(request=VisitInput, responses={201: VisitOutput, **error_responses(400, 403)})
     def post(self, request: Request) -> Response:
         data = VisitInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
@@ -120,7 +121,7 @@ class ObservationReportsApi(APIView):
 
     @extend_schema(
         request=ReportInput,
-        responses={201: ReportCreated, 200: ReportCreated},
+        responses={201: ReportCreated, 200: ReportCreated, **error_responses(400, 403, 404)},
         summary="代填健康报告",
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -155,7 +156,7 @@ class AlertsApi(ScopedListAPIView):
     def get_queryset(self) -> QuerySet[Alert]:
         state = self.request.query_params.get("state", "all")
         if state not in ("open", "handled", "all"):
-            raise invalid("state", "state 应为 open、handled 或 all")
+            raise invalid("state", _("state 应为 open、handled 或 all"))
         return alerts_list(user=self.request.user, state=state)
 
 
@@ -163,7 +164,11 @@ class AlertHandleApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
     capability = ArrivalsCapability.ALERTS_HANDLE
 
-    @extend_schema(request=HandleInput, responses={200: AlertOutput}, summary="处置预警")
+    @extend_schema(
+        request=HandleInput,
+        responses={200: AlertOutput, **error_responses(400, 403, 404)},
+        summary="处置预警",
+    )
     def post(self, request: Request, pk: int) -> Response:
         alert = get_visible_or_404(
             Alert.objects.select_related("person", "area"), request.user, pk=pk
@@ -188,7 +193,7 @@ class CallTasksApi(ScopedListAPIView):
     def get_queryset(self) -> QuerySet[CallTask]:
         state = self.request.query_params.get("state", CallTaskStatus.OPEN)
         if state not in (*CallTaskStatus.values, MINE, "all"):
-            raise invalid("state", "state 应为 open、done 或 all")
+            raise invalid("state", _("state 应为 open、done 或 all"))
         return call_tasks_list(user=self.request.user, state=state)
 
 
@@ -196,7 +201,11 @@ class CallTaskDoneApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
     capability = ArrivalsCapability.HEALTH_RECORD
 
-    @extend_schema(request=NoteInput, responses={200: CallTaskOutput}, summary="完成电话询问")
+    @extend_schema(
+        request=NoteInput,
+        responses={200: CallTaskOutput, **error_responses(400, 403, 404)},
+        summary="完成电话询问",
+    )
     def post(self, request: Request, pk: int) -> Response:
         task = get_visible_or_404(
             CallTask.objects.select_related("observation__person", "observation__area"),
@@ -233,7 +242,7 @@ class CallTaskAssignApi(APIView):
         if values["assignee"] is not None:
             assignee = call_task_assignee(user=request.user, pk=values["assignee"])
             if assignee is None:
-                raise invalid("assignee", "账号不存在或不在您的辖区内", "unknown")
+                raise invalid("assignee", _("账号不存在或不在您的辖区内"), "unknown")
         task = call_task_assign(actor=request.user, task=task, assignee=assignee)
         return Response(CallTaskOutput(task).data)
 
@@ -324,7 +333,8 @@ class SelfReportApi(APIView):
                     "already_received": serializers.BooleanField(),
                     "message": serializers.CharField(),
                 },
-            )
+            ),
+            **error_responses(400, 403),
         },
         summary="本人填报体温",
     )
@@ -340,13 +350,14 @@ class SelfReportApi(APIView):
         report = result.report
         fever = is_fever(observation, report.temperature)
         day = observation.day_number(report.on)
+        said = {"day": day, "slot": report.get_slot_display(), "temperature": report.temperature}
         message = (
-            f"已收到，第 {day} 天{report.get_slot_display()}体温 {report.temperature}°C"
+            _("已收到，第 %(day)s 天%(slot)s体温 %(temperature)s°C") % said
             if result.created
-            else f"本时段已报过：第 {day} 天{report.get_slot_display()}体温 {report.temperature}°C"
+            else _("本时段已报过：第 %(day)s 天%(slot)s体温 %(temperature)s°C") % said
         )
         if fever or report.symptoms:
-            message += "；社区医生会尽快联系您"
+            message += _("；社区医生会尽快联系您")
         return Response(
             {
                 "day": day,

@@ -21,6 +21,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.arrivals.models import (
     FINAL_OUTCOMES,
@@ -77,7 +78,8 @@ def clean_symptoms(values: Iterable[Any] | None) -> list[str]:
         if code not in SYMPTOMS:
             raise invalid(
                 "symptoms",
-                f"未知的症状“{code}”，可选：{SYMPTOM_CHOICES}",
+                _("未知的症状“%(code)s”，可选：%(symptom_choices)s")
+                % {"code": code, "symptom_choices": SYMPTOM_CHOICES},
                 "invalid",
             )
         if code not in codes:
@@ -96,13 +98,17 @@ def _check_report_date(observation: Observation, on: dt.date, slot: str) -> dict
     errors: dict[str, str] = {}
     today = timezone.localdate()
     if on > today:
-        errors["on"] = f"{on} 是将来的日期，不能提前填报"
+        errors["on"] = _("%(on)s 是将来的日期，不能提前填报") % {"on": on}
     elif not observation.arrived_on <= on <= observation.last_day:
-        errors["on"] = f"{on} 不在观察期内（{observation.arrived_on} 至 {observation.last_day}）"
+        errors["on"] = _("%(on)s 不在观察期内（%(first)s 至 %(last)s）") % {
+            "on": on,
+            "first": observation.arrived_on,
+            "last": observation.last_day,
+        }
     if slot not in Slot.values:
-        errors["slot"] = "时段应为 morning（上午）或 evening（下午）"
+        errors["slot"] = _("时段应为 morning（上午）或 evening（下午）")
     elif on == today and slot == Slot.EVENING and current_slot() == Slot.MORNING:
-        errors["slot"] = "下午的体温请在中午 12 点以后填报"
+        errors["slot"] = _("下午的体温请在中午 12 点以后填报")
     return errors
 
 
@@ -123,7 +129,9 @@ def report_submit(
     observation = observation_locked(observation)
     errors: dict[str, str] = {}
     if observation.status != ACTIVE:
-        errors["observation"] = f"该观察已{observation.get_status_display()}，不再接收健康报告"
+        errors["observation"] = _("该观察已%(status)s，不再接收健康报告") % {
+            "status": observation.get_status_display()
+        }
     else:
         errors.update(_check_report_date(observation, on, slot))
     try:
@@ -140,7 +148,7 @@ def report_submit(
     existing = _existing_report(observation, on, slot)
     if existing is not None:
         return existing
-    user, _ = recorded_actor(actor)
+    user, __ = recorded_actor(actor)
     report = HealthReport(
         observation=observation,
         on=on,
@@ -217,17 +225,20 @@ def alert_handle(*, actor: Any, alert: Alert, handling: str) -> Alert:
     if alert.handled_at is not None:
         raise invalid(
             "alert",
-            f"该预警已于 {timezone.localtime(alert.handled_at):%Y-%m-%d %H:%M} 处置："
-            f"{alert.handling}",
+            _("该预警已于 %(time)s 处置：%(handling)s")
+            % {
+                "time": format(timezone.localtime(alert.handled_at), "%Y-%m-%d %H:%M"),
+                "handling": alert.handling,
+            },
             "already_handled",
         )
     text = (handling or "").strip()
     if not text:
-        raise invalid("handling", "请填写处置情况", "required")
+        raise invalid("handling", _("请填写处置情况"), "required")
     if len(text) > 200:
-        raise invalid("handling", "处置情况不能超过 200 字", "too_long")
+        raise invalid("handling", _("处置情况不能超过 200 字"), "too_long")
     alert.handling = text
-    alert.handled_by, _ = recorded_actor(actor)
+    alert.handled_by, __ = recorded_actor(actor)
     alert.handled_at = timezone.now()
     alert.save(update_fields=["handling", "handled_by", "handled_at"])
     return alert
@@ -246,15 +257,17 @@ def call_task_attempt(*, actor: Any, task: CallTask, outcome: str, note: str = "
     task = CallTask.objects.select_for_update().get(pk=task.pk)
     ensure_visible(task, actor)
     if task.status == CallTaskStatus.DONE:
-        raise invalid("task", "该电话任务已完成", "already_done")
+        raise invalid("task", _("该电话任务已完成"), "already_done")
     if outcome not in CallOutcome.values:
         choices = "、".join(f"{value}（{label}）" for value, label in CallOutcome.choices)
-        raise invalid("outcome", f"结果应为：{choices}", "invalid_choice")
+        raise invalid(
+            "outcome", _("结果应为：%(choices)s") % {"choices": choices}, "invalid_choice"
+        )
     text = (note or "").strip()
     if outcome == CallOutcome.ANSWERED and not text:
-        raise invalid("note", "请填写电话询问的情况", "required")
+        raise invalid("note", _("请填写电话询问的情况"), "required")
     if len(text) > 200:
-        raise invalid("note", "情况不能超过 200 字", "too_long")
+        raise invalid("note", _("情况不能超过 200 字"), "too_long")
     now = timezone.now()
     task.attempts += 1
     task.last_attempt_at = now
@@ -263,7 +276,7 @@ def call_task_attempt(*, actor: Any, task: CallTask, outcome: str, note: str = "
         task.note = text
     if outcome in FINAL_OUTCOMES:
         task.status = CallTaskStatus.DONE
-        task.done_by, _ = recorded_actor(actor)
+        task.done_by, __ = recorded_actor(actor)
         task.done_at = now
     task.save()
     return task
@@ -276,13 +289,17 @@ def call_task_assign(*, actor: Any, task: CallTask, assignee: Any | None) -> Cal
     task = CallTask.objects.select_for_update().select_related("observation").get(pk=task.pk)
     ensure_visible(task, actor)
     if task.status == CallTaskStatus.DONE:
-        raise invalid("task", "该电话任务已完成", "already_done")
+        raise invalid("task", _("该电话任务已完成"), "already_done")
     if assignee is not None and not (
         assignee.is_active
         and assignee.can(ArrivalsCapability.HEALTH_RECORD)
         and is_visible(task, assignee)
     ):
-        raise invalid("assignee", f"“{assignee}”不能负责这个社区的电话询问", "not_allowed")
+        raise invalid(
+            "assignee",
+            _("“%(assignee)s”不能负责这个社区的电话询问") % {"assignee": assignee},
+            "not_allowed",
+        )
     task.assignee = assignee
     task.save(update_fields=["assignee"])
     return task
@@ -326,7 +343,7 @@ def self_report_observation(*, token: str) -> Observation:
         observation_id = int(signer.unsign(token))
     except (signing.BadSignature, ValueError):
         raise SelfReportLinkError(
-            "forged", "这个填报链接无效，请使用社区发给您的完整链接或二维码。"
+            "forged", _("这个填报链接无效，请使用社区发给您的完整链接或二维码。")
         ) from None
     observation = (
         Observation.objects.select_related("person", "policy", "area")
@@ -334,19 +351,20 @@ def self_report_observation(*, token: str) -> Observation:
         .first()
     )
     if observation is None:
-        raise SelfReportLinkError("forged", "这个填报链接无效，请联系社区。")
+        raise SelfReportLinkError("forged", _("这个填报链接无效，请联系社区。"))
     signed_at = signing.b62_decode(token.rsplit(signer.sep, 2)[-2])
     max_age = self_report_deadline(observation).timestamp() - signed_at
     try:
         signer.unsign(token, max_age=dt.timedelta(seconds=max(max_age, 0)))
     except signing.SignatureExpired:
         raise SelfReportLinkError(
-            "expired", "这个填报链接已过期：观察期已结束。如有疑问请联系社区。"
+            "expired", _("这个填报链接已过期：观察期已结束。如有疑问请联系社区。")
         ) from None
     if observation.status != ACTIVE:
         raise SelfReportLinkError(
             "finished",
-            f"您的观察已{observation.get_status_display()}，不需要再填报体温。谢谢配合！",
+            _("您的观察已%(status)s，不需要再填报体温。谢谢配合！")
+            % {"status": observation.get_status_display()},
         )
     return observation
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
@@ -27,7 +28,7 @@ from fangkong.arrivals.models import (
     SpotCheckResult,
 )
 from fangkong.arrivals.module import ArrivalsCapability
-from fangkong.core.api import HasCapability
+from fangkong.core.api import HasCapability, error_responses
 from fangkong.core.scoping import get_visible_or_404
 
 # --- output ----------------------------------------------------------------------------------
@@ -141,7 +142,9 @@ class NoticeInspectionsApi(_NoticeAction):
 
     capability = ArrivalsCapability.INSPECT
 
-    @extend_schema(request=InspectionInput, responses={201: InspectionOutput})
+    @extend_schema(
+        request=InspectionInput, responses={201: InspectionOutput, **error_responses(400, 403, 404)}
+    )
     def post(self, request: Request, pk: int) -> Response:
         notice = _notice(request, pk)
         values = _valid(InspectionInput, request)
@@ -160,7 +163,9 @@ class NoticeInspectionsApi(_NoticeAction):
 class NoticeLetterApi(_NoticeAction):
     """《疫情防控责任书》 signed by the unit of a unit observation."""
 
-    @extend_schema(request=LetterInput, responses={201: LetterOutput})
+    @extend_schema(
+        request=LetterInput, responses={201: LetterOutput, **error_responses(400, 403, 404)}
+    )
     def post(self, request: Request, pk: int) -> Response:
         notice = _notice(request, pk)
         values = _valid(LetterInput, request)
@@ -185,10 +190,13 @@ class NoticeSpotChecksApi(_NoticeAction):
         checks = notice.spot_checks.select_related("checked_by")
         return Response(SpotCheckOutput(checks, many=True).data)
 
-    @extend_schema(request=ScheduleInput, responses={201: SpotCheckOutput(many=True)})
+    @extend_schema(
+        request=ScheduleInput,
+        responses={201: SpotCheckOutput(many=True), **error_responses(400, 403, 404)},
+    )
     def post(self, request: Request, pk: int) -> Response:
         if not request.user.can(ArrivalsCapability.CHANGE):  # type: ignore[union-attr]
-            self.permission_denied(request, message="您的角色不能安排抽查。")
+            self.permission_denied(request, message=_("您的角色不能安排抽查。"))
         notice = _notice(request, pk)
         values = _valid(ScheduleInput, request)
         checks = spot_checks_schedule(
@@ -202,7 +210,9 @@ class NoticeSpotChecksApi(_NoticeAction):
 class SpotCheckApi(_NoticeAction):
     capability = ArrivalsCapability.INSPECT
 
-    @extend_schema(request=SpotCheckInput, responses={200: SpotCheckOutput})
+    @extend_schema(
+        request=SpotCheckInput, responses={200: SpotCheckOutput, **error_responses(400, 403, 404)}
+    )
     def post(self, request: Request, pk: int) -> Response:
         check = get_visible_or_404(SpotCheck, request.user, pk=pk)
         values = _valid(SpotCheckInput, request)

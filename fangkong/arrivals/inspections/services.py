@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from fangkong.arrivals.models import (
     CHECKLISTS,
@@ -45,11 +46,13 @@ def _clean_checklist(
     out: dict[str, bool] = {}
     for code in checklist:
         if code not in items:
-            problems.add(f"checklist.{code}", f"没有“{code}”这一核查项", "unknown_item")
+            problems.add(
+                f"checklist.{code}", _("没有“%(code)s”这一核查项") % {"code": code}, "unknown_item"
+            )
     for code in items:
         value = checklist.get(code, False)
         if not isinstance(value, bool):
-            problems.add(f"checklist.{code}", "核查项只能是“是”或“否”", "invalid")
+            problems.add(f"checklist.{code}", _("核查项只能是“是”或“否”"), "invalid")
             value = False
         out[code] = value
     return out
@@ -62,14 +65,22 @@ def _clean_team(team: Iterable[tuple[str, str]], problems: Problems) -> list[tup
         if not name and not role:
             continue
         if not name:
-            problems.add(f"team.{i}.name", f"第 {i + 1} 位核查人员请填写姓名", "required")
+            problems.add(
+                f"team.{i}.name",
+                _("第 %(number)s 位核查人员请填写姓名") % {"number": i + 1},
+                "required",
+            )
         if not role:
-            problems.add(f"team.{i}.role", f"第 {i + 1} 位核查人员请填写职责", "required")
+            problems.add(
+                f"team.{i}.role",
+                _("第 %(number)s 位核查人员请填写职责") % {"number": i + 1},
+                "required",
+            )
         if len(name) > 50 or len(role) > 50:
-            problems.add(f"team.{i}.name", "姓名和职责各不能超过 50 个字", "too_long")
+            problems.add(f"team.{i}.name", _("姓名和职责各不能超过 50 个字"), "too_long")
         members.append((name, role))
     if not members:
-        problems.add("team", "请填写核查组成员（姓名和职责）", "required")
+        problems.add("team", _("请填写核查组成员（姓名和职责）"), "required")
     return members
 
 
@@ -94,16 +105,17 @@ def inspection_record(
     if notice.status not in (NoticeStatus.INSPECTION, NoticeStatus.FAILED):
         raise invalid(
             "status",
-            f"这份报备是“{notice.get_status_display()}”，现在不需要核查观察条件",
+            _("这份报备是“%(status)s”，现在不需要核查观察条件")
+            % {"status": notice.get_status_display()},
             "not_inspecting",
         )
     problems = Problems()
     if kind not in CHECKLISTS:
-        problems.add("kind", "核查对象只能是居家观察住所或单位集中观察场所", "invalid_choice")
+        problems.add("kind", _("核查对象只能是居家观察住所或单位集中观察场所"), "invalid_choice")
     elif kind != notice.mode:
         problems.add(
             "kind",
-            f"这份报备是{notice.get_mode_display()}，请按{notice.get_mode_display()}条件核查",
+            _("这份报备是%(mode)s，请按%(mode)s条件核查") % {"mode": notice.get_mode_display()},
             "wrong_kind",
         )
     # The checklist is judged against the notice's own kind; with a wrong kind, only that.
@@ -111,15 +123,15 @@ def inspection_record(
     items = _clean_checklist(kind, checklist, problems) if right_kind else {}
     members = _clean_team(team, problems)
     if inspected_on is None:
-        problems.add("inspected_on", "请填写核查日期", "required")
+        problems.add("inspected_on", _("请填写核查日期"), "required")
     elif inspected_on > today:
-        problems.add("inspected_on", "核查日期不能晚于今天", "future_date")
+        problems.add("inspected_on", _("核查日期不能晚于今天"), "future_date")
     passed = bool(items) and all(items.values())
     reasons = (reasons or "").strip()
     if not passed and not reasons and right_kind:
-        problems.add("reasons", "有不符合的核查项，请写明不符合的原因", "required")
+        problems.add("reasons", _("有不符合的核查项，请写明不符合的原因"), "required")
     if len(reasons) > 300:
-        problems.add("reasons", "原因不能超过 300 个字", "too_long")
+        problems.add("reasons", _("原因不能超过 300 个字"), "too_long")
     problems.raise_if_any()
     assert inspected_on is not None  # checked above
 
@@ -168,33 +180,31 @@ def letter_sign(
     )
     today = today_or(today)
     if notice.mode != ObservationMode.UNIT:
-        raise invalid("notice", "只有单位集中观察需要签订责任书", "not_unit")
+        raise invalid("notice", _("只有单位集中观察需要签订责任书"), "not_unit")
     if notice.unit is None:
-        raise invalid("unit", "这份报备还没有选定用工单位", "required")
+        raise invalid("unit", _("这份报备还没有选定用工单位"), "required")
     if has_letter(notice):
-        raise invalid("notice", "这份报备的责任书已经签订", "already_signed")
+        raise invalid("notice", _("这份报备的责任书已经签订"), "already_signed")
     if notice.status != NoticeStatus.INSPECTION:
-        hint = (
-            "：核查未通过，请先另找符合条件的场所" if notice.status == NoticeStatus.FAILED else ""
+        text = (
+            _("这份报备是“%(status)s”，不能签订责任书：核查未通过，请先另找符合条件的场所")
+            if notice.status == NoticeStatus.FAILED
+            else _("这份报备是“%(status)s”，不能签订责任书")
         )
-        raise invalid(
-            "status",
-            f"这份报备是“{notice.get_status_display()}”，不能签订责任书{hint}",
-            "not_inspecting",
-        )
+        raise invalid("status", text % {"status": notice.get_status_display()}, "not_inspecting")
     problems = Problems()
     for field, value, label in (
-        ("unit_signatory", unit_signatory, "单位负责人"),
-        ("community_signatory", community_signatory, "社区负责人"),
+        ("unit_signatory", unit_signatory, _("单位负责人")),
+        ("community_signatory", community_signatory, _("社区负责人")),
     ):
         if not (value or "").strip():
-            problems.add(field, f"请填写{label}姓名", "required")
+            problems.add(field, _("请填写%(label)s姓名") % {"label": label}, "required")
         elif len(value.strip()) > 50:
-            problems.add(field, f"{label}姓名不能超过 50 个字", "too_long")
+            problems.add(field, _("%(label)s姓名不能超过 50 个字") % {"label": label}, "too_long")
     if signed_on is None:
-        problems.add("signed_on", "请填写签订日期", "required")
+        problems.add("signed_on", _("请填写签订日期"), "required")
     elif signed_on > today:
-        problems.add("signed_on", "签订日期不能晚于今天", "future_date")
+        problems.add("signed_on", _("签订日期不能晚于今天"), "future_date")
     problems.raise_if_any()
     assert signed_on is not None  # checked above
     letter = ResponsibilityLetter(
@@ -230,19 +240,27 @@ def spot_checks_schedule(
         ensure_visible(notice, actor)
     notice = ArrivalNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.mode != ObservationMode.UNIT:
-        raise invalid("notice", "只有单位集中观察安排不定期抽查", "not_unit")
+        raise invalid("notice", _("只有单位集中观察安排不定期抽查"), "not_unit")
     if notice.status not in (NoticeStatus.READY, NoticeStatus.ARRIVED):
-        raise invalid("notice", "核查通过并签订责任书后才能安排抽查", "not_ready")
+        raise invalid("notice", _("核查通过并签订责任书后才能安排抽查"), "not_ready")
     first, last = observation_window(notice)
     start = start or min(first + dt.timedelta(days=1), last)
     end = end or last
     problems = Problems()
     if not first <= start <= last:
-        problems.add("start", f"开始日期应在观察期内（{first} 至 {last}）", "out_of_window")
+        problems.add(
+            "start",
+            _("开始日期应在观察期内（%(first)s 至 %(last)s）") % {"first": first, "last": last},
+            "out_of_window",
+        )
     if not first <= end <= last:
-        problems.add("end", f"结束日期应在观察期内（{first} 至 {last}）", "out_of_window")
+        problems.add(
+            "end",
+            _("结束日期应在观察期内（%(first)s 至 %(last)s）") % {"first": first, "last": last},
+            "out_of_window",
+        )
     if start > end:
-        problems.add("end", "结束日期不能早于开始日期", "order")
+        problems.add("end", _("结束日期不能早于开始日期"), "order")
     problems.raise_if_any()
     done = set(
         notice.spot_checks.exclude(result=SpotCheckResult.PENDING).values_list(
@@ -255,7 +273,11 @@ def spot_checks_schedule(
         if start + dt.timedelta(days=i) not in done
     ]
     if not 1 <= count <= len(days):
-        raise invalid("count", f"抽查次数应在 1 到 {len(days)} 之间（每天最多一次）", "invalid")
+        raise invalid(
+            "count",
+            _("抽查次数应在 1 到 %(count)s 之间（每天最多一次）") % {"count": len(days)},
+            "invalid",
+        )
     rng: random.Random = (
         random.Random(seed)  # noqa: S311 - a repeatable draw of dates, not a secret
         if seed is not None
@@ -286,21 +308,21 @@ def spot_check_record(
     )
     today = today_or(today)
     if check.result != SpotCheckResult.PENDING:
-        raise invalid("check", "这次抽查已经记录过", "already_recorded")
+        raise invalid("check", _("这次抽查已经记录过"), "already_recorded")
     problems = Problems()
     if result not in (SpotCheckResult.COMPLIANT, SpotCheckResult.PROBLEM):
-        problems.add("result", "请选择抽查结果（严格遵守或发现问题）", "invalid_choice")
+        problems.add("result", _("请选择抽查结果（严格遵守或发现问题）"), "invalid_choice")
     findings = (findings or "").strip()
     if result == SpotCheckResult.PROBLEM and not findings:
-        problems.add("findings", "发现问题时请写明情况", "required")
+        problems.add("findings", _("发现问题时请写明情况"), "required")
     if len(findings) > 300:
-        problems.add("findings", "情况不能超过 300 个字", "too_long")
+        problems.add("findings", _("情况不能超过 300 个字"), "too_long")
     if done_on is None:
-        problems.add("done_on", "请填写抽查日期", "required")
+        problems.add("done_on", _("请填写抽查日期"), "required")
     elif done_on > today:
-        problems.add("done_on", "抽查日期不能晚于今天", "future_date")
+        problems.add("done_on", _("抽查日期不能晚于今天"), "future_date")
     elif done_on < check.notice.planned_on:
-        problems.add("done_on", "抽查日期早于到京日期", "too_early")
+        problems.add("done_on", _("抽查日期早于到京日期"), "too_early")
     problems.raise_if_any()
     check.done_on = done_on
     check.result = result

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
@@ -257,7 +258,11 @@ def _unit(user: Any, unit_id: int | None) -> Unit | None:
         return None
     unit = Unit.objects.visible_to(user).filter(pk=unit_id).first()
     if unit is None:
-        raise invalid("unit", f"单位编号 {unit_id} 不存在或不在您的辖区", "unknown_unit")
+        raise invalid(
+            "unit",
+            _("单位编号 %(unit_id)s 不存在或不在您的辖区") % {"unit_id": unit_id},
+            "unknown_unit",
+        )
     return unit
 
 
@@ -266,7 +271,11 @@ def _landlord(user: Any, landlord_id: int | None) -> Person | None:
         return None
     landlord = Person.objects.visible_to(user).active().filter(pk=landlord_id).first()
     if landlord is None:
-        raise invalid("landlord", f"人员编号 {landlord_id} 不存在或不在您的辖区", "unknown_person")
+        raise invalid(
+            "landlord",
+            _("人员编号 %(landlord_id)s 不存在或不在您的辖区") % {"landlord_id": landlord_id},
+            "unknown_person",
+        )
     return landlord
 
 
@@ -318,7 +327,7 @@ class ArrivalNoticesApi(ScopedListAPIView):
         user = self.request.user
         state = params.get("status", "")
         if state and state not in NoticeStatus.values:
-            raise invalid("status", f"未知状态“{state}”", "invalid_choice")
+            raise invalid("status", _("未知状态“%(state)s”") % {"state": state}, "invalid_choice")
         area = area_visible_by_code(user=user, code=params["area"]) if params.get("area") else None
         return notices_for(user=user, status=state, area=area, q=params.get("q", ""))
 
@@ -332,10 +341,12 @@ class ArrivalNoticesApi(ScopedListAPIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=NoticeInput, responses={201: NoticeDetailOutput})
+    @extend_schema(
+        request=NoticeInput, responses={201: NoticeDetailOutput, **error_responses(400, 403)}
+    )
     def post(self, request: Request) -> Response:
         if not request.user.can(ArrivalsCapability.CHANGE):  # type: ignore[union-attr]
-            self.permission_denied(request, message="您的角色不能登记返京报备。")
+            self.permission_denied(request, message=_("您的角色不能登记返京报备。"))
         values = _valid(NoticeInput, request)
         area = area_visible_by_code(user=request.user, code=values["area"])
         notice = _file(request.user, area, values, unit=_unit(request.user, values["unit"]))
@@ -354,7 +365,9 @@ class ArrivalNoticeApi(APIView):
 class NoticeConfirmApi(_NoticeAction):
     """The community called the filer and believes the notice."""
 
-    @extend_schema(request=ConfirmInput, responses={200: NoticeDetailOutput})
+    @extend_schema(
+        request=ConfirmInput, responses={200: NoticeDetailOutput, **error_responses(400, 403, 404)}
+    )
     def post(self, request: Request, pk: int) -> Response:
         notice = _notice(request, pk)
         values = _valid(ConfirmInput, request)
@@ -389,7 +402,9 @@ class NoticeRescheduleApi(_NoticeAction):
 
 
 class NoticeRejectApi(_NoticeAction):
-    @extend_schema(request=RejectInput, responses={200: NoticeDetailOutput})
+    @extend_schema(
+        request=RejectInput, responses={200: NoticeDetailOutput, **error_responses(400, 403, 404)}
+    )
     def post(self, request: Request, pk: int) -> Response:
         notice = _notice(request, pk)
         values = _valid(RejectInput, request)
@@ -405,7 +420,10 @@ class UnannouncedArrivalsApi(_NoticeAction):
     """A returnee found without notice: registered, housed with the landlord to contact,
     decided by policy and sent to inspection in one call."""
 
-    @extend_schema(request=UnannouncedInput, responses={201: NoticeDetailOutput})
+    @extend_schema(
+        request=UnannouncedInput,
+        responses={201: NoticeDetailOutput, **error_responses(400, 403, 409)},
+    )
     def post(self, request: Request) -> Response:
         values = _valid(UnannouncedInput, request)
         area = area_visible_by_code(user=request.user, code=values["area"])
@@ -472,7 +490,7 @@ class PublicNoticeInput(NoticeInput):
 
     def validate_filed_by(self, value: str) -> str:
         if value == FiledBy.WORKER:
-            raise serializers.ValidationError("社区工作人员请登录后报备", code="invalid_choice")
+            raise serializers.ValidationError(_("社区工作人员请登录后报备"), code="invalid_choice")
         return value
 
 
@@ -500,13 +518,17 @@ class PublicNoticeApi(APIView):
         ip = client_ip(request._request) or "unknown"
         if over_limit(ip, community):
             return error_response(
-                [{"field": None, "code": "too_many", "reason": "提交次数过多，请一小时后再试"}],
+                [{"field": None, "code": "too_many", "reason": _("提交次数过多，请一小时后再试")}],
                 status.HTTP_429_TOO_MANY_REQUESTS,
             )
         values = _valid(PublicNoticeInput, request)
         zone = community.children.filter(code=values["area"]).first() if values["area"] else None
         if values["area"] and zone is None:
-            raise invalid("area", f"片区“{values['area']}”不属于这个社区", "unknown_area")
+            raise invalid(
+                "area",
+                _("片区“%(zone)s”不属于这个社区") % {"zone": values["area"]},
+                "unknown_area",
+            )
         notice = _file(None, zone or community, values)
         count_filing(ip, community)
         return Response(

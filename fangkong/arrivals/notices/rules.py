@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.areas.models import Area, AreaKind
 from fangkong.arrivals.models import (
@@ -122,18 +123,19 @@ def clean_origin(code: str, name: str, problems: Problems) -> tuple[str, str]:
     if code.lower() == OriginRule.OVERSEAS:
         code = OriginRule.OVERSEAS
     if not code:
-        problems.add("origin_code", "请选择从哪里返京", "required")
+        problems.add("origin_code", _("请选择从哪里返京"), "required")
         return "", ""
     province = code[:2] + "0000"
     if code == OriginRule.OVERSEAS:
         pass
     elif province == BEIJING:
-        problems.add("origin_code", "北京市内往来不需要返京报备", "not_an_origin")
+        problems.add("origin_code", _("北京市内往来不需要返京报备"), "not_an_origin")
         return code, name
     elif not (code.isdigit() and len(code) == 6 and province in PROVINCES):
         problems.add(
             "origin_code",
-            f"来源地代码“{code}”无效：应为 6 位行政区划代码（如河南省 410000）或 overseas",
+            _("来源地代码“%(code)s”无效：应为 6 位行政区划代码（如河南省 410000）或 overseas")
+            % {"code": code},
             "invalid",
         )
         return code, name
@@ -145,13 +147,18 @@ def clean_planned_on(
     value: dt.date | None, today: dt.date, problems: Problems, *, field: str = "planned_on"
 ) -> None:
     if value is None:
-        problems.add(field, "请填写计划到京日期", "required")
+        problems.add(field, _("请填写计划到京日期"), "required")
     elif value < today:
-        problems.add(field, f"计划到京日期 {value} 已经过去；已到京的请按“未提前告知”登记", "past")
+        problems.add(
+            field,
+            _("计划到京日期 %(date)s 已经过去；已到京的请按“未提前告知”登记") % {"date": value},
+            "past",
+        )
     elif value > today + dt.timedelta(days=HORIZON_DAYS):
         problems.add(
             field,
-            f"计划到京日期 {value} 超过 {HORIZON_DAYS} 天以后，请临近时再报备",
+            _("计划到京日期 %(date)s 超过 %(days)s 天以后，请临近时再报备")
+            % {"date": value, "days": HORIZON_DAYS},
             "too_far",
         )
 
@@ -162,10 +169,14 @@ def clean_people(
     """Each person through the registry's own cleaning; errors named people.<i>.<field>
     (i counts from 0, as in the JSON array), the message says 第 i+1 人."""
     if not people:
-        problems.add("people", "请至少填写一名返京人员", "required")
+        problems.add("people", _("请至少填写一名返京人员"), "required")
         return []
     if len(people) > MAX_PEOPLE:
-        problems.add("people", f"一次最多报备 {MAX_PEOPLE} 人，请分批报备", "too_many")
+        problems.add(
+            "people",
+            _("一次最多报备 %(max_people)s 人，请分批报备") % {"max_people": MAX_PEOPLE},
+            "too_many",
+        )
         return []
     out: list[CleanPerson] = []
     seen: dict[tuple[str, str], int] = {}
@@ -174,13 +185,19 @@ def clean_people(
         try:
             clean = clean_person(data, today=today, require_document=True)
         except ValidationError as exc:
-            merge_errors(problems, exc, prefix=f"people.{i}.", label=f"第 {i + 1} 人：")
+            merge_errors(
+                problems,
+                exc,
+                prefix=f"people.{i}.",
+                label=_("第 %(number)s 人：") % {"number": i + 1},
+            )
             continue
         key = (clean.document_type, clean.document_number)
         if key in seen:
             problems.add(
                 f"people.{i}.document_number",
-                f"第 {i + 1} 人：证件号与第 {seen[key] + 1} 人相同",
+                _("第 %(number)s 人：证件号与第 %(other)s 人相同")
+                % {"number": i + 1, "other": seen[key] + 1},
                 "duplicate",
             )
             continue
@@ -194,12 +211,12 @@ def clean_filer(
 ) -> tuple[str, str]:
     # A worker's notice says so itself; the public page offers the other three.
     if filed_by not in FiledBy.values or (actor is None and filed_by == FiledBy.WORKER):
-        problems.add("filed_by", "请选择报备人身份（本人、房东或用工单位）", "invalid_choice")
+        problems.add("filed_by", _("请选择报备人身份（本人、房东或用工单位）"), "invalid_choice")
     name = (name or "").strip()
     if not name:
-        problems.add("filer_name", "请填写报备人姓名", "required")
+        problems.add("filer_name", _("请填写报备人姓名"), "required")
     elif len(name) > 50:
-        problems.add("filer_name", "姓名不能超过 50 个字", "too_long")
+        problems.add("filer_name", _("姓名不能超过 50 个字"), "too_long")
     e164 = ""
     if (phone or "").strip():
         try:
@@ -207,13 +224,13 @@ def clean_filer(
         except ValidationError as exc:
             problems.add("filer_phone", exc)
     elif actor is None:
-        problems.add("filer_phone", "请填写联系电话，社区会打这个电话核实", "required")
+        problems.add("filer_phone", _("请填写联系电话，社区会打这个电话核实"), "required")
     return name, e164
 
 
 def clean_mode(mode: str, problems: Problems) -> str:
     if mode not in ObservationMode.values:
-        problems.add("mode", "请选择观察方式（居家、单位集中或集中观察点）", "invalid_choice")
+        problems.add("mode", _("请选择观察方式（居家、单位集中或集中观察点）"), "invalid_choice")
     return mode
 
 
@@ -233,14 +250,22 @@ def clean_place(
     unit_required: bool,
 ) -> None:
     if mode == ObservationMode.HOME and not (building or "").strip():
-        problems.add("building", "居家观察请填写住址（楼栋 / 院）", "required")
+        problems.add("building", _("居家观察请填写住址（楼栋 / 院）"), "required")
     if mode == ObservationMode.UNIT:
         if unit is None and unit_required:
-            problems.add("unit", "单位集中观察请选择用工单位", "required")
+            problems.add("unit", _("单位集中观察请选择用工单位"), "required")
         elif unit is not None and not unit_serves(unit, area):
-            problems.add("unit", f"单位“{unit.name}”不在{area.name}", "wrong_area")
+            problems.add(
+                "unit",
+                _("单位“%(unit)s”不在%(area)s") % {"unit": unit.name, "area": area.name},
+                "wrong_area",
+            )
     elif unit is not None and mode in ObservationMode.values and not unit_serves(unit, area):
-        problems.add("unit", f"单位“{unit.name}”不在{area.name}", "wrong_area")
+        problems.add(
+            "unit",
+            _("单位“%(unit)s”不在%(area)s") % {"unit": unit.name, "area": area.name},
+            "wrong_area",
+        )
 
 
 # --- the policy decision -----------------------------------------------------------------

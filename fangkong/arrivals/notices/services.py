@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.areas.models import Area
 from fangkong.arrivals.models import (
@@ -126,10 +127,13 @@ def _match_or_register(
 def _held_elsewhere(person: Person, field: str) -> Conflict:
     """A person registered in another jurisdiction is handed over by the community that
     holds them, never rewritten from here (the answer names that community, to phone)."""
-    holder = person.area.name if person.area_id else "其他辖区"
+    holder = person.area.name if person.area_id else _("其他辖区")
     return Conflict(
         field,
-        f"此人登记在“{holder}”，不在您的辖区，不能在这里修改：可在“人员转交”申请转入，由该社区同意后转过来",
+        _(
+            "此人登记在“%(holder)s”，不在您的辖区，不能在这里修改：可在“人员转交”申请转入，由该社区同意后转过来"
+        )
+        % {"holder": holder},
         code="other_jurisdiction",
         area=person.area.code if person.area_id else None,
     )
@@ -192,7 +196,9 @@ def notice_file(
     except ValidationError as exc:
         merge_errors(problems, exc)
     if actor is not None and not is_visible(area, actor):
-        problems.add("area", f"“{area.name}”不在您的管辖范围内", "out_of_scope")
+        problems.add(
+            "area", _("“%(area)s”不在您的管辖范围内") % {"area": area.name}, "out_of_scope"
+        )
     filer_name, filer_e164 = clean_filer(actor, filed_by, filer_name, filer_phone, problems)
     origin_code, origin_name = clean_origin(origin_code, origin_name, problems)
     clean_planned_on(planned_on, today, problems)
@@ -207,7 +213,7 @@ def notice_file(
     )
     cleaned = clean_people(people, today, problems)
     if len((note or "").strip()) > 300:
-        problems.add("note", "说明不能超过 300 个字", "too_long")
+        problems.add("note", _("说明不能超过 300 个字"), "too_long")
     problems.raise_if_any()
     assert planned_on is not None  # checked above
     decision = policy_decide(origin_code=origin_code, on=planned_on)
@@ -240,10 +246,14 @@ def notice_file(
 def _confirm(*, actor: User, notice: ArrivalNotice, unit: Unit | None, today: dt.date) -> None:
     if unit is not None:
         if not unit_serves(unit, notice.area):
-            raise invalid("unit", f"单位“{unit.name}”不在{notice.area.name}", "wrong_area")
+            raise invalid(
+                "unit",
+                _("单位“%(unit)s”不在%(area)s") % {"unit": unit.name, "area": notice.area.name},
+                "wrong_area",
+            )
         notice.unit = unit
     if notice.mode == ObservationMode.UNIT and notice.unit is None:
-        raise invalid("unit", "单位集中观察须选定用工单位（可先登记单位）", "required")
+        raise invalid("unit", _("单位集中观察须选定用工单位（可先登记单位）"), "required")
     by_third_party = notice.filed_by in (FiledBy.LANDLORD, FiledBy.EMPLOYER)
     residence_kind = {
         FiledBy.LANDLORD: ResidenceKind.TENANT,
@@ -299,7 +309,9 @@ def notice_confirm(
     notice = ArrivalNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.status != NoticeStatus.PENDING:
         raise invalid(
-            "status", f"这份报备已是“{notice.get_status_display()}”，不能再确认", "not_pending"
+            "status",
+            _("这份报备已是“%(status)s”，不能再确认") % {"status": notice.get_status_display()},
+            "not_pending",
         )
     _confirm(actor=actor, notice=notice, unit=unit, today=today_or(today))
     return notice
@@ -312,10 +324,12 @@ def notice_reject(*, actor: User, notice: ArrivalNotice, reason: str) -> Arrival
     notice = ArrivalNotice.objects.select_for_update().get(pk=notice.pk)
     reason = (reason or "").strip()
     if not reason:
-        raise invalid("reason", "请写明不予采信的原因", "required")
+        raise invalid("reason", _("请写明不予采信的原因"), "required")
     if notice.status != NoticeStatus.PENDING:
         raise invalid(
-            "status", f"这份报备已是“{notice.get_status_display()}”，不能再驳回", "not_pending"
+            "status",
+            _("这份报备已是“%(status)s”，不能再驳回") % {"status": notice.get_status_display()},
+            "not_pending",
         )
     notice.status = NoticeStatus.REJECTED
     notice.note = f"未采信：{reason}" + (f"｜{notice.note}" if notice.note else "")
@@ -344,10 +358,14 @@ def notice_reschedule(
     notice = ArrivalNotice.objects.select_for_update().get(pk=notice.pk)
     today = today_or(today)
     if notice.status not in (*OPEN_STATUSES, NoticeStatus.READY):
-        raise invalid("status", f"这份报备是“{notice.get_status_display()}”，不能修改", "not_open")
+        raise invalid(
+            "status",
+            _("这份报备是“%(status)s”，不能修改") % {"status": notice.get_status_display()},
+            "not_open",
+        )
     problems = Problems()
     if planned_on is None and not (building or "").strip():
-        problems.add("planned_on", "请填写新的到京日期或新的住址", "required")
+        problems.add("planned_on", _("请填写新的到京日期或新的住址"), "required")
     if planned_on is not None:
         clean_planned_on(planned_on, today, problems)
     problems.raise_if_any()
@@ -384,11 +402,13 @@ def unit_for_notice(
     problems = Problems()
     name = (name or "").strip()
     if not name:
-        problems.add("unit_name", "请填写单位名称", "required")
+        problems.add("unit_name", _("请填写单位名称"), "required")
     elif len(name) > 100:
-        problems.add("unit_name", "单位名称不能超过 100 个字", "too_long")
+        problems.add("unit_name", _("单位名称不能超过 100 个字"), "too_long")
     if not is_visible(area, actor):
-        problems.add("area", f"“{area.name}”不在您的管辖范围内", "out_of_scope")
+        problems.add(
+            "area", _("“%(area)s”不在您的管辖范围内") % {"area": area.name}, "out_of_scope"
+        )
     e164 = ""
     if (contact_phone or "").strip():
         try:
@@ -439,16 +459,19 @@ def unannounced_register(
     except ValidationError as exc:
         merge_errors(problems, exc)
     if not is_visible(area, actor):
-        problems.add("area", f"“{area.name}”不在您的管辖范围内", "out_of_scope")
+        problems.add(
+            "area", _("“%(area)s”不在您的管辖范围内") % {"area": area.name}, "out_of_scope"
+        )
     origin_code, origin_name = clean_origin(origin_code, origin_name, problems)
     if arrived_on is None:
-        problems.add("arrived_on", "请填写到京日期", "required")
+        problems.add("arrived_on", _("请填写到京日期"), "required")
     elif arrived_on > today:
-        problems.add("arrived_on", "到京日期不能晚于今天；还没到的请提前报备", "future_date")
+        problems.add("arrived_on", _("到京日期不能晚于今天；还没到的请提前报备"), "future_date")
     elif arrived_on < today - dt.timedelta(days=UNANNOUNCED_LOOKBACK_DAYS):
         problems.add(
             "arrived_on",
-            f"到京已超过 {UNANNOUNCED_LOOKBACK_DAYS} 天，请在摸排登记中处理",
+            _("到京已超过 %(unannounced_lookback_days)s 天，请在摸排登记中处理")
+            % {"unannounced_lookback_days": UNANNOUNCED_LOOKBACK_DAYS},
             "too_old",
         )
     mode = clean_mode(mode, problems)
@@ -457,11 +480,13 @@ def unannounced_register(
     )
     kind = residence_kind or (ResidenceKind.TENANT if landlord else ResidenceKind.OWNER)
     if kind not in ResidenceKind.values:
-        problems.add("residence_kind", f"未知居住类型“{kind}”", "invalid_choice")
+        problems.add(
+            "residence_kind", _("未知居住类型“%(kind)s”") % {"kind": kind}, "invalid_choice"
+        )
     if landlord is not None and kind != ResidenceKind.TENANT:
-        problems.add("landlord", "只有租住才有房东", "not_tenant")
+        problems.add("landlord", _("只有租住才有房东"), "not_tenant")
     if landlord is not None and not is_visible(landlord, actor):
-        problems.add("landlord", "房东不在您的辖区", "out_of_scope")
+        problems.add("landlord", _("房东不在您的辖区"), "out_of_scope")
     clean: CleanPerson | None = None
     try:
         clean = clean_person(dict(person_data), today=today, require_document=True)
@@ -487,7 +512,7 @@ def unannounced_register(
     if not new and not is_visible(person, actor):
         raise _held_elsewhere(person, "person.document_number")
     if landlord is not None and landlord.pk == person.pk:
-        raise invalid("landlord", "房东不能是本人", "self")
+        raise invalid("landlord", _("房东不能是本人"), "self")
     if not new:  # they are here now, whatever the last screening said
         person_mark_back(person=person)
     address = _address(area, building, entrance, room)

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
@@ -250,7 +251,7 @@ def valid_input(serializer_class: type[serializers.Serializer], request: Request
 def _require(request: Request, view: APIView, *capabilities: str) -> None:
     user: Any = request.user
     if not any(user.can(c) for c in capabilities):
-        view.permission_denied(request, message="您的角色无权进行此操作。")
+        view.permission_denied(request, message=_("您的角色无权进行此操作。"))
 
 
 def observations_queryset() -> QuerySet[Observation]:
@@ -288,33 +289,42 @@ class ObservationsApi(ScopedListAPIView):
         user = self.request.user
         status_ = params.get("status", "")
         if status_ and status_ not in ObservationStatus.values:
-            raise invalid("status", f"状态应为：{'、'.join(ObservationStatus.values)}")
+            raise invalid(
+                "status",
+                _("状态应为：%(choices)s") % {"choices": "、".join(ObservationStatus.values)},
+            )
         due = params.get("due", "")
         if due and due not in DUE_FILTERS:
-            raise invalid("due", f"due 应为：{'、'.join(DUE_FILTERS)}")
+            raise invalid("due", _("due 应为：%(choices)s") % {"choices": "、".join(DUE_FILTERS)})
         area = area_visible_by_code(user=user, code=params["area"]) if params.get("area") else None
         return observations_list(
             user=user, tab=due or "", status=status_, area=area, name=params.get("q", "").strip()
         )
 
-    @extend_schema(request=ObservationInput, responses={201: ObservationOutput})
+    @extend_schema(
+        request=ObservationInput, responses={201: ObservationOutput, **error_responses(400, 403)}
+    )
     def post(self, request: Request) -> Response:
         _require(request, self, ArrivalsCapability.CHANGE)
         values = valid_input(ObservationInput, request)
         user: Any = request.user
         person = Person.objects.visible_to(user).filter(pk=values["person"]).first()
         if person is None:
-            raise invalid("person", f"人员编号 {values['person']} 不存在或不在您的辖区", "unknown")
+            raise invalid(
+                "person",
+                _("人员编号 %(person)s 不存在或不在您的辖区") % {"person": values["person"]},
+                "unknown",
+            )
         area = area_visible_by_code(user=user, code=values["area"])
         address = unit = None
         if values.get("address") is not None:
             address = Address.objects.visible_to(user).filter(pk=values["address"]).first()
             if address is None:
-                raise invalid("address", "住址不存在或不在您的辖区", "unknown")
+                raise invalid("address", _("住址不存在或不在您的辖区"), "unknown")
         if values.get("unit") is not None:
             unit = Unit.objects.visible_to(user).filter(pk=values["unit"]).first()
             if unit is None:
-                raise invalid("unit", "单位不存在或不在您的辖区", "unknown")
+                raise invalid("unit", _("单位不存在或不在您的辖区"), "unknown")
         observation = observation_start(
             actor=user,
             person=person,
@@ -364,7 +374,11 @@ class _ObservationActionApi(APIView):
 class ExtendApi(_ObservationActionApi):
     input_class = DaysInput
 
-    @extend_schema(request=DaysInput, responses={200: ObservationOutput}, summary="延长观察")
+    @extend_schema(
+        request=DaysInput,
+        responses={200: ObservationOutput, **error_responses(400, 403, 404)},
+        summary="延长观察",
+    )
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -377,7 +391,11 @@ class ExtendApi(_ObservationActionApi):
 class ShortenApi(_ObservationActionApi):
     input_class = DaysInput
 
-    @extend_schema(request=DaysInput, responses={200: ObservationOutput}, summary="缩短观察")
+    @extend_schema(
+        request=DaysInput,
+        responses={200: ObservationOutput, **error_responses(400, 403, 404)},
+        summary="缩短观察",
+    )
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -390,7 +408,11 @@ class ShortenApi(_ObservationActionApi):
 class ReleaseApi(_ObservationActionApi):
     input_class = ReleaseInput
 
-    @extend_schema(request=ReleaseInput, responses={200: ObservationOutput}, summary="解除观察")
+    @extend_schema(
+        request=ReleaseInput,
+        responses={200: ObservationOutput, **error_responses(400, 403, 404)},
+        summary="解除观察",
+    )
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -403,7 +425,11 @@ class HospitalApi(_ObservationActionApi):
     input_class = HospitalInput
     needs = (ArrivalsCapability.CHANGE, ArrivalsCapability.ALERTS_HANDLE)
 
-    @extend_schema(request=HospitalInput, responses={200: ObservationOutput}, summary="转送医院")
+    @extend_schema(
+        request=HospitalInput,
+        responses={200: ObservationOutput, **error_responses(400, 403, 404)},
+        summary="转送医院",
+    )
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -419,7 +445,11 @@ class HospitalApi(_ObservationActionApi):
 class CancelApi(_ObservationActionApi):
     input_class = CancelInput
 
-    @extend_schema(request=CancelInput, responses={200: ObservationOutput}, summary="撤销观察")
+    @extend_schema(
+        request=CancelInput,
+        responses={200: ObservationOutput, **error_responses(400, 403, 404)},
+        summary="撤销观察",
+    )
     def post(self, request: Request, pk: int) -> Response:
         return super().post(request, pk)
 
@@ -483,7 +513,7 @@ class SelfReportLinkApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         observation = get_visible_or_404(Observation, request.user, pk=pk)
         if observation.status != ObservationStatus.ACTIVE:
-            raise invalid("observation", "观察已结束，本人填报链接不再可用", "not_active")
+            raise invalid("observation", _("观察已结束，本人填报链接不再可用"), "not_active")
         url = request.build_absolute_uri(
             reverse("public:self-report", args=[self_report_token(observation=observation)])
         )

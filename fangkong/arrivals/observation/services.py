@@ -26,6 +26,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fangkong.areas.models import Area
 from fangkong.arrivals.models import (
@@ -112,7 +114,8 @@ def _require_active(observation: Observation, doing: str) -> None:
     if observation.status != ACTIVE:
         raise invalid(
             "observation",
-            f"该观察已{observation.get_status_display()}，不能{doing}",
+            _("该观察已%(status)s，不能%(doing)s")
+            % {"status": observation.get_status_display(), "doing": doing},
             "not_active",
         )
 
@@ -125,9 +128,9 @@ def _require_transition(observation: Observation, to_status: str, doing: str) ->
 def _reason(value: str | None, doing: str) -> str:
     text = (value or "").strip()
     if not text:
-        raise invalid("reason", f"请填写{doing}的原因", "required")
+        raise invalid("reason", _("请填写%(doing)s的原因") % {"doing": doing}, "required")
     if len(text) > 300:
-        raise invalid("reason", "原因不能超过 300 字", "too_long")
+        raise invalid("reason", _("原因不能超过 300 字"), "too_long")
     return text
 
 
@@ -135,17 +138,21 @@ def _days(value: Any, doing: str) -> int:
     try:
         days = int(value)
     except (TypeError, ValueError):
-        raise invalid("days", f"{doing}天数应为整数", "invalid") from None
+        raise invalid("days", _("%(doing)s天数应为整数") % {"doing": doing}, "invalid") from None
     if isinstance(value, float | Decimal) and days != value:
-        raise invalid("days", f"{doing}天数应为整数", "invalid")
+        raise invalid("days", _("%(doing)s天数应为整数") % {"doing": doing}, "invalid")
     if not 1 <= days <= MAX_DAYS:
-        raise invalid("days", f"{doing}天数应在 1 到 {MAX_DAYS} 之间", "out_of_range")
+        raise invalid(
+            "days",
+            _("%(doing)s天数应在 1 到 %(max_days)s 之间") % {"doing": doing, "max_days": MAX_DAYS},
+            "out_of_range",
+        )
     return days
 
 
 def _not_future(on: dt.date, field_name: str) -> None:
     if on > timezone.localdate():
-        raise invalid(field_name, f"{on} 是将来的日期", "future")
+        raise invalid(field_name, _("%(on)s 是将来的日期") % {"on": on}, "future")
 
 
 # --- observation life cycle ----------------------------------------------------------------
@@ -167,13 +174,16 @@ def observation_start(
     left exactly as it is."""
     if person.merged_into_id is not None:
         raise invalid(
-            "person", f"该人员记录已合并到 #{person.merged_into_id}，请对合并后的记录操作"
+            "person",
+            _("该人员记录已合并到 #%(merged_into_id)s，请对合并后的记录操作")
+            % {"merged_into_id": person.merged_into_id},
         )
     check_living_area(area)
     if mode not in ObservationMode.values:
         raise invalid(
             "mode",
-            f"观察方式应为：{'、'.join(str(label) for label in ObservationMode.labels)}",
+            _("观察方式应为：%(choices)s")
+            % {"choices": "、".join(str(label) for label in ObservationMode.labels)},
             "invalid",
         )
     _not_future(arrived_on, "arrived_on")
@@ -181,12 +191,13 @@ def observation_start(
         policy = policy_in_force(on=arrived_on)
     except ValidationError as exc:
         raise invalid("arrived_on", " ".join(exc.messages), "no_policy") from None
-    days = _days(policy.observation_days if days is None else days, "观察")
+    days = _days(policy.observation_days if days is None else days, pgettext("observation", "观察"))
     last_day = arrived_on + dt.timedelta(days=days - 1)
     if last_day < timezone.localdate():
         raise invalid(
             "arrived_on",
-            f"按到京日期 {arrived_on} 计算，{days} 天观察期已于 {last_day} 结束",
+            _("按到京日期 %(arrived_on)s 计算，%(days)s 天观察期已于 %(last_day)s 结束")
+            % {"arrived_on": arrived_on, "days": days, "last_day": last_day},
             "already_over",
         )
     current = Observation.objects.filter(person=person, status=ACTIVE).first()
@@ -221,7 +232,8 @@ def observation_start(
 def _already_observed(current: Observation) -> ValidationError:
     return invalid(
         "person",
-        f"该人员正在观察中（{current.arrived_on} 起，至 {current.last_day}），不能重复开始",
+        _("该人员正在观察中（%(arrived_on)s 起，至 %(last_day)s），不能重复开始")
+        % {"arrived_on": current.arrived_on, "last_day": current.last_day},
         "already_observed",
     )
 
@@ -247,31 +259,40 @@ def notice_arrive(
     if notice.unannounced:
         allowed.add(NoticeStatus.INSPECTION)
     if notice.status in (NoticeStatus.ARRIVED, NoticeStatus.NO_SHOW):
-        raise invalid("notice", "该报备已登记到京", "already_arrived")
+        raise invalid("notice", _("该报备已登记到京"), "already_arrived")
     if notice.status not in allowed:
         raise invalid(
             "notice",
-            f"报备状态为“{notice.get_status_display()}”，核查通过（可以返京）后才能登记到京",
+            _("报备状态为“%(status)s”，核查通过（可以返京）后才能登记到京")
+            % {"status": notice.get_status_display()},
             "not_ready",
         )
     if arrived_on > timezone.localdate():
-        raise invalid("arrived_on", f"{arrived_on} 还没有到，不能登记到京", "future")
+        raise invalid(
+            "arrived_on",
+            _("%(arrived_on)s 还没有到，不能登记到京") % {"arrived_on": arrived_on},
+            "future",
+        )
     expected = {
         row.pk: row
         for row in notice.people.select_related("person").filter(arrival=Arrival.EXPECTED)
     }
     if not expected:
-        raise invalid("people", "报备中没有待到京的人员", "empty")
+        raise invalid("people", _("报备中没有待到京的人员"), "empty")
     coming = list(expected) if people is None else [int(pk) for pk in people]
     staying = [int(pk) for pk in no_show]
     for field, ids in (("people", coming), ("no_show", staying)):
         unknown = [pk for pk in ids if pk not in expected]
         if unknown:
-            raise invalid(field, f"人员 {unknown[0]} 不在这份报备的待到京名单中", "unknown")
+            raise invalid(
+                field,
+                _("人员 %(person)s 不在这份报备的待到京名单中") % {"person": unknown[0]},
+                "unknown",
+            )
     if set(coming) & set(staying):
-        raise invalid("no_show", "同一人不能既已到京又不来了", "conflict")
+        raise invalid("no_show", _("同一人不能既已到京又不来了"), "conflict")
     if not coming and not staying:
-        raise invalid("people", "请选择已到京或不来了的人员", "required")
+        raise invalid("people", _("请选择已到京或不来了的人员"), "required")
     elsewhere = [
         row.name
         for row in (expected[pk] for pk in coming)
@@ -280,14 +301,16 @@ def notice_arrive(
     if elsewhere:
         raise invalid(
             "people",
-            f"{'、'.join(elsewhere)} 登记在其他社区，请先在“人员转交”申请转入，"
-            "该社区同意后再登记到京",
+            _("%(choices)s 登记在其他社区，请先在“人员转交”申请转入，该社区同意后再登记到京")
+            % {"choices": "、".join(elsewhere)},
             "other_jurisdiction",
         )
     missing = [expected[pk].name for pk in coming if expected[pk].person is None]
     if missing:
         raise invalid(
-            "people", f"{'、'.join(missing)} 尚未登记到人员库，请先确认报备", "not_registered"
+            "people",
+            _("%(choices)s 尚未登记到人员库，请先确认报备") % {"choices": "、".join(missing)},
+            "not_registered",
         )
     days = notice.observation_days
     if coming:
@@ -295,8 +318,15 @@ def notice_arrive(
         if decision.decision == Decision.MUST_NOT_RETURN:
             raise invalid(
                 "arrived_on",
-                f"按 {arrived_on} 生效的“{decision.policy.label}”，来自{notice.origin_name}的人员"
-                "须暂缓返京，不能登记到京",
+                _(
+                    "按 %(arrived_on)s 生效的“%(policy)s”，"
+                    "来自%(origin)s的人员须暂缓返京，不能登记到京"
+                )
+                % {
+                    "arrived_on": arrived_on,
+                    "policy": decision.policy.label,
+                    "origin": notice.origin_name,
+                },
                 "must_not_return",
             )
         days = decision.days
@@ -363,13 +393,14 @@ def observation_extend(
 ) -> Observation:
     """Extend by `days` days (the last day and the release day move with it)."""
     observation = observation_locked(observation)
-    _require_active(observation, "延长")
-    days = _days(days, "延长")
-    reason = _reason(reason, "延长")
+    _require_active(observation, pgettext("observation", "延长"))
+    days = _days(days, pgettext("observation", "延长"))
+    reason = _reason(reason, pgettext("observation", "延长"))
     if observation.days + days > MAX_DAYS:
         raise invalid(
             "days",
-            f"延长后共 {observation.days + days} 天，超过 {MAX_DAYS} 天上限",
+            _("延长后共 %(total)s 天，超过 %(max_days)s 天上限")
+            % {"total": observation.days + days, "max_days": MAX_DAYS},
             "out_of_range",
         )
     return _change_days(
@@ -384,18 +415,22 @@ def observation_shorten(
     """Shorten by `days` days. The new last day may be yesterday at the earliest (release
     today), never earlier: what has been observed cannot be un-observed."""
     observation = observation_locked(observation)
-    _require_active(observation, "缩短")
-    days = _days(days, "缩短")
-    reason = _reason(reason, "缩短")
+    _require_active(observation, pgettext("observation", "缩短"))
+    days = _days(days, pgettext("observation", "缩短"))
+    reason = _reason(reason, pgettext("observation", "缩短"))
     earliest = timezone.localdate() - dt.timedelta(days=1)
     most = min(observation.days - 1, (observation.last_day - earliest).days)
     if most < 1:
-        raise invalid("days", "该观察已无法再缩短", "out_of_range")
+        raise invalid("days", _("该观察已无法再缩短"), "out_of_range")
     if days > most:
         new_last = observation.last_day - dt.timedelta(days=days)
         raise invalid(
             "days",
-            f"缩短 {days} 天后最后一天为 {new_last}，早于昨天或不足 1 天；最多可缩短 {most} 天",
+            _(
+                "缩短 %(days)s 天后最后一天为 %(new_last)s，早于昨天或不足 1 天；"
+                "最多可缩短 %(most)s 天"
+            )
+            % {"days": days, "new_last": new_last, "most": most},
             "out_of_range",
         )
     return _change_days(
@@ -418,13 +453,17 @@ def _finish(
 def observation_release(*, actor: Any, observation: Observation, on: dt.date) -> Observation:
     """Release on `on`, which must be on or after `release_on` (and not in the future)."""
     observation = observation_locked(observation)
-    _require_transition(observation, ObservationStatus.RELEASED, "解除")
+    _require_transition(observation, ObservationStatus.RELEASED, pgettext("observation", "解除"))
     _not_future(on, "on")
     if on < observation.release_on:
         raise invalid(
             "on",
-            f"观察期到 {observation.last_day}（共 {observation.days} 天），"
-            f"{observation.release_on} 起才能解除",
+            _("观察期到 %(last_day)s（共 %(days)s 天），%(release_on)s 起才能解除")
+            % {
+                "last_day": observation.last_day,
+                "days": observation.days,
+                "release_on": observation.release_on,
+            },
             "too_early",
         )
     return _finish(
@@ -443,11 +482,17 @@ def observation_to_hospital(
 ) -> Observation:
     """Sent to a fever clinic or hospital (the hospital's own system takes over)."""
     observation = observation_locked(observation)
-    _require_transition(observation, ObservationStatus.HOSPITAL, "转送医院")
-    reason = _reason(reason, "转送医院")
+    _require_transition(
+        observation, ObservationStatus.HOSPITAL, pgettext("observation", "转送医院")
+    )
+    reason = _reason(reason, pgettext("observation", "转送医院"))
     _not_future(on, "on")
     if on < observation.arrived_on:
-        raise invalid("on", f"日期早于到京日期 {observation.arrived_on}", "before_arrival")
+        raise invalid(
+            "on",
+            _("日期早于到京日期 %(arrived_on)s") % {"arrived_on": observation.arrived_on},
+            "before_arrival",
+        )
     return _finish(
         actor=actor,
         observation=observation,
@@ -462,8 +507,8 @@ def observation_to_hospital(
 def observation_cancel(*, actor: Any, observation: Observation, reason: str) -> Observation:
     """Cancel an observation started by mistake (wrong person, did not arrive)."""
     observation = observation_locked(observation)
-    _require_transition(observation, ObservationStatus.CANCELLED, "撤销")
-    reason = _reason(reason, "撤销")
+    _require_transition(observation, ObservationStatus.CANCELLED, pgettext("observation", "撤销"))
+    reason = _reason(reason, pgettext("observation", "撤销"))
     return _finish(
         actor=actor,
         observation=observation,

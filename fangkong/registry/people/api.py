@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -12,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.core.api import HasCapability, ScopedListAPIView
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
 from fangkong.core.errors import invalid
 from fangkong.core.ids import parse_id
 from fangkong.core.scoping import get_visible_or_404
@@ -111,7 +112,11 @@ def _landlord(user: Any, landlord_id: int | None) -> Person | None:
         return None
     landlord = Person.objects.visible_to(user).active().filter(pk=landlord_id).first()
     if landlord is None:
-        raise invalid("landlord", f"人员编号 {landlord_id} 不存在或不在您的辖区", "unknown_person")
+        raise invalid(
+            "landlord",
+            _("人员编号 %(landlord_id)s 不存在或不在您的辖区") % {"landlord_id": landlord_id},
+            "unknown_person",
+        )
     return landlord
 
 
@@ -154,7 +159,7 @@ class PeopleApi(ScopedListAPIView):
         area = area_visible_by_code(user=user, code=params["area"]) if params.get("area") else None
         round_id = params.get("round", "")
         if round_id and parse_id(round_id) is None:
-            raise invalid("round", "摸排轮次编号应为数字", "invalid")
+            raise invalid("round", _("摸排轮次编号应为数字"), "invalid")
         return selectors.people_list(
             user=user,
             filters=selectors.PeopleFilter(
@@ -171,11 +176,12 @@ class PeopleApi(ScopedListAPIView):
         responses={
             201: PersonOutput,
             409: inline_serializer("PersonConflict", {"id": serializers.IntegerField()}),
+            **error_responses(400, 403),
         },
     )
     def post(self, request: Request) -> Response:
         if not request.user.can(RegistryCapability.CHANGE):  # type: ignore[union-attr]
-            self.permission_denied(request, message="您的角色不能登记人员。")
+            self.permission_denied(request, message=_("您的角色不能登记人员。"))
         data = PersonInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -205,10 +211,13 @@ class PersonApi(APIView):
         person = get_visible_or_404(Person.objects.select_related("area"), request.user, pk=pk)
         return Response(PersonOutput(person).data)
 
-    @extend_schema(request=PersonUpdateInput, responses={200: PersonOutput})
+    @extend_schema(
+        request=PersonUpdateInput,
+        responses={200: PersonOutput, **error_responses(400, 403, 404, 409)},
+    )
     def patch(self, request: Request, pk: int) -> Response:
         if not request.user.can(RegistryCapability.CHANGE):  # type: ignore[union-attr]
-            self.permission_denied(request, message="您的角色不能修改人员。")
+            self.permission_denied(request, message=_("您的角色不能修改人员。"))
         person = get_visible_or_404(Person.objects.active(), request.user, pk=pk)
         data = PersonUpdateInput(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -259,7 +268,9 @@ class PersonMergeApi(APIView):
     permission_classes = [HasCapability]
     capability = RegistryCapability.CHANGE
 
-    @extend_schema(request=MergeInput, responses={200: PersonOutput})
+    @extend_schema(
+        request=MergeInput, responses={200: PersonOutput, **error_responses(400, 403, 404)}
+    )
     def post(self, request: Request, pk: int) -> Response:
         keep = get_visible_or_404(Person.objects.active(), request.user, pk=pk)
         data = MergeInput(data=request.data)
@@ -270,7 +281,7 @@ class PersonMergeApi(APIView):
             .first()
         )
         if duplicate is None:
-            raise invalid("duplicate", "重复记录不存在或不在您的辖区", "unknown_person")
+            raise invalid("duplicate", _("重复记录不存在或不在您的辖区"), "unknown_person")
         keep = services.person_merge(actor=request.user, keep=keep, duplicate=duplicate)
         return Response(PersonOutput(keep).data)
 

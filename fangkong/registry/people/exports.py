@@ -12,6 +12,7 @@ from django.db.models import FilteredRelation, Q, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from fangkong.areas.selectors import area_visible_by_code
 from fangkong.audit.models import AuditAction
@@ -66,9 +67,15 @@ def export_filters(*, user: Any, params: Mapping[str, str]) -> PeopleFilter:
     kind = params.get("residence_kind") or ""
     round_id = params.get("round") or ""
     if whereabouts and whereabouts not in Whereabouts.values:
-        raise invalid("whereabouts", f"未知的去向“{whereabouts}”", "invalid_choice")
+        raise invalid(
+            "whereabouts",
+            _("未知的去向“%(whereabouts)s”") % {"whereabouts": whereabouts},
+            "invalid_choice",
+        )
     if kind and kind not in ResidenceKind.values:
-        raise invalid("residence_kind", f"未知的居住类型“{kind}”", "invalid_choice")
+        raise invalid(
+            "residence_kind", _("未知的居住类型“%(kind)s”") % {"kind": kind}, "invalid_choice"
+        )
     return PeopleFilter(
         area=area,
         whereabouts=whereabouts,
@@ -152,8 +159,8 @@ def people_export_response(
     if count >= EXCEL_MAX_ROWS:
         raise invalid(
             "area",
-            f"共 {count} 人，超过 Excel 单表上限 {EXCEL_MAX_ROWS - 1} 行："
-            "请按社区或片区筛选后分批导出",
+            _("共 %(count)s 人，超过 Excel 单表上限 %(limit)s 行：请按社区或片区筛选后分批导出")
+            % {"count": count, "limit": EXCEL_MAX_ROWS - 1},
             "too_many_rows",
         )
     area = filters.area or getattr(user, "area", None)

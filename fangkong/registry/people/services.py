@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.areas.models import LIVING_KINDS, Area
 from fangkong.audit.models import AuditAction
@@ -33,11 +34,12 @@ def check_living_area(area: Area, field_name: str = "area") -> None:
     if area.kind not in LIVING_KINDS:
         raise invalid(
             field_name,
-            f"“{area.name}”是{area.get_kind_display()}，人员和住址须登记到社区、村或片区",
+            _("“%(area)s”是%(kind)s，人员和住址须登记到社区、村或片区")
+            % {"area": area.name, "kind": area.get_kind_display()},
             "wrong_level",
         )
     if area.retired_on is not None:
-        raise invalid(field_name, f"“{area.name}”已撤销", "retired")
+        raise invalid(field_name, _("“%(area)s”已撤销") % {"area": area.name}, "retired")
 
 
 def apply_clean(person: Person, clean: CleanPerson) -> Person:
@@ -71,7 +73,7 @@ def _existing_with_document(clean: CleanPerson, *, exclude: int | None = None) -
 
 def _conflict(existing: Person) -> Conflict:
     return Conflict(
-        "document_number", "该证件号码已登记，请打开已有记录", code="duplicate", id=existing.pk
+        "document_number", _("该证件号码已登记，请打开已有记录"), code="duplicate", id=existing.pk
     )
 
 
@@ -211,17 +213,17 @@ def person_merge(
     `keep` (found generically, so later modules' records are covered too); the duplicate
     stays, marked merged, so history can be followed."""
     if keep.pk == duplicate.pk:
-        raise invalid("duplicate", "不能把一个人合并到自己", "same_person")
+        raise invalid("duplicate", _("不能把一个人合并到自己"), "same_person")
     keep = Person.objects.select_for_update().get(pk=keep.pk)
     duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
     if duplicate.merged_into_id or keep.merged_into_id:
-        raise invalid("duplicate", "这条记录已经合并过", "already_merged")
+        raise invalid("duplicate", _("这条记录已经合并过"), "already_merged")
     if (
         keep.document_index
         and duplicate.document_index
         and (keep.document_index != duplicate.document_index)
     ):
-        raise invalid("duplicate", "两人证件号码不同，不是同一个人", "different_documents")
+        raise invalid("duplicate", _("两人证件号码不同，不是同一个人"), "different_documents")
     when = today or timezone.localdate()
     # Two current homes cannot both stay current: the duplicate's one ends today.
     if Residence.objects.filter(person=keep, until__isnull=True).exists():
@@ -261,8 +263,8 @@ def address_get_or_create(
     check_living_area(area)
     building, entrance, room = building.strip(), entrance.strip(), room.strip()
     if not building:
-        raise invalid("building", "楼栋/院不能为空", "required")
-    address, _ = Address.objects.get_or_create(
+        raise invalid("building", _("楼栋/院不能为空"), "required")
+    address, __ = Address.objects.get_or_create(
         area=area, building=building[:40], entrance=entrance[:20], room=room[:20]
     )
     return address
@@ -279,11 +281,11 @@ def residence_set(
 ) -> Residence:
     """Person now lives at `address`; the previous current residence ends that day."""
     if kind not in ResidenceKind.values:
-        raise invalid("kind", f"未知居住类型“{kind}”", "invalid_choice")
+        raise invalid("kind", _("未知居住类型“%(kind)s”") % {"kind": kind}, "invalid_choice")
     if landlord is not None and kind != ResidenceKind.TENANT:
-        raise invalid("landlord", "只有租住才有房东", "not_tenant")
+        raise invalid("landlord", _("只有租住才有房东"), "not_tenant")
     if landlord is not None and landlord.pk == person.pk:
-        raise invalid("landlord", "房东不能是本人", "self")
+        raise invalid("landlord", _("房东不能是本人"), "self")
     when = since or timezone.localdate()
     current = (
         Residence.objects.select_for_update().filter(person=person, until__isnull=True).first()
@@ -338,7 +340,7 @@ def person_enrol(
             landlord=landlord,
         )
     elif landlord is not None:
-        raise invalid("landlord", "填写房东时请同时填写住址", "address_required")
+        raise invalid("landlord", _("填写房东时请同时填写住址"), "address_required")
     return person
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
@@ -13,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.core.api import HasCapability, ScopedListAPIView
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
 from fangkong.core.errors import invalid
 from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404
@@ -140,7 +141,7 @@ class ScreeningChangesOutput(serializers.Serializer):  # type: ignore[type-arg]
 
 def _can_change(request: Request, view: APIView) -> None:
     if not request.user.can(RegistryCapability.CHANGE):  # type: ignore[union-attr]
-        view.permission_denied(request, message="您的角色无权登记摸排。")
+        view.permission_denied(request, message=_("您的角色无权登记摸排。"))
 
 
 class ScreeningRoundListApi(ScopedListAPIView):
@@ -152,7 +153,10 @@ class ScreeningRoundListApi(ScopedListAPIView):
     def base_queryset(self) -> Any:
         return ScreeningRound.objects.select_related("area")
 
-    @extend_schema(request=ScreeningRoundCreateInput, responses={201: ScreeningRoundOutput})
+    @extend_schema(
+        request=ScreeningRoundCreateInput,
+        responses={201: ScreeningRoundOutput, **error_responses(400, 403)},
+    )
     def post(self, request: Request) -> Response:
         _can_change(request, self)
         data = ScreeningRoundCreateInput(data=request.data)
@@ -190,7 +194,7 @@ def _visit_findings(request: Request, rows: list[dict[str, Any]]) -> list[Findin
         person = people.get(row["person"])
         if person is None:
             raise invalid(
-                f"findings.{i}.person", "该人员不存在或不在您的管辖范围内", "unknown_person"
+                f"findings.{i}.person", _("该人员不存在或不在您的管辖范围内"), "unknown_person"
             )
         findings.append(Finding(person, row["status"], row["away_from"], row["kind"]))
     return findings
@@ -203,7 +207,10 @@ class ScreeningVisitApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
     capability = RegistryCapability.CHANGE
 
-    @extend_schema(request=ScreeningVisitInput, responses={201: ScreeningVisitOutput})
+    @extend_schema(
+        request=ScreeningVisitInput,
+        responses={201: ScreeningVisitOutput, **error_responses(400, 403, 404)},
+    )
     def post(self, request: Request, pk: int) -> Response:
         screening_round = get_visible_or_404(
             ScreeningRound.objects.select_related("area"), request.user, pk=pk
@@ -218,7 +225,7 @@ class ScreeningVisitApi(APIView):
             .first()
         )
         if address is None:
-            raise invalid("address", "住址不存在或不在您的管辖范围内", "unknown_address")
+            raise invalid("address", _("住址不存在或不在您的管辖范围内"), "unknown_address")
         visit = visit_record(
             actor=request.user,
             round=screening_round,

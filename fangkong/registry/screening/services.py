@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.areas.models import LIVING_KINDS, Area
 from fangkong.audit.models import AuditAction
@@ -65,18 +66,23 @@ def round_create(
     if area.kind not in LIVING_KINDS:
         raise invalid(
             "area",
-            f"摸排按社区、村或片区进行，“{area.name}”是{area.get_kind_display()}",
+            _("摸排按社区、村或片区进行，“%(area)s”是%(kind)s")
+            % {"area": area.name, "kind": area.get_kind_display()},
             "wrong_level",
         )
     if area.retired_on is not None:
-        raise invalid("area", f"“{area.name}”已撤销", "retired")
+        raise invalid("area", _("“%(area)s”已撤销") % {"area": area.name}, "retired")
     name = name.strip()
     if not name:
-        raise invalid("name", "请填写摸排名称", "required")
+        raise invalid("name", _("请填写摸排名称"), "required")
     if ends_on < starts_on:
-        raise invalid("ends_on", "结束日期不能早于开始日期", "before_start")
+        raise invalid("ends_on", _("结束日期不能早于开始日期"), "before_start")
     if (ends_on - starts_on).days + 1 > MAX_ROUND_DAYS:
-        raise invalid("ends_on", f"一轮摸排最长 {MAX_ROUND_DAYS} 天", "too_long")
+        raise invalid(
+            "ends_on",
+            _("一轮摸排最长 %(max_round_days)s 天") % {"max_round_days": MAX_ROUND_DAYS},
+            "too_long",
+        )
     screening_round = ScreeningRound(
         area=area,
         name=name,
@@ -104,22 +110,42 @@ def _check_findings(
         away_from = (f.away_from or "").strip()
         where = f"findings.{i}"
         if person.merged_into_id is not None or not is_visible(person, actor):
-            raise invalid(f"{where}.person", "该人员不存在或不在您的管辖范围内", "unknown_person")
+            raise invalid(
+                f"{where}.person", _("该人员不存在或不在您的管辖范围内"), "unknown_person"
+            )
         if person.pk in seen:
-            raise invalid(f"{where}.person", f"{person.name}在本次走访中登记了两次", "duplicate")
+            raise invalid(
+                f"{where}.person",
+                _("%(person)s在本次走访中登记了两次") % {"person": person.name},
+                "duplicate",
+            )
         seen.add(person.pk)
         if status not in FindingStatus.values:
-            raise invalid(f"{where}.status", f"未知情况“{status}”", "invalid_choice")
+            raise invalid(
+                f"{where}.status", _("未知情况“%(status)s”") % {"status": status}, "invalid_choice"
+            )
         if status == FindingStatus.NOT_BACK and not away_from:
-            raise invalid(f"{where}.away_from", f"{person.name}未返京，请填写所在地", "required")
+            raise invalid(
+                f"{where}.away_from",
+                _("%(person)s未返京，请填写所在地") % {"person": person.name},
+                "required",
+            )
         if len(away_from) > AWAY_FROM_MAX:
-            raise invalid(f"{where}.away_from", f"所在地最多 {AWAY_FROM_MAX} 个字", "too_long")
+            raise invalid(
+                f"{where}.away_from",
+                _("所在地最多 %(away_from_max)s 个字") % {"away_from_max": AWAY_FROM_MAX},
+                "too_long",
+            )
         if status == FindingStatus.MOVED_OUT and person.pk not in may_move_out:
             raise invalid(
-                f"{where}.status", f"{person.name}不住在这一户，不能登记为已搬离", "not_resident"
+                f"{where}.status",
+                _("%(person)s不住在这一户，不能登记为已搬离") % {"person": person.name},
+                "not_resident",
             )
         if kind and kind not in ResidenceKind.values:
-            raise invalid(f"{where}.kind", f"未知居住类型“{kind}”", "invalid_choice")
+            raise invalid(
+                f"{where}.kind", _("未知居住类型“%(kind)s”") % {"kind": kind}, "invalid_choice"
+            )
         # The place only means something for someone who is away.
         checked.append(
             Finding(person, status, away_from if status == FindingStatus.NOT_BACK else "", kind)
@@ -204,17 +230,23 @@ def visit_record(
     if not _is_under(address.area, screening_round.area):
         raise invalid(
             "address",
-            f"“{address.area.name} {address}”不在本轮摸排的区域“{screening_round.area.name}”内",
+            _("“%(area)s %(address)s”不在本轮摸排的区域“%(round_area)s”内")
+            % {
+                "area": address.area.name,
+                "address": address,
+                "round_area": screening_round.area.name,
+            },
             "outside_round",
         )
     if not screening_round.starts_on <= visited_on <= screening_round.ends_on:
         raise invalid(
             "visited_on",
-            f"走访日期须在本轮摸排的 {screening_round.starts_on} 至 {screening_round.ends_on} 之间",
+            _("走访日期须在本轮摸排的 %(starts_on)s 至 %(ends_on)s 之间")
+            % {"starts_on": screening_round.starts_on, "ends_on": screening_round.ends_on},
             "outside_round",
         )
     if visited_on > (today or timezone.localdate()):
-        raise invalid("visited_on", "走访日期不能晚于今天", "future")
+        raise invalid("visited_on", _("走访日期不能晚于今天"), "future")
     residents = set(
         Residence.objects.current()
         .select_for_update()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -98,7 +99,7 @@ class TransfersApi(ScopedListAPIView):
     def get_queryset(self) -> QuerySet[Transfer]:
         state = self.request.query_params.get("state", INCOMING)
         if state not in STATES:
-            raise invalid("state", "state 应为 incoming、outgoing 或 done")
+            raise invalid("state", _("state 应为 incoming、outgoing 或 done"))
         return transfers_list(user=self.request.user, state=state)
 
     @extend_schema(

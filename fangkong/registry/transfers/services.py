@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.areas.models import Area
 from fangkong.audit.models import AuditAction
@@ -39,7 +40,11 @@ from fangkong.registry.people.services import (
 def person_by_document(document_type: str, number: str) -> Person | None:
     """The one person registered with this document, wherever (following merges)."""
     if document_type not in DocumentType.values:
-        raise invalid("document_type", f"未知证件类型“{document_type}”", "invalid_choice")
+        raise invalid(
+            "document_type",
+            _("未知证件类型“%(document_type)s”") % {"document_type": document_type},
+            "invalid_choice",
+        )
     try:
         number = validate_document(document_type, number)
     except ValidationError as exc:
@@ -67,19 +72,19 @@ def transfer_request(
     check_living_area(to_area, "to_area")
     reason = (reason or "").strip()
     if not reason:
-        raise invalid("reason", "请写明转入原因，如：已搬到本社区居住", "required")
+        raise invalid("reason", _("请写明转入原因，如：已搬到本社区居住"), "required")
     person = person_by_document(document_type, document_number)
     if person is None:
         raise invalid(
-            "document_number", "没有找到以此证件登记的人员，可以直接在本社区登记", "not_found"
+            "document_number", _("没有找到以此证件登记的人员，可以直接在本社区登记"), "not_found"
         )
     if is_visible(person, actor):
-        raise invalid("document_number", "此人已登记在您的辖区，不需要转交", "already_yours")
+        raise invalid("document_number", _("此人已登记在您的辖区，不需要转交"), "already_yours")
     address, kind = None, ""
     if home and (home.get("building") or "").strip():
         kind = home.get("kind") or ResidenceKind.TENANT
         if kind not in ResidenceKind.values:
-            raise invalid("kind", f"未知居住类型“{kind}”", "invalid_choice")
+            raise invalid("kind", _("未知居住类型“%(kind)s”") % {"kind": kind}, "invalid_choice")
         address = address_get_or_create(
             area=to_area,
             building=home["building"],
@@ -101,7 +106,7 @@ def transfer_request(
         pending = Transfer.objects.filter(person=person, status=TransferStatus.PENDING).first()
         raise Conflict(
             "document_number",
-            "此人已有一份待接收的转交申请，请等原社区答复",
+            _("此人已有一份待接收的转交申请，请等原社区答复"),
             code="pending",
             id=pending.pk if pending and is_visible(pending, actor) else None,
         ) from None
@@ -118,7 +123,11 @@ def transfer_request(
 def _pending(transfer: Transfer) -> Transfer:
     locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
     if locked.status != TransferStatus.PENDING:
-        raise Conflict("status", f"这份转交已经{locked.get_status_display()}", code="not_pending")
+        raise Conflict(
+            "status",
+            _("这份转交已经%(status)s") % {"status": locked.get_status_display()},
+            code="not_pending",
+        )
     return locked
 
 
@@ -136,7 +145,7 @@ def transfer_accept(*, actor: Any, transfer: Transfer, today: dt.date | None = N
     person = Person.objects.select_for_update().get(pk=transfer.person_id)
     when = today or timezone.localdate()
     if person.area_id != transfer.from_area_id:
-        raise Conflict("status", "此人的登记社区已经变了，请重新申请", code="moved")
+        raise Conflict("status", _("此人的登记社区已经变了，请重新申请"), code="moved")
     if transfer.address_id is not None:
         residence_set(
             person=person,
@@ -166,7 +175,7 @@ def transfer_refuse(*, actor: Any, transfer: Transfer, answer: str) -> Transfer:
     _holder(actor, transfer)
     answer = (answer or "").strip()
     if not answer:
-        raise invalid("answer", "不同意时请写明原因，如：此人仍住在本社区", "required")
+        raise invalid("answer", _("不同意时请写明原因，如：此人仍住在本社区"), "required")
     transfer = _pending(transfer)
     transfer.status, transfer.answer = TransferStatus.REFUSED, answer[:200]
     transfer.decided_by, transfer.decided_at = actor, timezone.now()
