@@ -143,7 +143,7 @@ class ImportsApi(ScopedListAPIView):
 
     @extend_schema(
         request={"multipart/form-data": ImportUploadInput},
-        responses={201: ImportJobOutput},
+        responses={201: ImportJobOutput, **error_responses(400, 403)},
         description="上传摸排表。校验在后台进行：轮询任务直到 status 为 validated（或 failed）。",
     )
     def post(self, request: Request) -> Response:
@@ -173,7 +173,7 @@ class ImportApi(_JobApi):
 class ImportConfirmApi(_JobApi):
     @extend_schema(
         request=ImportConfirmInput,
-        responses={202: ImportJobOutput},
+        responses={202: ImportJobOutput, **error_responses(400, 403, 404)},
         description="确认导入（一个事务，全部成功或全部不导入）。表中有误时默认拒绝（400），"
         "除非 partial 为 true。",
     )
@@ -203,7 +203,7 @@ class ImportSheetApi(_JobApi):
 
 
 class ImportCancelApi(_JobApi):
-    @extend_schema(request=None, responses={200: ImportJobOutput})
+    @extend_schema(request=None, responses={200: ImportJobOutput, **error_responses(400, 403, 404)})
     def post(self, request: Request, pk: int) -> Response:
         job = import_cancel(actor=request.user, job=self.job(pk))
         return Response(ImportJobOutput(job).data)
