@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "fangkong.arrivals",
     "fangkong.access",
     "fangkong.contacts",
+    "fangkong.duty",
+    "fangkong.rounds",
+    "fangkong.supplies",
     "fangkong.reports",
     "fangkong.site",
 ]

@@ -1,0 +1,7 @@
+"""What duty adds to the site (fangkong.core.modules)."""
+
+from __future__ import annotations
+
+from fangkong.core.modules import Module
+
+MODULE = Module(app="duty")

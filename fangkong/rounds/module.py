@@ -1,0 +1,7 @@
+"""What patrol and disinfection rounds add to the site (fangkong.core.modules)."""
+
+from __future__ import annotations
+
+from fangkong.core.modules import Module
+
+MODULE = Module(app="rounds")
