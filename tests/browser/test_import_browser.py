@@ -106,7 +106,7 @@ def test_a_worker_uploads_a_sheet_with_two_bad_rows_and_downloads_the_report(
     reasons = [row[header.index("错误原因")] for row in rows]
     assert len(rows) == 2
     assert reasons[0].startswith("E3 手机号：") and "11 位" in reasons[0]
-    assert reasons[1].startswith("证件号码：") and "17 位" in reasons[1]
+    assert reasons[1].startswith("D5 证件号码：") and "17 位" in reasons[1]
     assert [row[header.index("原表行号")] for row in rows] == [3, 5]
 
     # Nothing is imported unless the worker explicitly takes the valid rows only.
