@@ -8,7 +8,7 @@ import functools
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from django.db import connection, models
 from django.db.models.expressions import RawSQL
@@ -98,6 +98,9 @@ def area_map(job_area: Area) -> dict[str, tuple[int | None, str]]:
     return out
 
 
+_FIELDS: Final = ("id", "document_type", "document_index", "merged_into_id", *FILLABLE)
+
+
 @dataclass
 class Matcher:
     """The database's part of checking, a chunk at a time: people by 人员编号, by
@@ -133,7 +136,7 @@ class Matcher:
         documents = {
             (r.document_type, r.document_index) for r in rows if r.document_index and not r.problems
         }
-        people = self._people((by_typed_document(documents),), visible=False) if documents else {}
+        people = self._by_documents(documents) if documents else {}
         matches = {p["document_index"]: p for p in people.values()}
         for row in rows:
             found = matches.get(row.document_index) if row.document_index else None
@@ -177,6 +180,28 @@ class Matcher:
         )
         scope = self.scope_path
         return {r["id"]: dict(r) for r in rows if not visible or r["path"].startswith(scope)}
+
+    def _by_documents(self, documents: set[tuple[str, str]]) -> dict[int, dict[str, Any]]:
+        """People with these (document type, keyed hash) pairs, in any area. On
+        PostgreSQL one probe of the unique index per pair (LATERAL ... LIMIT 1, which the
+        planner keeps as such): with an array condition and statistics taken before the
+        last import, it may scan every person and compare each with the whole array."""
+        if connection.vendor != "postgresql":
+            return self._people((by_typed_document(documents),), visible=False)
+        quote = connection.ops.quote_name
+        people, areas = quote(Person._meta.db_table), quote(Area._meta.db_table)
+        columns = ", ".join(f"p.{quote(name)}" for name in _FIELDS)
+        kinds, indexes = zip(*documents, strict=True)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {columns}, a.path FROM unnest(%s::text[], %s::text[]) "  # noqa: S608
+                f"AS d(kind, index) CROSS JOIN LATERAL (SELECT * FROM {people} p "
+                "WHERE p.document_type = d.kind AND p.document_index = d.index LIMIT 1) p "
+                f"JOIN {areas} a ON a.id = p.area_id",
+                [list(kinds), list(indexes)],
+            )
+            names = (*_FIELDS, "path")
+            return {row[0]: dict(zip(names, row, strict=True)) for row in cursor}
 
     def _check_landlords(self, rows: list[RowCheck]) -> None:
         wanted = {r.landlord_index for r in rows if r.landlord_index and r.person_id}
