@@ -518,7 +518,7 @@ def _single_pass(
         _failed(job, "导入中断")
         logger.exception("import job %s interrupted and rolled back", job.pk)
         raise
-    _validated(job, result, report, partial=bool(partial and errors))
+    _validated(job, result, report, partial=bool(partial and errors), skipped_rows=sheet.skipped)
     if not commit:
         message = f"有 {errors} 行有误，整表未导入" if result.total else "表中只有表头，没有数据行"
         _set(job, status=ImportStatus.FAILED, message=message, finished_at=timezone.now())
