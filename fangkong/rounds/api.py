@@ -72,6 +72,8 @@ class _WriteCapability:
 class PlaceOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     area = serializers.CharField(source="area.code")
     unit = serializers.IntegerField(source="unit_id", allow_null=True)
+    # Plain strings in the outputs: each choice set is one enum, named by its input.
+    kind = serializers.CharField(help_text="lift, stairwell, rubbish, garage, toilet …")
 
     class Meta:
         model = Place
@@ -124,6 +126,7 @@ class PlacesApi(_WriteCapability, ScopedListAPIView):  # type: ignore[misc]
 class PlanOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     interval_hours = serializers.SerializerMethodField()
     per_day = serializers.IntegerField(read_only=True)
+    kind = serializers.CharField(help_text="patrol / disinfection")
 
     def get_interval_hours(self, plan: Plan) -> float:
         return round(plan.interval.total_seconds() / 3600, 2)

@@ -6,10 +6,11 @@ disinfect besides everything else):
   station (垃圾桶站);
 * disinfection twice a day of every stairwell, lift and rubbish station (含氯消毒剂
   500 mg/L), and a patrol of every building every 4 hours (at its stairwell or lift);
-* this morning's rounds recorded by 镇国寺's worker — disinfection from 07:00, patrols in
-  the 4-hour slots from 02:00 (each building a few minutes after the one before) — so that
-  every plan is in time but one: 7号楼's rubbish station, whose last disinfection was
-  yesterday morning, 50 minutes more than its interval ago — the overdue round.
+* today's rounds so far recorded by 镇国寺's worker — disinfection at 07:00 and 19:00,
+  patrols every 4 hours from 02:00 (each building a few minutes after the one before; in
+  the small hours, yesterday's last round) — so that every plan is in time but one:
+  7号楼's rubbish station, whose last disinfection was 50 minutes more than its interval
+  ago — the overdue round.
 
 The times are set against the moment of loading (a slot not yet come is taken the round
 before), so the story holds whenever it is loaded. Idempotent: when 镇国寺 has places,
@@ -41,10 +42,15 @@ def _at(now: dt.datetime, hour: int, minute: int) -> dt.datetime:
     return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
 
 
-def _latest(now: dt.datetime, first: dt.datetime, every: dt.timedelta) -> dt.datetime:
-    """The latest of first + k·every (k any integer) that is not after `now`."""
-    steps = (now - first) // every
-    return first + steps * every
+def _rounds(now: dt.datetime, first: dt.datetime, every: dt.timedelta) -> list[dt.datetime]:
+    """The rounds of today so far: first + k·every (k any integer) from midnight to `now`,
+    and at least the latest one before `now` (yesterday's, early in the morning)."""
+    latest = first + ((now - first) // every) * every
+    midnight = _at(now, 0, 0)
+    times = [latest]
+    while times[-1] - every >= midnight:
+        times.append(times[-1] - every)
+    return sorted(times)
 
 
 @transaction.atomic
@@ -83,16 +89,17 @@ def load_demo_rounds(now: dt.datetime | None = None) -> tuple[bool, int, int, in
             )
             plans += 1
             morning = _at(now, 7, 0) + offset + dt.timedelta(minutes=1 if place is rubbish else 0)
-            done = _latest(now, morning, plan.interval)
+            times = _rounds(now, morning, plan.interval)
             if number == OVERDUE_BUILDING and place is rubbish:
-                done = now - plan.interval - dt.timedelta(minutes=50)
-            record_round(
-                actor=worker,
-                plan=plan,
-                done_at=done,
-                what="喷洒消毒，擦拭扶手、按钮" if place is hall else "喷洒消毒，垃圾清运",
-            )
-            records += 1
+                times = [now - plan.interval - dt.timedelta(minutes=50)]
+            for done in times:
+                record_round(
+                    actor=worker,
+                    plan=plan,
+                    done_at=done,
+                    what="喷洒消毒，擦拭扶手、按钮" if place is hall else "喷洒消毒，垃圾清运",
+                )
+                records += 1
         patrol = plan_create(
             actor=worker,
             place=hall,
@@ -101,8 +108,7 @@ def load_demo_rounds(now: dt.datetime | None = None) -> tuple[bool, int, int, in
             active_from=since,
         )
         plans += 1
-        last = _latest(now, _at(now, 2, 0) + offset, patrol.interval)
-        for done in (last - patrol.interval, last):
+        for done in _rounds(now, _at(now, 2, 0) + offset, patrol.interval):
             record_round(
                 actor=worker,
                 plan=patrol,

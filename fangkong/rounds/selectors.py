@@ -78,10 +78,10 @@ def active_plans(plans: QuerySet[Plan], on: dt.date) -> QuerySet[Plan]:
     )
 
 
-def with_last_done(plans: QuerySet[Plan], before: dt.datetime) -> QuerySet[Plan]:
-    """Each plan annotated with `last_done_at`: its latest record before `before`."""
+def with_last_done(plans: QuerySet[Plan], at: dt.datetime) -> QuerySet[Plan]:
+    """Each plan annotated with `last_done_at`: its latest record up to `at`."""
     last = (
-        Record.objects.filter(plan=OuterRef("pk"), done_at__lt=before)
+        Record.objects.filter(plan=OuterRef("pk"), done_at__lte=at)
         .order_by()
         .values("plan")
         .annotate(at=Max("done_at"))
