@@ -204,7 +204,7 @@ def record_round(
         done_at=done_at,
         done_by=None if person is not None else actor,
         person=person,
-        what=_text(what, 200) or str(plan.get_kind_display()),
+        what=_text(what, 200),
         agent=agent,
         concentration=_text(concentration, 40),
         note=_text(note, 200),
