@@ -47,6 +47,9 @@ class DailyFigures(models.Model):
     checks = models.PositiveIntegerField(default=0)
     denials = models.PositiveIntegerField(default=0)
     visitors = models.PositiveIntegerField(default=0)
+    rounds_done = models.PositiveIntegerField(default=0)
+    rounds_planned = models.PositiveIntegerField(default=0)
+    rounds_overdue = models.PositiveIntegerField(default=0)
     # {"fever": 3, "no_pass": 12, …}: a denial may carry several reasons.
     denials_by_reason = models.JSONField(default=dict)
 

@@ -58,6 +58,10 @@ PARITY: dict[str, tuple[str, str]] = {
     "access:referral-handle": ("post", "/api/v1/gate-referrals/{id}/handle/"),
     "access:gate-visit": ("post", "/api/v1/visits/"),
     "contacts:call": ("post", "/api/v1/calls/"),
+    "rounds:place-new": ("post", "/api/v1/rounds/places/"),
+    "rounds:plan-new": ("post", "/api/v1/rounds/plans/"),
+    "rounds:plan-end": ("post", "/api/v1/rounds/plans/{id}/end/"),
+    "rounds:record": ("post", "/api/v1/rounds/records/"),
     "public:self-report": ("post", "/api/v1/self-reports/{token}/"),
     "public:notice": ("post", "/api/v1/public-notices/{token}/"),
 }

@@ -58,6 +58,9 @@ ZERO = {
     "checks": 0,
     "denials": 0,
     "visitors": 0,
+    "rounds_done": 0,
+    "rounds_planned": 0,
+    "rounds_overdue": 0,
 }
 
 
