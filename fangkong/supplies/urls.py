@@ -12,6 +12,12 @@ urlpatterns: list[URLPattern] = [
     path("", views.stock, name="stock"),
     path("stores/new/", views.store_new, name="store-new"),
     path("stores/<int:pk>/", views.store_detail, name="store"),
+    path(
+        "stores/<int:pk>/minimum/",
+        views.store_movement,
+        {"kind": "minimum"},
+        name="minimum",
+    ),
     path("stores/<int:pk>/<str:kind>/", views.store_movement, name="movement"),
     path("movements/<int:pk>/reverse/", views.movement_reverse, name="reverse"),
 ]

@@ -58,6 +58,10 @@ PARITY: dict[str, tuple[str, str]] = {
     "access:referral-handle": ("post", "/api/v1/gate-referrals/{id}/handle/"),
     "access:gate-visit": ("post", "/api/v1/visits/"),
     "contacts:call": ("post", "/api/v1/calls/"),
+    "supplies:store-new": ("post", "/api/v1/supplies/stores/"),
+    "supplies:movement": ("post", "/api/v1/supplies/movements/"),
+    "supplies:minimum": ("post", "/api/v1/supplies/minimums/"),
+    "supplies:reverse": ("post", "/api/v1/supplies/movements/{id}/reverse/"),
     "public:self-report": ("post", "/api/v1/self-reports/{token}/"),
     "public:notice": ("post", "/api/v1/public-notices/{token}/"),
 }
