@@ -24,9 +24,7 @@ def test_each_kind_of_movement_over_the_api(world: World, stock: Stock) -> None:
     made = _post(world, {**base, "kind": "receipt", "quantity": 300, "source": "street"})
     assert made.status_code == 201, made.json()
     assert made.json()["quantity"] == 300 and made.json()["kind"] == "receipt"
-    moved = _post(
-        world, {**base, "kind": "transfer", "quantity": 100, "to_store": stock.post.pk}
-    )
+    moved = _post(world, {**base, "kind": "transfer", "quantity": 100, "to_store": stock.post.pk})
     assert moved.status_code == 201 and moved.json()["other_store"] == stock.post.pk
     for recipient in (
         {"to_post": stock.gate_post.pk},
@@ -90,16 +88,31 @@ def test_bad_input_is_400_naming_the_field(world: World, stock: Stock) -> None:
 
 
 def test_stock_by_area_is_scoped(world: World, stock: Stock) -> None:
-    for store, user in ((stock.wanping, world.wanping_worker), (stock.zhenguosi, world.zhenguosi_worker)):
+    for store, user in (
+        (stock.wanping, world.wanping_worker),
+        (stock.zhenguosi, world.zhenguosi_worker),
+    ):
         _post(
             world,
-            {"store": store.pk, "item": stock.masks.pk, "kind": "receipt", "quantity": 9, "source": "street"},
+            {
+                "store": store.pk,
+                "item": stock.masks.pk,
+                "kind": "receipt",
+                "quantity": 9,
+                "source": "street",
+            },
             user,
-        )  # fmt: skip
+        )
     _post(
         world,
-        {"store": stock.wanping.pk, "item": stock.masks.pk, "kind": "transfer", "quantity": 4, "to_store": stock.post.pk},
-    )  # fmt: skip
+        {
+            "store": stock.wanping.pk,
+            "item": stock.masks.pk,
+            "kind": "transfer",
+            "quantity": 4,
+            "to_store": stock.post.pk,
+        },
+    )
 
     def stores(user: Any, **params: str) -> set[int]:
         answer = world.api(user).get("/api/v1/supplies/stock/", params)

@@ -231,7 +231,11 @@ def test_a_worker_never_writes_into_another_communitys_store(world: World, stock
     assert "to_store" in across.value.message_dict
     with pytest.raises(ValidationError) as post:
         handout_record(
-            actor=other, store=stock.zhenguosi, item=stock.masks, quantity=1, to_post=stock.gate_post
+            actor=other,
+            store=stock.zhenguosi,
+            item=stock.masks,
+            quantity=1,
+            to_post=stock.gate_post,
         )
     assert "to_post" in post.value.message_dict
     assert _balance(stock.zhenguosi, stock.masks) == 5
