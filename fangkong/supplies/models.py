@@ -174,7 +174,7 @@ class Movement(models.Model):
         if self.to_post_id:
             return str(self.to_post)
         if self.to_person_id:
-            return self.to_person.name if self.to_person else ""
+            return self.to_person.masked_name if self.to_person else ""
         if self.to_account_id:
             return str(self.to_account)
         if self.other_store_id:
