@@ -50,6 +50,8 @@ class DailyFigures(models.Model):
     rounds_done = models.PositiveIntegerField(default=0)
     rounds_planned = models.PositiveIntegerField(default=0)
     rounds_overdue = models.PositiveIntegerField(default=0)
+    supplies_low = models.PositiveIntegerField(default=0)
+    supplies_handouts = models.PositiveIntegerField(default=0)
     # {"fever": 3, "no_pass": 12, …}: a denial may carry several reasons.
     denials_by_reason = models.JSONField(default=dict)
 

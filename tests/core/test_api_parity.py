@@ -62,6 +62,10 @@ PARITY: dict[str, tuple[str, str]] = {
     "rounds:plan-new": ("post", "/api/v1/rounds/plans/"),
     "rounds:plan-end": ("post", "/api/v1/rounds/plans/{id}/end/"),
     "rounds:record": ("post", "/api/v1/rounds/records/"),
+    "supplies:store-new": ("post", "/api/v1/supplies/stores/"),
+    "supplies:movement": ("post", "/api/v1/supplies/movements/"),
+    "supplies:minimum": ("post", "/api/v1/supplies/minimums/"),
+    "supplies:reverse": ("post", "/api/v1/supplies/movements/{id}/reverse/"),
     "public:self-report": ("post", "/api/v1/self-reports/{token}/"),
     "public:notice": ("post", "/api/v1/public-notices/{token}/"),
 }

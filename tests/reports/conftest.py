@@ -61,6 +61,8 @@ ZERO = {
     "rounds_done": 0,
     "rounds_planned": 0,
     "rounds_overdue": 0,
+    "supplies_low": 0,
+    "supplies_handouts": 0,
 }
 
 
