@@ -58,8 +58,8 @@ def _at(day: dt.date, hour: int, minute: int) -> dt.datetime:
 
 def _people(worker: User, community: Area) -> list[DutyPerson]:
     observed = Observation.objects.values("person_id")
+    # Units' staff often live in other communities (镇国寺): they are lent, not residents.
     here = Person.objects.filter(
-        area__path__startswith=community.path,
         whereabouts=Whereabouts.IN_BEIJING,
         merged_into__isnull=True,
         birth_date__isnull=False,
@@ -76,7 +76,8 @@ def _people(worker: User, community: Area) -> list[DutyPerson]:
                     actor=worker, area=community, person=person, role=role, unit=unit
                 )
             )
-    others = here.filter(employer__isnull=True).order_by("pk")[:WORKERS]
+    others = here.filter(employer__isnull=True, area__path__startswith=community.path)
+    others = others.order_by("pk")[:WORKERS]
     for person in others:
         chosen.append(
             services.duty_person_add(
