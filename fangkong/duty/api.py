@@ -114,11 +114,11 @@ class CoverageApi(_Base):
 
 
 class DutyShiftOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
-    label = serializers.CharField(read_only=True)
+    times = serializers.CharField(source="label", read_only=True, help_text="08:00–16:00")
 
     class Meta:
         model = Shift
-        fields = ["id", "name", "starts", "hours", "needed", "label"]
+        fields = ["id", "name", "starts", "hours", "needed", "times"]
 
 
 class DutyPostOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -241,7 +241,9 @@ class AssignmentsApi(_Plan):
     )
     def post(self, request: Request) -> Response:
         values = _valid(DutyAssignInput, request)
-        shift = get_visible_or_404(Shift.objects.select_related("post__area"), request.user, pk=values["shift"])
+        shift = get_visible_or_404(
+            Shift.objects.select_related("post__area"), request.user, pk=values["shift"]
+        )
         line = services.assign(
             actor=request.user,
             shift=shift,
@@ -260,9 +262,7 @@ def _line(request: Request, pk: int) -> Assignment:
 
 
 class AssignmentApi(_Plan):
-    @extend_schema(
-        responses={204: None, **error_responses(403, 404, 409)}, summary="取消一条排班"
-    )
+    @extend_schema(responses={204: None, **error_responses(403, 404, 409)}, summary="取消一条排班")
     def delete(self, request: Request, pk: int) -> Response:
         services.unassign(actor=request.user, assignment=_line(request, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)

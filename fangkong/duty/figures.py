@@ -30,7 +30,13 @@ def _count(span: Span) -> Counts:
         if c.day == span.on:
             needed[area] += 1
             covered[area] += c.rostered >= c.needed
-        if c.gap and c.start and c.end and c.end > since and c.start < since + dt.timedelta(hours=24):
+        if (
+            c.gap
+            and c.start
+            and c.end
+            and c.end > since
+            and c.start < since + dt.timedelta(hours=24)
+        ):
             gaps[area] += 1
     for area in needed.keys() | gaps.keys():
         yield area, "duty_shifts_needed", needed[area]

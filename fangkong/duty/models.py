@@ -90,7 +90,9 @@ class Shift(models.Model):
 
     @property
     def label(self) -> str:
-        end = (dt.datetime.combine(dt.date(2000, 1, 1), self.starts) + dt.timedelta(hours=self.hours)).time()
+        end = (
+            dt.datetime.combine(dt.date(2000, 1, 1), self.starts) + dt.timedelta(hours=self.hours)
+        ).time()
         return f"{self.starts:%H:%M}–{'24:00' if end == dt.time(0) else f'{end:%H:%M}'}"
 
 

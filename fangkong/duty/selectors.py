@@ -68,7 +68,9 @@ def coverage(posts: QuerySet[Post], first: dt.date, last: dt.date) -> list[Cell]
     """Every shift instance of `posts` from `first` to `last`: three queries whatever the
     count — the shifts, the roster lines per (shift, day), the sign-ins per (shift, day)."""
     shifts = list(
-        Shift.objects.filter(post__in=posts).select_related("post__area").order_by("post_id", "starts")
+        Shift.objects.filter(post__in=posts)
+        .select_related("post__area")
+        .order_by("post_id", "starts")
     )
     ids = [s.pk for s in shifts]
     lines = (
@@ -111,7 +113,9 @@ def gaps_ahead(user: Any, *, now: dt.datetime | None = None, days: int = 7) -> l
     """Shift instances not yet ended, in the next `days` days, below their need."""
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    cells = coverage(posts_visible(user), today - dt.timedelta(days=1), today + dt.timedelta(days=days - 1))
+    cells = coverage(
+        posts_visible(user), today - dt.timedelta(days=1), today + dt.timedelta(days=days - 1)
+    )
     horizon = now + dt.timedelta(days=days)
     return [c for c in cells if c.gap and c.end and c.end > now and c.start and c.start < horizon]
 
@@ -212,7 +216,9 @@ class HoursRow:
     hours: float
 
 
-def month_hours(user: Any, area: Area | None, month: dt.date) -> tuple[list[HoursRow], list[HoursRow]]:
+def month_hours(
+    user: Any, area: Area | None, month: dt.date
+) -> tuple[list[HoursRow], list[HoursRow]]:
     """Hours on duty in `month` (signed out attendances), per person and per lending unit."""
     first = month.replace(day=1)
     last = (first + dt.timedelta(days=32)).replace(day=1)

@@ -243,9 +243,11 @@ def swap(*, actor: Any, first: Assignment, second: Assignment) -> tuple[Assignme
     pair = [first.pk, second.pk]
     for a, person in ((first, second.person), (second, first.person)):
         _check_person(person, a.shift)
-        if Assignment.objects.filter(shift=a.shift, day=a.day, person=person).exclude(
-            pk__in=pair
-        ).exists():
+        if (
+            Assignment.objects.filter(shift=a.shift, day=a.day, person=person)
+            .exclude(pk__in=pair)
+            .exists()
+        ):
             raise Conflict("person", _("此人已在该班次"), code="duplicate")
         check_fit(person=person, shift=a.shift, day=a.day, exclude=pair)
     one, other = first.person, second.person
@@ -281,7 +283,7 @@ def copy_week(*, actor: Any, post: Post, week_start: dt.date) -> tuple[int, list
         try:
             with transaction.atomic():
                 assign(actor=actor, shift=line.shift, day=day, person=line.person, audit=False)
-        except (Conflict, Exception) as exc:  # noqa: BLE001 - a refused line is reported
+        except (Conflict, Exception) as exc:
             reason = getattr(exc, "reason", None) or " ".join(getattr(exc, "messages", [str(exc)]))
             skipped.append(reason)
         else:

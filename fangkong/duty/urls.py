@@ -29,8 +29,6 @@ api_urlpatterns: list[URLPattern] = [
     path("duty/assignments/", api.AssignmentsApi.as_view(), name="duty-assignments"),
     path("duty/assignments/swap/", api.SwapApi.as_view(), name="duty-swap"),
     path("duty/assignments/<int:pk>/", api.AssignmentApi.as_view(), name="duty-assignment"),
-    path(
-        "duty/attendances/<int:pk>/sign-out/", api.SignOutApi.as_view(), name="duty-sign-out"
-    ),
+    path("duty/attendances/<int:pk>/sign-out/", api.SignOutApi.as_view(), name="duty-sign-out"),
     path("duty/hours/", api.HoursApi.as_view(), name="duty-hours"),
 ]

@@ -5,7 +5,7 @@ their Excel download. Each action calls one service; its API twin is in api.py."
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -115,9 +115,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValidationError, Conflict) as exc:
         _error(request, exc)
     else:
-        messages.success(
-            request, gettext("已排班：%(name)s") % {"name": person.person.name}
-        )
+        messages.success(request, gettext("已排班：%(name)s") % {"name": person.person.name})
     return redirect(_back(post, day))
 
 
@@ -190,7 +188,9 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
                 if person is None:
                     raise ValidationError(gettext("值守名单中没有此人"))
             else:
-                person = services.duty_person_by_pass(post=post, token=request.POST.get("token", ""))
+                person = services.duty_person_by_pass(
+                    post=post, token=request.POST.get("token", "")
+                )
             attendance = services.sign_in(actor=user, post=post, person=person)
         except (ValidationError, Conflict) as exc:
             _error(request, exc)
@@ -205,7 +205,11 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "duty/sign.html",
-        {"post": post, "now": selectors.current_shift(post), "posts": selectors.posts_visible(user)},
+        {
+            "post": post,
+            "now": selectors.current_shift(post),
+            "posts": selectors.posts_visible(user),
+        },
     )
 
 
@@ -235,13 +239,16 @@ def hours(request: HttpRequest) -> HttpResponse:
         month = timezone.localdate().replace(day=1)
     people, units = selectors.month_hours(user, None, month)
     if request.GET.get("format") == "xlsx":
-        audit_export(actor=user, what="duty.hours", rows=len(people), request=request, area=user.area)
+        audit_export(
+            actor=user, what="duty.hours", rows=len(people), request=request, area=user.area
+        )
         response = StreamingHttpResponse(
-            stream_xlsx(hours_rows(people, units), columns=HOURS_COLUMNS, title=gettext("值守时长")),
+            stream_xlsx(
+                hours_rows(people, units), columns=HOURS_COLUMNS, title=gettext("值守时长")
+            ),
             content_type=EXCEL_MIME,
         )
         response["Content-Disposition"] = f'attachment; filename="duty-hours-{month:%Y-%m}.xlsx"'
-        return response
-    return render(
-        request, "duty/hours.html", {"month": month, "people": people, "units": units}
-    )
+        # A streamed response; the page decorators are typed for plain ones.
+        return cast(HttpResponse, response)
+    return render(request, "duty/hours.html", {"month": month, "people": people, "units": units})

@@ -40,9 +40,7 @@ def test_sign_in_late_missing_unplanned(world: World, duty: Duty) -> None:
     helper = services.duty_person_add(
         actor=worker,
         area=world.areas[WANPING_ZONE].parent,
-        person=make_person(
-            worker, world.areas[WANPING_ZONE], "孙帮忙"
-        ),
+        person=make_person(worker, world.areas[WANPING_ZONE], "孙帮忙"),
         role="worker",
     )
     card = Pass.objects.create(

@@ -36,7 +36,9 @@ def test_a_night_shift_crossing_midnight_belongs_to_the_day_it_starts(
     night = next(c for c in cells if c.shift.pk == late.pk)
     assert (night.day, night.rostered, night.gap) == (TODAY, 1, 1)
     tomorrow = selectors.coverage(
-        Post.objects.filter(pk=duty.post.pk), TODAY + dt.timedelta(days=1), TODAY + dt.timedelta(days=1)
+        Post.objects.filter(pk=duty.post.pk),
+        TODAY + dt.timedelta(days=1),
+        TODAY + dt.timedelta(days=1),
     )
     assert all(c.rostered == 0 for c in tomorrow)
     # At 02:00 the next morning, the shift under way is the one that started on TODAY.
@@ -107,7 +109,9 @@ def test_a_person_who_starts_observation_drops_out_and_the_gap_appears(
         )
 
     assert (cell().rostered, cell().gap) == (2, 0)
-    assert not any(c.shift.pk == duty.day.pk and c.day == tomorrow for c in selectors.gaps_ahead(worker))
+    assert not any(
+        c.shift.pk == duty.day.pk and c.day == tomorrow for c in selectors.gaps_ahead(worker)
+    )
     observation_start(
         actor=worker,
         person=duty.people[0].person,
@@ -116,7 +120,9 @@ def test_a_person_who_starts_observation_drops_out_and_the_gap_appears(
         arrived_on=TODAY,
     )
     assert (cell().rostered, cell().gap) == (1, 1)
-    assert any(c.shift.pk == duty.day.pk and c.day == tomorrow for c in selectors.gaps_ahead(worker))
+    assert any(
+        c.shift.pk == duty.day.pk and c.day == tomorrow for c in selectors.gaps_ahead(worker)
+    )
     # and they cannot be rostered again while observed
     with pytest.raises(ValidationError) as refused:
         services.assign(
