@@ -1,12 +1,13 @@
 """Duty over the API: posts and their shift patterns, the people on duty, rosters (assign,
 remove, swap, copy last week), sign in / out, hours per month, and the coverage contract:
 
-``GET /api/v1/duty/coverage/?area=<code>&from=YYYY-MM-DD&to=YYYY-MM-DD`` → per post and
-shift instance: needed, rostered (people under observation that day not counted), signed
-in, gap. ``area`` defaults to the caller's own area; ``from`` to today, ``to`` to six days
-after ``from``; at most 31 days. Bad input is a 400 naming the parameter; an area outside
-the caller's jurisdiction reads as unknown (400 ``area``), posts of another community as
-404."""
+``GET /api/v1/duty/coverage/?area=<code>&from=YYYY-MM-DD&to=YYYY-MM-DD`` → per post
+(id, name, area) and shift instance (shift, name, day, starts HH:MM, hours): needed,
+rostered (people under observation that day not counted), signed in, gap. A night shift
+crossing midnight is listed on the day it starts. ``area`` defaults to the caller's own
+area; ``from`` to today, ``to`` to six days after ``from``; at most 31 days. Bad input is
+a 400 naming the parameter; an area outside the caller's jurisdiction reads as unknown
+(400 ``area``), posts of another community as 404."""
 
 from __future__ import annotations
 
@@ -79,36 +80,13 @@ class CoverageApi(_Base):
     def get(self, request: Request) -> Response:
         area = _area(request)
         first, last = _span(request)
-        cells = selectors.coverage(selectors.posts_visible(request.user, area), first, last)
-        posts: dict[int, dict[str, Any]] = {}
-        for c in cells:
-            entry = posts.get(c.post.pk)
-            if entry is None:
-                entry = posts[c.post.pk] = {
-                    "id": c.post.pk,
-                    "name": c.post.name,
-                    "area": c.post.area.code,
-                    "shifts": [],
-                }
-            entry["shifts"].append(
-                {
-                    "shift": c.shift.pk,
-                    "name": c.shift.name,
-                    "day": c.day.isoformat(),
-                    "start": c.start.isoformat() if c.start else None,
-                    "end": c.end.isoformat() if c.end else None,
-                    "needed": c.needed,
-                    "rostered": c.rostered,
-                    "signed_in": c.signed_in,
-                    "gap": c.gap,
-                }
-            )
+        posts = selectors.coverage_rows(selectors.posts_visible(request.user, area), first, last)
         return Response(
             {
                 "area": area.code,
                 "from": first.isoformat(),
                 "to": last.isoformat(),
-                "posts": list(posts.values()),
+                "posts": posts,
             }
         )
 

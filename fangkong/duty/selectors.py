@@ -10,7 +10,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -41,6 +43,107 @@ def _observed_that_day() -> Exists:
     )
 
 
+Key = tuple[int, dt.date]
+_COUNTED = [s for s in ObservationStatus.values if s != ObservationStatus.CANCELLED]
+
+
+def _observing(day: dt.date, span: tuple[dt.date, dt.date, dt.date | None]) -> bool:
+    """`day` within an observation: from day 1 through its last day, and before the day it
+    ended if it ended early (arrivals.figures.observing_on)."""
+    begins, ends, ended = span
+    return begins <= day <= ends and (ended is None or ended > day)
+
+
+def coverage_counts(
+    posts: QuerySet[Post], first: dt.date, last: dt.date
+) -> tuple[dict[Key, int], dict[Key, int]]:
+    """(rostered, signed in) per (shift id, day) of `posts` from `first` to `last`.
+
+    Two grouped queries whatever the count — roster lines and sign-ins per (shift, day) —
+    and the observations under way in the span of people on duty (few), whose lines are
+    then taken off: an EXISTS per line would cost a probe for each of 84,000 lines."""
+    lines = Assignment.objects.filter(shift__post__in=posts, day__gte=first, day__lte=last)
+    rostered: dict[Key, int] = {
+        (shift, day): n
+        for shift, day, n in lines.values("shift_id", "day")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("shift_id", "day", "n")
+    }
+    # The few people on duty under observation in the span, then their lines in it.
+    watched: dict[int, list[tuple[dt.date, dt.date, dt.date | None]]] = defaultdict(list)
+    spans = Observation.objects.filter(
+        arrived_on__lte=last, last_day__gte=first, status__in=_COUNTED
+    ).filter(Exists(DutyPerson.objects.filter(person_id=OuterRef("person_id"))))
+    for person, begins, ends, ended in spans.values_list(
+        "person_id", "arrived_on", "last_day", "ended_on"
+    ):
+        watched[person].append((begins, ends, ended))
+    if watched:
+        for shift, day, person in lines.filter(person__person_id__in=list(watched)).values_list(
+            "shift_id", "day", "person__person_id"
+        ):
+            if any(_observing(day, span) for span in watched[person]):
+                rostered[(shift, day)] = rostered.get((shift, day), 0) - 1
+    signed = {
+        (shift, day): n
+        for shift, day, n in Attendance.objects.filter(
+            post__in=posts, day__gte=first, day__lte=last
+        )
+        .values("shift_id", "day")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("shift_id", "day", "n")
+    }
+    return rostered, signed
+
+
+def day_starts(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.datetime]]:
+    tz = ZoneInfo(settings.TIME_ZONE)
+    return [
+        (day, dt.datetime.combine(day, dt.time(0), tzinfo=tz)) for day in days_between(first, last)
+    ]
+
+
+def coverage_rows(posts: QuerySet[Post], first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+    """The coverage contract's body, lean for a district (42,000 shift instances): plain
+    values, no model instances, one dict per post with one per shift instance."""
+    shifts = (
+        Shift.objects.filter(post__in=posts)
+        .order_by("post__area__path", "post__name", "starts")
+        .values_list(
+            "pk", "post_id", "post__name", "post__area__code", "name", "starts", "hours", "needed"
+        )
+    )
+    rostered, signed = coverage_counts(posts, first, last)
+    days = [d.isoformat() for d in days_between(first, last)]
+    dates = days_between(first, last)
+    out: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    for pk, post_id, post_name, code, name, starts, hours, needed in shifts:
+        if current is None or current["id"] != post_id:
+            current = {"id": post_id, "name": post_name, "area": code, "shifts": []}
+            out.append(current)
+        begins = f"{starts:%H:%M}"
+        add = current["shifts"].append
+        for day, iso in zip(dates, days, strict=True):
+            n = rostered.get((pk, day), 0)
+            add(
+                {
+                    "shift": pk,
+                    "name": name,
+                    "day": iso,
+                    "starts": begins,
+                    "hours": hours,
+                    "needed": needed,
+                    "rostered": n,
+                    "signed_in": signed.get((pk, day), 0),
+                    "gap": needed - n if n < needed else 0,
+                }
+            )
+    return out
+
+
 @dataclass
 class Cell:
     """One shift instance: (post, shift, day) and its numbers."""
@@ -65,34 +168,19 @@ def days_between(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def coverage(posts: QuerySet[Post], first: dt.date, last: dt.date) -> list[Cell]:
-    """Every shift instance of `posts` from `first` to `last`: three queries whatever the
-    count — the shifts, the roster lines per (shift, day), the sign-ins per (shift, day)."""
+    """Every shift instance of `posts` from `first` to `last`, for pages and figures."""
     shifts = list(
         Shift.objects.filter(post__in=posts)
         .select_related("post__area")
-        .order_by("post_id", "starts")
+        .order_by("post__area__path", "post__name", "starts")
     )
-    ids = [s.pk for s in shifts]
-    lines = (
-        Assignment.objects.filter(shift_id__in=ids, day__gte=first, day__lte=last)
-        .annotate(observed=_observed_that_day())
-        .values("shift_id", "day")
-        .annotate(n=Count("pk", filter=Q(observed=False)))
-        .order_by()
-    )
-    rostered = {(r["shift_id"], r["day"]): r["n"] for r in lines}
-    signed = {
-        (r["shift_id"], r["day"]): r["n"]
-        for r in Attendance.objects.filter(shift_id__in=ids, day__gte=first, day__lte=last)
-        .values("shift_id", "day")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
+    rostered, signed = coverage_counts(posts, first, last)
     cells = []
-    for day in days_between(first, last):
+    for day, midnight in day_starts(first, last):
         for shift in shifts:
             key = (shift.pk, day)
-            start, end = shift.bounds(day)
+            # Asia/Shanghai keeps no summer time: a shift starts its hours after midnight.
+            start = midnight + dt.timedelta(hours=shift.starts.hour, minutes=shift.starts.minute)
             cells.append(
                 Cell(
                     post=shift.post,
@@ -102,7 +190,7 @@ def coverage(posts: QuerySet[Post], first: dt.date, last: dt.date) -> list[Cell]
                     rostered=rostered.get(key, 0),
                     signed_in=signed.get(key, 0),
                     start=start,
-                    end=end,
+                    end=start + dt.timedelta(hours=shift.hours),
                 )
             )
     cells.sort(key=lambda c: (c.post.area.path, c.post.name, c.start))

@@ -33,7 +33,7 @@ def test_coverage_per_post_and_shift(world: World, duty: Duty) -> None:
         "signed_in": 1,
         "gap": 0,
     }
-    assert day["start"].startswith("2020-03-04T08:00:00+08:00")
+    assert (day["starts"], day["hours"]) == ("08:00", 8)
     night = next(s for s in post["shifts"] if s["day"] == "2020-03-05" and s["name"] == "夜班")
     assert night["gap"] == 2
     # the defaults: the caller's area, today and the six days after
