@@ -108,6 +108,10 @@ def run() -> None:
     from fangkong.duty import selectors
 
     build()
+    if connection.vendor == "postgresql":  # what autovacuum does after a bulk load
+        with connection.cursor() as cursor:
+            for table in ("duty_assignment", "duty_attendance", "duty_shift", "duty_post"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
     root = Area.objects.get(code="990000")
     user = account_upsert(
         username="bench_duty", role=Role.DISTRICT_OFFICER, area=root, password="bench-password-1"

@@ -2,9 +2,9 @@
 remove, swap, copy last week), sign in / out, hours per month, and the coverage contract:
 
 ``GET /api/v1/duty/coverage/?area=<code>&from=YYYY-MM-DD&to=YYYY-MM-DD`` → per post
-(id, name, area) and shift instance (shift, name, day, starts HH:MM, hours): needed,
-rostered (people under observation that day not counted), signed in, gap. A night shift
-crossing midnight is listed on the day it starts. ``area`` defaults to the caller's own
+(id, name, area) its shifts (shift, name, starts HH:MM, hours, needed), and per shift its
+days: rostered (people under observation that day not counted), signed in, gap. A night
+shift crossing midnight is listed on the day it starts. ``area`` defaults to the caller's own
 area; ``from`` to today, ``to`` to six days after ``from``; at most 31 days. Bad input is
 a 400 naming the parameter; an area outside the caller's jurisdiction reads as unknown
 (400 ``area``), posts of another community as 404."""

@@ -107,7 +107,8 @@ def day_starts(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.datetime
 
 def coverage_rows(posts: QuerySet[Post], first: dt.date, last: dt.date) -> list[dict[str, Any]]:
     """The coverage contract's body, lean for a district (42,000 shift instances): plain
-    values, no model instances, one dict per post with one per shift instance."""
+    values, no model instances; per post its shifts (name, start, hours, needed), and per
+    shift its days (rostered, signed in, gap)."""
     shifts = (
         Shift.objects.filter(post__in=posts)
         .order_by("post__area__path", "post__name", "starts")
@@ -124,23 +125,27 @@ def coverage_rows(posts: QuerySet[Post], first: dt.date, last: dt.date) -> list[
         if current is None or current["id"] != post_id:
             current = {"id": post_id, "name": post_name, "area": code, "shifts": []}
             out.append(current)
-        begins = f"{starts:%H:%M}"
-        add = current["shifts"].append
+        instances = []
         for day, iso in zip(dates, days, strict=True):
             n = rostered.get((pk, day), 0)
-            add(
+            instances.append(
                 {
-                    "shift": pk,
-                    "name": name,
                     "day": iso,
-                    "starts": begins,
-                    "hours": hours,
-                    "needed": needed,
                     "rostered": n,
                     "signed_in": signed.get((pk, day), 0),
                     "gap": needed - n if n < needed else 0,
                 }
             )
+        current["shifts"].append(
+            {
+                "shift": pk,
+                "name": name,
+                "starts": f"{starts:%H:%M}",
+                "hours": hours,
+                "needed": needed,
+                "days": instances,
+            }
+        )
     return out
 
 

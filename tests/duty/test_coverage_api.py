@@ -25,17 +25,18 @@ def test_coverage_per_post_and_shift(world: World, duty: Duty) -> None:
     body = answer.json()
     assert (body["area"], body["from"], body["to"]) == (WANPING, "2020-03-04", "2020-03-05")
     (post,) = body["posts"]
-    assert post["name"] == "城内街东门志愿服务岗" and len(post["shifts"]) == 6
-    day = next(s for s in post["shifts"] if s["day"] == "2020-03-04" and s["name"] == "白班")
-    assert {k: day[k] for k in ("needed", "rostered", "signed_in", "gap")} == {
-        "needed": 2,
-        "rostered": 2,
-        "signed_in": 1,
-        "gap": 0,
-    }
-    assert (day["starts"], day["hours"]) == ("08:00", 8)
-    night = next(s for s in post["shifts"] if s["day"] == "2020-03-05" and s["name"] == "夜班")
-    assert night["gap"] == 2
+    assert post["name"] == "城内街东门志愿服务岗"
+    assert [(s["name"], s["starts"], s["hours"], s["needed"]) for s in post["shifts"]] == [
+        ("夜班", "00:00", 8, 2),
+        ("白班", "08:00", 8, 2),
+        ("晚班", "16:00", 8, 2),
+    ]
+    night, day, _evening = post["shifts"]
+    assert day["days"] == [
+        {"day": "2020-03-04", "rostered": 2, "signed_in": 1, "gap": 0},
+        {"day": "2020-03-05", "rostered": 0, "signed_in": 0, "gap": 2},
+    ]
+    assert night["days"][1] == {"day": "2020-03-05", "rostered": 0, "signed_in": 0, "gap": 2}
     # the defaults: the caller's area, today and the six days after
     default = world.api(worker).get("/api/v1/duty/coverage/").json()
     assert (default["from"], default["to"]) == ("2020-03-04", "2020-03-10")
