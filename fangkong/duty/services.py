@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -283,9 +284,10 @@ def copy_week(*, actor: Any, post: Post, week_start: dt.date) -> tuple[int, list
         try:
             with transaction.atomic():
                 assign(actor=actor, shift=line.shift, day=day, person=line.person, audit=False)
-        except (Conflict, Exception) as exc:
-            reason = getattr(exc, "reason", None) or " ".join(getattr(exc, "messages", [str(exc)]))
-            skipped.append(reason)
+        except Conflict as exc:
+            skipped.append(exc.reason)
+        except ValidationError as exc:
+            skipped.append(" ".join(exc.messages))
         else:
             copied += 1
     audit_record(

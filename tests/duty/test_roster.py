@@ -148,3 +148,22 @@ def test_swap_and_copy_last_week(world: World, duty: Duty) -> None:
     )
     assert answer.json() == {"copied": 2, "skipped": []}
     assert Assignment.objects.filter(day=TODAY + dt.timedelta(days=7)).count() == 2
+
+
+def test_a_fever_today_refuses_and_copying_skips_whom_it_refuses(world: World, duty: Duty) -> None:
+    from fangkong.arrivals.models import Alert, AlertKind
+
+    worker = world.wanping_worker
+    last_week = TODAY - dt.timedelta(days=7)
+    for person in duty.people[:2]:
+        services.assign(actor=worker, shift=duty.day, day=last_week, person=person)
+    Alert.objects.create(
+        area=world.areas[WANPING_ZONE], person=duty.people[0].person, kind=AlertKind.FEVER
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.assign(actor=worker, shift=duty.evening, day=TODAY, person=duty.people[0])
+    assert refused.value.error_dict["person"][0].code == "fever"
+    copied, skipped = services.copy_week(
+        actor=worker, post=duty.post, week_start=selectors.week_of(TODAY)
+    )
+    assert copied == 1 and len(skipped) == 1 and "发热" in skipped[0]
