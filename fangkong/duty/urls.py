@@ -9,6 +9,7 @@ from fangkong.duty import api, views
 app_name = "duty"
 urlpatterns: list[URLPattern] = [
     path("", views.post_list, name="posts"),
+    path("posts/new/", views.post_new, name="post-new"),
     path("posts/<int:pk>/", views.post_week, name="post-week"),
     path("posts/<int:pk>/assign/", views.assign, name="assign"),
     path("posts/<int:pk>/swap/", views.swap, name="swap"),

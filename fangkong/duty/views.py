@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from fangkong.areas.selectors import living_areas_visible_to
 from fangkong.audit.services import audit_export
 from fangkong.core.dates import parse_day
-from fangkong.core.errors import Conflict
+from fangkong.core.errors import Conflict, invalid
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.core.xlsx import EXCEL_MIME, stream_xlsx
@@ -58,8 +60,34 @@ def post_list(request: HttpRequest) -> HttpResponse:
             "att": selectors.day_attendance(user, today),
             "can_plan": user.can(DutyCapability.PLAN),
             "can_sign": user.can(DutyCapability.SIGN),
+            "areas": living_areas_visible_to(user),
         },
     )
+
+
+@require_POST
+@capability_required(DutyCapability.PLAN)
+def post_new(request: HttpRequest) -> HttpResponse:
+    """A new post with its shift pattern (3 × 8 h or 2 × 12 h) and the people each needs."""
+    user: Any = request.user
+    area = living_areas_visible_to(user).filter(pk=request.POST.get("area") or 0).first()
+    try:
+        if area is None:
+            raise invalid("area", gettext("请选择所在社区或片区"), "required")
+        try:
+            needed = int(request.POST.get("needed") or 2)
+        except ValueError:
+            raise invalid("needed", gettext("每班需要人数应在 1 到 50 之间"), "invalid") from None
+        with transaction.atomic():
+            post = services.post_create(actor=user, area=area, name=request.POST.get("name", ""))
+            services.shifts_set(
+                actor=user, post=post, pattern=request.POST.get("pattern", "3x8"), needed=needed
+            )
+    except (ValidationError, Conflict) as exc:
+        _error(request, exc)
+        return redirect("duty:posts")
+    messages.success(request, gettext("已设立值守点 %(name)s") % {"name": post.name})
+    return redirect("duty:post-week", pk=post.pk)
 
 
 def _post(request: HttpRequest, pk: int) -> Post:

@@ -60,6 +60,7 @@ PARITY: dict[str, tuple[str, str]] = {
     "contacts:call": ("post", "/api/v1/calls/"),
     "public:self-report": ("post", "/api/v1/self-reports/{token}/"),
     "public:notice": ("post", "/api/v1/public-notices/{token}/"),
+    "duty:post-new": ("post", "/api/v1/duty/posts/"),
     "duty:assign": ("post", "/api/v1/duty/assignments/"),
     "duty:unassign": ("delete", "/api/v1/duty/assignments/{id}/"),
     "duty:swap": ("post", "/api/v1/duty/assignments/swap/"),

@@ -53,3 +53,15 @@ def test_pages_answer_each_role(world: World, duty: Duty) -> None:
     )
     assert response.status_code == 302
     assert duty.people[0].assignments.filter(day="2020-03-05").exists()
+    # and sets up a post with two shifts of 12 hours
+    response = planner.post(
+        "/duty/posts/new/",
+        {"area": duty.post.area_id, "name": "城内街西门", "pattern": "2x12", "needed": "3"},
+    )
+    assert response.status_code == 302
+    new = duty.post.area.duty_posts.get(name="城内街西门")
+    assert [(s.label, s.needed) for s in new.shifts.all()] == [
+        ("08:00–20:00", 3),
+        ("20:00–08:00", 3),
+    ]
+    assert planner.post("/duty/posts/new/", {"area": "", "name": "x"}).status_code == 302
