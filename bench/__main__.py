@@ -12,7 +12,14 @@ import os
 import sys
 import tempfile
 
-BENCHMARKS = ["areas", "registry_import", "gate_check", "arrivals_daily", "reports_daily"]
+BENCHMARKS = [
+    "areas",
+    "registry_import",
+    "gate_check",
+    "arrivals_daily",
+    "reports_daily",
+    "duty_coverage",
+]
 
 
 def setup_django() -> None:

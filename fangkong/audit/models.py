@@ -30,6 +30,7 @@ EXPORTS = {
     "observation_notices": _("观察告知书"),
     "release_certificates": _("解除观察证明"),
     "reports.daily": _("日报"),
+    "duty.hours": _("值守时长"),  # its English is in duty's catalogue
 }
 
 

@@ -52,6 +52,13 @@ class DailyFigures(models.Model):
     rounds_overdue = models.PositiveIntegerField(default=0)
     supplies_low = models.PositiveIntegerField(default=0)
     supplies_handouts = models.PositiveIntegerField(default=0)
+    # duty (fangkong.duty.figures)
+    duty_shifts_needed = models.PositiveIntegerField(default=0)
+    duty_shifts_covered = models.PositiveIntegerField(default=0)
+    duty_gaps_24h = models.PositiveIntegerField(default=0)
+    duty_sign_ins = models.PositiveIntegerField(default=0)
+    duty_late = models.PositiveIntegerField(default=0)
+    duty_missing = models.PositiveIntegerField(default=0)
     # {"fever": 3, "no_pass": 12, …}: a denial may carry several reasons.
     denials_by_reason = models.JSONField(default=dict)
 

@@ -68,6 +68,13 @@ PARITY: dict[str, tuple[str, str]] = {
     "supplies:reverse": ("post", "/api/v1/supplies/movements/{id}/reverse/"),
     "public:self-report": ("post", "/api/v1/self-reports/{token}/"),
     "public:notice": ("post", "/api/v1/public-notices/{token}/"),
+    "duty:post-new": ("post", "/api/v1/duty/posts/"),
+    "duty:assign": ("post", "/api/v1/duty/assignments/"),
+    "duty:unassign": ("delete", "/api/v1/duty/assignments/{id}/"),
+    "duty:swap": ("post", "/api/v1/duty/assignments/swap/"),
+    "duty:copy-week": ("post", "/api/v1/duty/posts/{id}/copy-week/"),
+    "duty:sign": ("post", "/api/v1/duty/posts/{id}/sign-in/"),
+    "duty:sign-out": ("post", "/api/v1/duty/attendances/{id}/sign-out/"),
 }
 # Page actions without an API operation yet, each named here (the list should only shrink).
 GAPS: set[str] = set()

@@ -63,6 +63,13 @@ ZERO = {
     "rounds_overdue": 0,
     "supplies_low": 0,
     "supplies_handouts": 0,
+    # duty (no posts in this story)
+    "duty_shifts_needed": 0,
+    "duty_shifts_covered": 0,
+    "duty_gaps_24h": 0,
+    "duty_sign_ins": 0,
+    "duty_late": 0,
+    "duty_missing": 0,
 }
 
 
