@@ -60,6 +60,10 @@ def post_list(request: HttpRequest) -> HttpResponse:
             "att": selectors.day_attendance(user, today),
             "can_plan": user.can(DutyCapability.PLAN),
             "can_sign": user.can(DutyCapability.SIGN),
+            # The neighbours of the duty side, linked here (supplies sits above duty: its
+            # capability by name, not by import).
+            "can_rounds": user.can("rounds.view"),
+            "can_supplies": user.can("supplies.view"),
             "areas": living_areas_visible_to(user),
         },
     )

@@ -65,3 +65,11 @@ def test_pages_answer_each_role(world: World, duty: Duty) -> None:
         ("20:00–08:00", 3),
     ]
     assert planner.post("/duty/posts/new/", {"area": "", "name": "x"}).status_code == 302
+
+
+def test_the_duty_page_leads_to_rounds_and_supplies(world: World) -> None:
+    page = world.client(world.wanping_worker).get("/duty/").content.decode()
+    assert 'href="/rounds/" data-link="rounds"' in page
+    assert 'href="/supplies/" data-link="supplies"' in page
+    officer = world.client(world.district_officer).get("/duty/").content.decode()
+    assert 'data-link="rounds"' in officer  # officers read rounds and supplies too
