@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fangkong.access.models import Pass
 from fangkong.areas.models import Area
@@ -47,13 +48,17 @@ class ShiftSpec:
 
 
 # Patterns a planner picks from; a night shift crossing midnight belongs to its first day.
+# The names are stored as given and shown translated (gettext_noop marks them).
 PATTERNS: dict[str, tuple[ShiftSpec, ...]] = {
     "3x8": (
-        ShiftSpec("夜班", dt.time(0), 8),
-        ShiftSpec("白班", dt.time(8), 8),
-        ShiftSpec("晚班", dt.time(16), 8),
+        ShiftSpec(gettext_noop("夜班"), dt.time(0), 8),
+        ShiftSpec(gettext_noop("白班"), dt.time(8), 8),
+        ShiftSpec(gettext_noop("晚班"), dt.time(16), 8),
     ),
-    "2x12": (ShiftSpec("白班", dt.time(8), 12), ShiftSpec("夜班", dt.time(20), 12)),
+    "2x12": (
+        ShiftSpec(gettext_noop("白班"), dt.time(8), 12),
+        ShiftSpec(gettext_noop("夜班"), dt.time(20), 12),
+    ),
 }
 
 
