@@ -419,6 +419,8 @@ def gate_page(request: HttpRequest) -> HttpResponse:
             "gates": gates,
             "reasons": {code: str(label) for code, label in Reason.choices},
             "texts": _gate_texts(),
+            # The posts' sign-in sheet (duty, a module above; its capability by name).
+            "duty_sign": request.user.can("duty.sign"),  # type: ignore[union-attr]
         },
     )
 

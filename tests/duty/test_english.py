@@ -73,3 +73,9 @@ def test_the_duty_page_leads_to_rounds_and_supplies(world: World) -> None:
     assert 'href="/supplies/" data-link="supplies"' in page
     officer = world.client(world.district_officer).get("/duty/").content.decode()
     assert 'data-link="rounds"' in officer  # officers read rounds and supplies too
+
+
+def test_the_guard_reaches_the_sign_in_sheet_from_the_gate_page(world: World) -> None:
+    gate = world.client(world.guard).get("/access/gate/").content.decode()
+    assert 'href="/duty/" data-link="duty"' in gate
+    assert world.client(world.guard).get("/duty/").status_code == 200
