@@ -2,7 +2,8 @@
 (plan, copy last week, swap) and attendance (sign in / out at the post).
 
 A roster line is refused when the person is in an overlapping shift (409 naming both
-shifts), when the rest between two of their shifts is shorter than `MIN_REST_HOURS`, or
+shifts), when the rest between two of their shifts is shorter than the policy in force
+allows (`duty_min_rest_hours`), or
 when they are under observation or had a fever alert on that day or today (read from
 arrivals: reads across apps are allowed, writes are not)."""
 
@@ -29,12 +30,9 @@ from fangkong.core.dates import day_bounds
 from fangkong.core.errors import Conflict, invalid
 from fangkong.core.scoping import ensure_visible
 from fangkong.duty.models import Assignment, Attendance, DutyPerson, DutyRole, Post, Shift
+from fangkong.policy.selectors import duty_min_rest_hours_on
 from fangkong.registry.models import Person
 
-# The shortest rest between two shifts of one person. No policy setting holds it yet
-# (fangkong.policy.models.PolicyVersion has none): when policy owns it, read it through
-# fangkong.policy.selectors on the shift's day instead of this constant.
-MIN_REST_HOURS = 8
 LATE_AFTER = dt.timedelta(minutes=15)
 MISSING_AFTER = dt.timedelta(minutes=30)
 
@@ -148,13 +146,16 @@ def check_fit(
             code="overlap",
             assignment=clash.pk,
         )
-    rest = dt.timedelta(hours=MIN_REST_HOURS)
-    near = mine.filter(starts_at__lt=end + rest, ends_at__gt=start - rest).first()
+    hours = duty_min_rest_hours_on(day)
+    rest = dt.timedelta(hours=hours)
+    near = (
+        mine.filter(starts_at__lt=end + rest, ends_at__gt=start - rest).first() if hours else None
+    )
     if near is not None:
         raise invalid(
             "person",
             _("%(name)s 在 %(other)s 值班，两班之间休息不足 %(hours)s 小时")
-            % {"name": person.person.name, "other": _when(near), "hours": MIN_REST_HOURS},
+            % {"name": person.person.name, "other": _when(near), "hours": hours},
             "rest_too_short",
         )
     today = timezone.localdate()

@@ -68,6 +68,13 @@ class PolicyVersion(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text=_("人员密集企业同时在岗人数占比上限，如 0.500 即 50%"),
     )
+    duty_min_rest_hours = models.PositiveSmallIntegerField(
+        _("值守两班之间最少休息（小时）"),
+        default=8,
+        db_default=8,
+        validators=[MaxValueValidator(24)],
+        help_text=_("同一人两个班次之间至少间隔的小时数；0 为不限"),
+    )
     donation_suggested_max = models.DecimalField(
         _("建议捐款上限（元）"), max_digits=10, decimal_places=2
     )

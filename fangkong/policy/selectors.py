@@ -24,6 +24,7 @@ POLICY_SETTINGS = (
     "underground_max_per_room",
     "underground_bunk_beds_allowed",
     "onsite_rate_max",
+    "duty_min_rest_hours",
     "donation_suggested_max",
     "note",
 )
@@ -37,6 +38,17 @@ def policy_in_force(*, on: dt.date) -> PolicyVersion:
     if policy is None:
         raise invalid("date", _("%(on)s 没有生效的防控政策") % {"on": on}, "no_policy")
     return policy
+
+
+def duty_min_rest_hours_on(on: dt.date) -> int:
+    """The shortest rest between two shifts of one person on day `on` (the field's default
+    where no policy is in force yet)."""
+    policy = PolicyVersion.objects.filter(effective_from__lte=on).order_by("-effective_from")
+    hours = policy.values_list("duty_min_rest_hours", flat=True).first()
+    if hours is None:
+        default = PolicyVersion._meta.get_field("duty_min_rest_hours").default
+        return int(default)
+    return int(hours)
 
 
 def fever_threshold_on(on: dt.date) -> Decimal | None:

@@ -167,3 +167,31 @@ def test_a_fever_today_refuses_and_copying_skips_whom_it_refuses(world: World, d
         actor=worker, post=duty.post, week_start=selectors.week_of(TODAY)
     )
     assert copied == 1 and len(skipped) == 1 and "发热" in skipped[0]
+
+
+def test_the_rest_between_shifts_follows_the_policy_in_force(world: World, duty: Duty) -> None:
+    from fangkong.policy.models import PolicyVersion
+
+    PolicyVersion.objects.update(duty_min_rest_hours=0)
+    worker = world.wanping_worker
+    services.assign(actor=worker, shift=duty.evening, day=TODAY, person=duty.people[0])
+    # 16–24 then 00–08 the next day: allowed once the policy asks for no rest.
+    services.assign(
+        actor=worker, shift=duty.night, day=TODAY + dt.timedelta(days=1), person=duty.people[0]
+    )
+    # 00–08 then 16–24 the same day: 8 hours' rest, too short once the policy asks for 12.
+    PolicyVersion.objects.update(duty_min_rest_hours=12)
+    with pytest.raises(ValidationError) as refused:
+        services.assign(
+            actor=worker,
+            shift=duty.evening,
+            day=TODAY + dt.timedelta(days=1),
+            person=duty.people[1],
+        )
+        services.assign(
+            actor=worker,
+            shift=duty.evening,
+            day=TODAY + dt.timedelta(days=1),
+            person=duty.people[0],
+        )
+    assert "12 小时" in refused.value.error_dict["person"][0].message
