@@ -29,7 +29,7 @@ from fangkong.core.scoping import get_visible_or_404
 from fangkong.duty import selectors, services
 from fangkong.duty.models import Assignment, Attendance, DutyPerson, DutyRole, Post, Shift
 from fangkong.duty.module import DutyCapability
-from fangkong.registry.models import Person
+from fangkong.registry.models import DocumentType, Person
 
 MAX_DAYS = 31
 
@@ -149,7 +149,22 @@ class DutyPeopleOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class DutyPeopleInput(serializers.Serializer):  # type: ignore[type-arg]
-    person = serializers.IntegerField(help_text="registry person id")
+    person = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="registry person id (yours)"
+    )
+    document_type = serializers.ChoiceField(
+        choices=DocumentType.choices, required=False, default=DocumentType.RESIDENT_ID
+    )
+    document_number = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="or the document of someone registered anywhere (a unit's volunteer)",
+    )
+    area = serializers.CharField(
+        max_length=32, required=False, default="", help_text="where they serve (with a document)"
+    )
     role = serializers.ChoiceField(choices=DutyRole.choices)
     unit = serializers.IntegerField(required=False, allow_null=True, default=None)
 
@@ -168,15 +183,27 @@ class PeopleApi(_Base):
         if not request.user.can(DutyCapability.PLAN):  # type: ignore[union-attr]
             self.permission_denied(request)
         values = _valid(DutyPeopleInput, request)
-        person = get_visible_or_404(Person, request.user, pk=values["person"])
         unit = None
         if values["unit"] is not None:
             from fangkong.units.models import Unit
 
             unit = get_visible_or_404(Unit, request.user, pk=values["unit"])
-        found = services.duty_person_add(
-            actor=request.user, area=person.area, person=person, role=values["role"], unit=unit
-        )
+        if values["person"] is None:
+            if not values["document_number"]:
+                raise invalid("person", _("请给出人员编号，或证件号码和值守区域"), "required")
+            found = services.duty_person_add_by_document(
+                actor=request.user,
+                area=area_visible_by_code(user=request.user, code=values["area"]),
+                document_type=values["document_type"],
+                document_number=values["document_number"],
+                role=values["role"],
+                unit=unit,
+            )
+        else:
+            person = get_visible_or_404(Person, request.user, pk=values["person"])
+            found = services.duty_person_add(
+                actor=request.user, area=person.area, person=person, role=values["role"], unit=unit
+            )
         return Response(DutyPeopleOutput(found).data, status=status.HTTP_201_CREATED)
 
 

@@ -32,6 +32,7 @@ from fangkong.core.scoping import ensure_visible
 from fangkong.duty.models import Assignment, Attendance, DutyPerson, DutyRole, Post, Shift
 from fangkong.policy.selectors import duty_min_rest_hours_on
 from fangkong.registry.models import Person
+from fangkong.registry.transfers.services import person_by_document
 
 LATE_AFTER = dt.timedelta(minutes=15)
 MISSING_AFTER = dt.timedelta(minutes=30)
@@ -123,6 +124,29 @@ def duty_person_add(
         defaults={"role": role, "unit": unit, "account": account, "active": True},
     )
     return found
+
+
+def duty_person_add_by_document(
+    *,
+    actor: Any,
+    area: Area,
+    document_type: str,
+    document_number: str,
+    role: str,
+    unit: Any = None,
+) -> DutyPerson:
+    """Put a registered person on `area`'s duty list by their document number. A unit's
+    volunteer often lives in another community: serving here changes nothing of their
+    record there, so the person is found wherever registered (following merges)."""
+    ensure_visible(area, actor, field="area")
+    person = person_by_document(document_type, document_number)
+    if person is None:
+        raise invalid(
+            "document_number",
+            _("没有找到以此证件登记的人员，请先在“人员”中登记"),
+            "not_found",
+        )
+    return duty_person_add(actor=actor, area=area, person=person, role=role, unit=unit)
 
 
 def _when(assignment: Assignment) -> str:

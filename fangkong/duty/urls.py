@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern] = [
     path("assignments/<int:pk>/delete/", views.unassign, name="unassign"),
     path("attendances/<int:pk>/sign-out/", views.sign_out, name="sign-out"),
     path("hours/", views.hours, name="hours"),
+    path("people/", views.people, name="people"),
 ]
 
 api_urlpatterns: list[URLPattern] = [

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -27,8 +27,10 @@ from fangkong.core.xlsx import EXCEL_MIME, stream_xlsx
 from fangkong.duty import selectors, services
 from fangkong.duty.api import parse_month
 from fangkong.duty.exports import HOURS_COLUMNS, hours_rows
-from fangkong.duty.models import Assignment, Attendance, DutyPerson, Post, Shift
+from fangkong.duty.models import Assignment, Attendance, DutyPerson, DutyRole, Post, Shift
 from fangkong.duty.module import DutyCapability
+from fangkong.registry.models import DocumentType
+from fangkong.units.models import Unit
 
 
 def _error(request: HttpRequest, exc: Exception) -> None:
@@ -284,3 +286,48 @@ def hours(request: HttpRequest) -> HttpResponse:
         # A streamed response; the page decorators are typed for plain ones.
         return cast(HttpResponse, response)
     return render(request, "duty/hours.html", {"month": month, "people": people, "units": units})
+
+
+@capability_required(DutyCapability.VIEW)
+def people(request: HttpRequest) -> HttpResponse:
+    """The duty list of the user's areas; planners add people to it by document number
+    (a unit's volunteer may be registered in another community)."""
+    user: Any = request.user
+    areas = living_areas_visible_to(user)
+    if request.method == "POST":
+        if not user.can(DutyCapability.PLAN):
+            raise PermissionDenied
+        area = areas.filter(pk=request.POST.get("area") or 0).first()
+        unit = None
+        try:
+            if area is None:
+                raise invalid("area", gettext("请选择所在社区或片区"), "required")
+            if request.POST.get("unit"):
+                unit = get_visible_or_404(Unit, user, pk=request.POST["unit"])
+            found = services.duty_person_add_by_document(
+                actor=user,
+                area=area,
+                document_type=request.POST.get("document_type", DocumentType.RESIDENT_ID),
+                document_number=request.POST.get("document_number", ""),
+                role=request.POST.get("role", ""),
+                unit=unit,
+            )
+        except (ValidationError, Conflict) as exc:
+            _error(request, exc)
+        else:
+            messages.success(
+                request, gettext("已把 %(name)s 加入值守名单") % {"name": found.person.name}
+            )
+        return redirect("duty:people")
+    return render(
+        request,
+        "duty/people.html",
+        {
+            "people": selectors.duty_people(user).order_by("area__path", "role", "person__name"),
+            "areas": areas,
+            "units": Unit.objects.visible_to(user).order_by("name"),
+            "roles": DutyRole.choices,
+            "document_types": DocumentType.choices,
+            "can_plan": user.can(DutyCapability.PLAN),
+        },
+    )

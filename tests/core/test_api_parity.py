@@ -68,6 +68,7 @@ PARITY: dict[str, tuple[str, str]] = {
     "supplies:reverse": ("post", "/api/v1/supplies/movements/{id}/reverse/"),
     "public:self-report": ("post", "/api/v1/self-reports/{token}/"),
     "public:notice": ("post", "/api/v1/public-notices/{token}/"),
+    "duty:people": ("post", "/api/v1/duty/people/"),
     "duty:post-new": ("post", "/api/v1/duty/posts/"),
     "duty:assign": ("post", "/api/v1/duty/assignments/"),
     "duty:unassign": ("delete", "/api/v1/duty/assignments/{id}/"),

@@ -27,6 +27,7 @@ def test_the_duty_pages_are_english(world: World, duty: Duty) -> None:
         "week": (worker, f"/duty/posts/{duty.post.pk}/?week=2020-03-02"),
         "sign": (world.guard, f"/duty/posts/{duty.post.pk}/sign/"),
         "hours": (worker, "/duty/hours/?month=2020-03"),
+        "people": (worker, "/duty/people/"),
         "home": (worker, "/"),
     }
     left = {}
