@@ -97,3 +97,16 @@ def audit_flushable(transactional_db: None) -> Iterator[None]:
             cursor.execute("DELETE FROM audit_auditevent")
             for sql in migration.SQLITE:
                 cursor.execute(sql)
+
+
+@pytest.fixture
+def migrations_restored(audit_flushable: None) -> Iterator[None]:
+    """For a test that migrates an app back and forth: afterwards every app is migrated to
+    its latest state again — migrating one app back also unapplies the apps that depend on
+    it (duty and supplies on arrivals and registry), whose tables later tests need."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -88,7 +88,7 @@ def test_the_page_records_a_try_and_assigns(world: World, task: CallTask) -> Non
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("audit_flushable")
+@pytest.mark.usefixtures("migrations_restored")
 def test_a_days_two_slot_rows_merge_into_one_keeping_the_work_done(world: World) -> None:
     """Migration 0004: tasks raised per slot before become one per person per day; the row
     someone worked on is kept, with the tries of both."""

@@ -26,7 +26,7 @@ AFTER = [("registry", "0006_blind_index_128_bits")]
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("audit_flushable")
+@pytest.mark.usefixtures("migrations_restored")
 def test_people_stored_with_256_bit_indexes_are_found_after_it(world: World) -> None:
     number, phone = valid_id(), "+8613912340006"
     executor = MigrationExecutor(connection)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -21,8 +22,17 @@ class Stock:
     gate_post: Post
 
 
+def standard_items() -> None:
+    """The items the data migration adds. A transactional test elsewhere ends with a flush
+    that empties every table, these rows included: put them back when missing."""
+    items = importlib.import_module("fangkong.supplies.migrations.0002_items").ITEMS
+    for name, unit, order in items:
+        Item.objects.get_or_create(name=name, defaults={"unit": unit, "order": order})
+
+
 @pytest.fixture
 def stock(world: World) -> Stock:
+    standard_items()
     worker = world.wanping_worker
     gate_post = Post.objects.create(area=world.areas[WANPING_ZONE], name="城内街东门岗")
     return Stock(

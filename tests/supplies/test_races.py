@@ -15,6 +15,7 @@ from fangkong.supplies.models import Item, Movement, MovementKind, StockLevel
 from fangkong.supplies.selectors import ledger_mismatches
 from fangkong.supplies.services import handout_record, receipt_record, store_create
 from tests.conftest import WANPING, WANPING_ZONE, World
+from tests.supplies.conftest import standard_items
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,6 +30,7 @@ def test_two_concurrent_hand_outs_never_take_stock_below_zero(world: World) -> N
     worker = world.wanping_worker
     store = store_create(actor=worker, area=world.areas[WANPING])
     post = Post.objects.create(area=world.areas[WANPING_ZONE], name="城内街东门岗")
+    standard_items()
     masks = Item.objects.get(name="口罩")
     receipt_record(actor=worker, store=store, item=masks, quantity=60, source="street")
     for _round in range(5):
