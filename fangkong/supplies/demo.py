@@ -46,7 +46,7 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 @transaction.atomic
 def load_demo() -> str:
-    items = {item.name: item for item in Item.objects.all()}
+    items = {item.name: item for item in services.items_standard()}
     now = timezone.localtime()
     morning = now.date() if now.hour >= 9 else now.date() - dt.timedelta(days=1)
     yesterday = morning - dt.timedelta(days=1)

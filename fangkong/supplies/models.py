@@ -18,6 +18,18 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.scoping import ScopedQuerySet
 
+# The usual protective supplies (name, unit, order): every site starts with them (data
+# migration 0002) and the demo and tests put them back where a flush removed them.
+STANDARD_ITEMS: tuple[tuple[str, str, int], ...] = (
+    ("口罩", "片", 10),
+    ("医用外科口罩", "盒", 11),
+    ("一次性手套", "副", 20),
+    ("消毒液", "瓶", 30),
+    ("75%酒精", "瓶", 31),
+    ("额温枪", "把", 40),
+    ("防护服", "套", 50),
+)
+
 
 class Item(models.Model):
     """A kind of supply, counted in whole units of `unit` (片, 盒, 瓶, 升, 把, 套 …)."""

@@ -22,6 +22,7 @@ from fangkong.core.scoping import ensure_visible
 from fangkong.duty.models import Post
 from fangkong.registry.models import Person
 from fangkong.supplies.models import (
+    STANDARD_ITEMS,
     Item,
     Movement,
     MovementKind,
@@ -121,6 +122,15 @@ def _audit(actor: Any, movement: Movement) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
+def items_standard() -> list[Item]:
+    """The usual items, made where missing (idempotent)."""
+    return [
+        Item.objects.get_or_create(name=name, defaults={"unit": unit, "order": order})[0]
+        for name, unit, order in STANDARD_ITEMS
+    ]
+
+
 def store_create(*, actor: Any, area: Area | None = None, post: Post | None = None) -> Store:
     """The store of a community / zone (`area`) or of a duty post (`post`); an existing
     one is returned as it is."""

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 import pytest
 
 from fangkong.duty.models import Post
 from fangkong.supplies.models import Item, Store
-from fangkong.supplies.services import store_create
+from fangkong.supplies.services import items_standard, store_create
 from tests.conftest import WANPING, WANPING_ZONE, ZHENGUOSI, World
 
 
@@ -25,9 +24,7 @@ class Stock:
 def standard_items() -> None:
     """The items the data migration adds. A transactional test elsewhere ends with a flush
     that empties every table, these rows included: put them back when missing."""
-    items = importlib.import_module("fangkong.supplies.migrations.0002_items").ITEMS
-    for name, unit, order in items:
-        Item.objects.get_or_create(name=name, defaults={"unit": unit, "order": order})
+    items_standard()
 
 
 @pytest.fixture

@@ -2,15 +2,7 @@
 
 from django.db import migrations
 
-ITEMS = [
-    ("口罩", "片", 10),
-    ("医用外科口罩", "盒", 11),
-    ("一次性手套", "副", 20),
-    ("消毒液", "瓶", 30),
-    ("75%酒精", "瓶", 31),
-    ("额温枪", "把", 40),
-    ("防护服", "套", 50),
-]
+from fangkong.supplies.models import STANDARD_ITEMS as ITEMS  # plain data, no model
 
 
 def add_items(apps, schema_editor):  # type: ignore[no-untyped-def]
