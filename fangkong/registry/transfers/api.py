@@ -15,11 +15,11 @@ from rest_framework.views import APIView
 from fangkong.areas.selectors import area_visible_by_code
 from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
 from fangkong.core.errors import invalid
-from fangkong.core.scoping import get_visible_or_404, is_visible
+from fangkong.core.scoping import get_visible_or_404
 from fangkong.registry.models import DocumentType, ResidenceKind, Transfer
 from fangkong.registry.module import RegistryCapability
 from fangkong.registry.transfers import services
-from fangkong.registry.transfers.selectors import INCOMING, STATES, transfers_list
+from fangkong.registry.transfers.selectors import INCOMING, STATES, sees_person, transfers_list
 
 
 class TransferOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -38,7 +38,7 @@ class TransferOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     def get_person(self, transfer: Transfer) -> dict[str, Any] | None:
         viewer = self.context.get("user")
-        if viewer is None or not is_visible(transfer.person, viewer):
+        if viewer is None or not sees_person(viewer, transfer):
             return None
         person = transfer.person
         return {"id": person.pk, "name": person.name, "document_number": person.document_masked}
@@ -136,7 +136,9 @@ class _TransferAction(APIView):
         )
 
     def done(self, request: Request, transfer: Transfer) -> Response:
-        transfer.refresh_from_db()
+        transfer = Transfer.objects.select_related("person__area", "from_area", "to_area").get(
+            pk=transfer.pk
+        )
         return Response(TransferOutput(transfer, context={"user": request.user}).data)
 
 

@@ -18,7 +18,7 @@ def transfers_list(*, user: Any, state: str = INCOMING) -> QuerySet[Transfer]:
     `outgoing`: this community's requests still waiting; `done`: answered or withdrawn,
     either side."""
     qs = Transfer.objects.visible_to(user).select_related(
-        "person", "from_area", "to_area", "address", "requested_by", "decided_by"
+        "person__area", "from_area", "to_area", "address", "requested_by", "decided_by"
     )
     if state == DONE:
         return qs.exclude(status=TransferStatus.PENDING)
@@ -27,3 +27,13 @@ def transfers_list(*, user: Any, state: str = INCOMING) -> QuerySet[Transfer]:
         return qs if state == INCOMING else qs.none()
     side = "from_area__path" if state == INCOMING else "to_area__path"
     return qs.filter(subtree_q(side, user.area.path))
+
+
+def sees_person(user: Any, transfer: Transfer) -> bool:
+    """Whether `user` may see the transfer's person now (the holder; the asker once the
+    record is theirs), from the loaded area path: no query per row of a list."""
+    if getattr(user, "sees_everything", False):
+        return True
+    if user.area_id is None:
+        return False
+    return str(transfer.person.area.path).startswith(user.area.path)

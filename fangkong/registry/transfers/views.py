@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import put_errors
-from fangkong.core.scoping import get_visible_or_404, is_visible
+from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.registry.models import Transfer
 from fangkong.registry.module import RegistryCapability
 from fangkong.registry.transfers import services
 from fangkong.registry.transfers.forms import TransferForm
-from fangkong.registry.transfers.selectors import INCOMING, STATES, transfers_list
+from fangkong.registry.transfers.selectors import INCOMING, STATES, sees_person, transfers_list
 
 
 @capability_required(RegistryCapability.VIEW)
@@ -33,7 +33,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(transfers_list(user=user, state=state), 50).get_page(request.GET.get("page"))
     for transfer in page:
         # The asking side learns who it is only once the holder has agreed.
-        transfer.holder_side = is_visible(transfer.person, user)  # type: ignore[attr-defined]
+        transfer.holder_side = sees_person(user, transfer)  # type: ignore[attr-defined]
     counts = {s: transfers_list(user=user, state=s).count() for s in (INCOMING, "outgoing")}
     return render(
         request,
