@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
@@ -22,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.core.api import HasCapability, error_responses
+from fangkong.core.api import FastJSONRenderer, HasCapability, error_responses
 from fangkong.core.dates import parse_day
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import get_visible_or_404
@@ -68,6 +69,8 @@ def _span(request: Request) -> tuple[dt.date, dt.date]:
 
 
 class CoverageApi(_Base):
+    renderer_classes = [FastJSONRenderer]
+
     @extend_schema(
         parameters=[
             OpenApiParameter("area", str, description="社区、村或片区代码（默认本人辖区）"),
@@ -118,7 +121,7 @@ class DutyPostInput(serializers.Serializer):  # type: ignore[type-arg]
 class PostsApi(_Base):
     @extend_schema(responses={200: DutyPostOutput(many=True)}, summary="值守点及其班次")
     def get(self, request: Request) -> Response:
-        posts = selectors.posts_visible(request.user).prefetch_related("shifts")
+        posts = selectors.posts_visible(request.user).prefetch_related(_ACTIVE_SHIFTS)
         return Response(DutyPostOutput(posts, many=True).data)
 
     @extend_schema(
@@ -135,7 +138,58 @@ class PostsApi(_Base):
         services.shifts_set(
             actor=request.user, post=post, pattern=values["pattern"], needed=values["needed"]
         )
-        return Response(DutyPostOutput(post).data, status=status.HTTP_201_CREATED)
+        return Response(DutyPostOutput(_with_shifts(post)).data, status=status.HTTP_201_CREATED)
+
+
+_ACTIVE_SHIFTS = Prefetch("shifts", queryset=Shift.objects.filter(active=True))
+
+
+def _with_shifts(post: Post) -> Post:
+    return Post.objects.select_related("area").prefetch_related(_ACTIVE_SHIFTS).get(pk=post.pk)
+
+
+class DutyPatternInput(serializers.Serializer):  # type: ignore[type-arg]
+    pattern = serializers.ChoiceField(choices=list(services.PATTERNS))
+    needed = serializers.IntegerField(min_value=1, max_value=50, required=False)
+
+
+class PatternApi(_Base):
+    capability = DutyCapability.PLAN
+
+    @extend_schema(
+        request=DutyPatternInput,
+        responses={200: DutyPostOutput, **error_responses(400, 403, 404, 409)},
+        summary="更改值守点的班次模式（3x8 / 2x12）；今天起仍有排班的班次要改动时 409",
+    )
+    def put(self, request: Request, pk: int) -> Response:
+        post = get_visible_or_404(Post.objects.select_related("area"), request.user, pk=pk)
+        values = _valid(DutyPatternInput, request)
+        services.shifts_set(
+            actor=request.user,
+            post=post,
+            pattern=values["pattern"],
+            needed=values.get("needed"),
+        )
+        return Response(DutyPostOutput(_with_shifts(post)).data)
+
+
+class DutyNeededInput(serializers.Serializer):  # type: ignore[type-arg]
+    needed = serializers.IntegerField(min_value=1, max_value=50)
+
+
+class ShiftApi(_Base):
+    capability = DutyCapability.PLAN
+
+    @extend_schema(
+        request=DutyNeededInput,
+        responses={200: DutyShiftOutput, **error_responses(400, 403, 404)},
+        summary="更改一个班次需要的人数",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        shift = get_visible_or_404(Shift.objects.select_related("post__area"), request.user, pk=pk)
+        values = _valid(DutyNeededInput, request)
+        shift = services.shift_needed_set(actor=request.user, shift=shift, needed=values["needed"])
+        return Response(DutyShiftOutput(shift).data)
 
 
 class DutyPeopleOutput(serializers.ModelSerializer):  # type: ignore[type-arg]

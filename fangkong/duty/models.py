@@ -66,6 +66,9 @@ class Shift(models.Model):
     starts = models.TimeField(_("开始时间"))
     hours = models.PositiveSmallIntegerField(_("时长（小时）"))
     needed = models.PositiveSmallIntegerField(_("需要人数"), default=1)
+    # A shift dropped from the pattern after people served in it stays, retired, for the
+    # hours already worked; only active shifts are planned and counted.
+    active = models.BooleanField(_("启用"), default=True)
 
     objects = ScopedQuerySet.as_manager()
 

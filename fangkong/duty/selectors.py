@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from fangkong.areas.models import Area
 from fangkong.arrivals.models import Observation, ObservationStatus
 from fangkong.core.dates import day_bounds
+from fangkong.core.queries import one_of
 from fangkong.core.scoping import subtree_q
 from fangkong.duty.models import Assignment, Attendance, DutyPerson, Post, Shift
 from fangkong.duty.services import MISSING_AFTER, instance_at
@@ -43,7 +46,6 @@ def _observed_that_day() -> Exists:
     )
 
 
-Key = tuple[int, dt.date]
 _COUNTED = [s for s in ObservationStatus.values if s != ObservationStatus.CANCELLED]
 
 
@@ -54,22 +56,51 @@ def _observing(day: dt.date, span: tuple[dt.date, dt.date, dt.date | None]) -> b
     return begins <= day <= ends and (ended is None or ended > day)
 
 
-def coverage_counts(
-    posts: QuerySet[Post], first: dt.date, last: dt.date
-) -> tuple[dict[Key, int], dict[Key, int]]:
-    """(rostered, signed in) per (shift id, day) of `posts` from `first` to `last`.
+def shifts_of(posts: QuerySet[Post]) -> QuerySet[Shift]:
+    """The active shifts of `posts` (a shift retired from a pattern is neither planned nor
+    counted)."""
+    return Shift.objects.filter(post__in=posts, active=True)
+
+
+Counts = dict[int, list[int]]
+
+
+def _per_shift_day(rows: QuerySet[Any], dates: list[dt.date]) -> Counts:
+    """Run a `(shift_id, day, n)` grouped query and lay it out per shift as a list over
+    `dates`. Read through the cursor: Django's per-row converters cost more than the query
+    for a district's 42,000 instances (SQLite gives the day as text, hence both keys)."""
+    index: dict[Any, int] = {d: i for i, d in enumerate(dates)}
+    index.update({d.isoformat(): i for i, d in enumerate(dates)})
+    out: Counts = {}
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for shift, day, n in cursor.fetchall():
+            days = out.get(shift)
+            if days is None:
+                days = out[shift] = [0] * len(dates)
+            days[index[day]] = n
+    return out
+
+
+def coverage_counts(shifts: Sequence[int], first: dt.date, last: dt.date) -> tuple[Counts, Counts]:
+    """(rostered, signed in) of the shifts with ids `shifts` from `first` to `last`: per
+    shift id, a list with one number per day. The ids are given, not a query: the caller
+    has read the shifts already, and each count then probes the (shift, day) index
+    directly instead of joining posts and areas again.
 
     Two grouped queries whatever the count — roster lines and sign-ins per (shift, day) —
     and the observations under way in the span of people on duty (few), whose lines are
     then taken off: an EXISTS per line would cost a probe for each of 84,000 lines."""
-    lines = Assignment.objects.filter(shift__post__in=posts, day__gte=first, day__lte=last)
-    rostered: dict[Key, int] = {
-        (shift, day): n
-        for shift, day, n in lines.values("shift_id", "day")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("shift_id", "day", "n")
-    }
+    if not shifts:
+        return {}, {}
+    dates = days_between(first, last)
+    lines = Assignment.objects.filter(
+        one_of(Assignment, "shift", shifts), day__gte=first, day__lte=last
+    )
+    rostered = _per_shift_day(
+        lines.values_list("shift_id", "day").annotate(n=Count("*")).order_by(), dates
+    )
     # The few people on duty under observation in the span, then their lines in it.
     watched: dict[int, list[tuple[dt.date, dt.date, dt.date | None]]] = defaultdict(list)
     spans = Observation.objects.filter(
@@ -84,17 +115,16 @@ def coverage_counts(
             "shift_id", "day", "person__person_id"
         ):
             if any(_observing(day, span) for span in watched[person]):
-                rostered[(shift, day)] = rostered.get((shift, day), 0) - 1
-    signed = {
-        (shift, day): n
-        for shift, day, n in Attendance.objects.filter(
-            post__in=posts, day__gte=first, day__lte=last
+                rostered[shift][(day - first).days] -= 1
+    signed = _per_shift_day(
+        Attendance.objects.filter(
+            one_of(Attendance, "shift", shifts), day__gte=first, day__lte=last
         )
-        .values("shift_id", "day")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("shift_id", "day", "n")
-    }
+        .values_list("shift_id", "day")
+        .annotate(n=Count("*"))
+        .order_by(),
+        dates,
+    )
     return rostered, signed
 
 
@@ -109,38 +139,38 @@ def coverage_rows(posts: QuerySet[Post], first: dt.date, last: dt.date) -> list[
     """The coverage contract's body, lean for a district (42,000 shift instances): plain
     values, no model instances; per post its shifts (name, start, hours, needed), and per
     shift its days (rostered, signed in, gap)."""
-    shifts = (
-        Shift.objects.filter(post__in=posts)
+    shifts = list(
+        shifts_of(posts)
         .order_by("post__area__path", "post__name", "starts")
         .values_list(
             "pk", "post_id", "post__name", "post__area__code", "name", "starts", "hours", "needed"
         )
     )
-    rostered, signed = coverage_counts(posts, first, last)
+    rostered, signed = coverage_counts([s[0] for s in shifts], first, last)
     days = [d.isoformat() for d in days_between(first, last)]
-    dates = days_between(first, last)
+    none = [0] * len(days)
+    # Most shifts of a district have the same numbers (fully staffed, nobody signed in
+    # yet): their day lists are built once and shared, as the body is only serialised.
+    built: dict[tuple[int, ...], list[dict[str, Any]]] = {}
     out: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
     for pk, post_id, post_name, code, name, starts, hours, needed in shifts:
         if current is None or current["id"] != post_id:
             current = {"id": post_id, "name": post_name, "area": code, "shifts": []}
             out.append(current)
-        instances = []
-        for day, iso in zip(dates, days, strict=True):
-            n = rostered.get((pk, day), 0)
-            instances.append(
-                {
-                    "day": iso,
-                    "rostered": n,
-                    "signed_in": signed.get((pk, day), 0),
-                    "gap": needed - n if n < needed else 0,
-                }
-            )
+        on_roster, signed_in = rostered.get(pk, none), signed.get(pk, none)
+        key = (needed, *on_roster, *signed_in)
+        instances = built.get(key)
+        if instances is None:
+            instances = built[key] = [
+                {"day": iso, "rostered": n, "signed_in": m, "gap": needed - n if n < needed else 0}
+                for iso, n, m in zip(days, on_roster, signed_in, strict=True)
+            ]
         current["shifts"].append(
             {
                 "shift": pk,
                 "name": name,
-                "starts": f"{starts:%H:%M}",
+                "starts": starts.isoformat("minutes"),
                 "hours": hours,
                 "needed": needed,
                 "days": instances,
@@ -175,15 +205,15 @@ def days_between(first: dt.date, last: dt.date) -> list[dt.date]:
 def coverage(posts: QuerySet[Post], first: dt.date, last: dt.date) -> list[Cell]:
     """Every shift instance of `posts` from `first` to `last`, for pages and figures."""
     shifts = list(
-        Shift.objects.filter(post__in=posts)
+        shifts_of(posts)
         .select_related("post__area")
         .order_by("post__area__path", "post__name", "starts")
     )
-    rostered, signed = coverage_counts(posts, first, last)
+    rostered, signed = coverage_counts([s.pk for s in shifts], first, last)
+    none = [0] * ((last - first).days + 1)
     cells = []
-    for day, midnight in day_starts(first, last):
+    for i, (day, midnight) in enumerate(day_starts(first, last)):
         for shift in shifts:
-            key = (shift.pk, day)
             # Asia/Shanghai keeps no summer time: a shift starts its hours after midnight.
             start = midnight + dt.timedelta(hours=shift.starts.hour, minutes=shift.starts.minute)
             cells.append(
@@ -192,8 +222,8 @@ def coverage(posts: QuerySet[Post], first: dt.date, last: dt.date) -> list[Cell]
                     shift=shift,
                     day=day,
                     needed=shift.needed,
-                    rostered=rostered.get(key, 0),
-                    signed_in=signed.get(key, 0),
+                    rostered=rostered.get(shift.pk, none)[i],
+                    signed_in=signed.get(shift.pk, none)[i],
                     start=start,
                     end=start + dt.timedelta(hours=shift.hours),
                 )
@@ -235,7 +265,7 @@ def post_week(post: Post, monday: dt.date) -> dict[str, Any]:
         cell.people = by_key.get((cell.shift.pk, cell.day), [])
     rows = [
         {"shift": shift, "cells": [c for c in cells if c.shift.pk == shift.pk]}
-        for shift in post.shifts.all()
+        for shift in post.shifts.filter(active=True)
     ]
     return {"days": days_between(monday, last), "rows": rows}
 

@@ -78,11 +78,22 @@ def post_create(*, actor: Any, area: Area, name: str, gate: Any = None) -> Post:
 
 @transaction.atomic
 def shifts_set(
-    *, actor: Any, post: Post, pattern: str | Sequence[ShiftSpec], needed: int | None = None
+    *,
+    actor: Any,
+    post: Post,
+    pattern: str | Sequence[ShiftSpec],
+    needed: int | None = None,
+    today: dt.date | None = None,
 ) -> list[Shift]:
-    """Give `post` a shift pattern (a name of PATTERNS, or specs); replaces shifts that
-    have no roster lines yet and keeps (updating the need) those at the same start."""
+    """Give `post` a shift pattern (a name of PATTERNS, or specs), from today on.
+
+    A shift at the same start is kept (name, hours and need updated); a shift the pattern
+    drops is deleted if nobody was ever rostered on it, else retired (kept for the hours
+    already served, no longer planned or counted). Roster lines from today on in a dropped
+    shift, or in a kept one whose hours change, stop the change (409 naming the shift and
+    the count): the planner moves those people first, nobody is dropped silently."""
     ensure_visible(post, actor)
+    Post.objects.select_for_update().filter(pk=post.pk).first()  # one change at a time
     if isinstance(pattern, str):
         if pattern not in PATTERNS:
             raise invalid("pattern", _("班次模式应为 3x8 或 2x12"), "invalid_choice")
@@ -91,6 +102,21 @@ def shifts_set(
         specs = pattern
     if needed is not None and not 1 <= needed <= 50:
         raise invalid("needed", _("每班需要人数应在 1 到 50 之间"), "out_of_range")
+    today = today or timezone.localdate()
+    current = {s.starts: s for s in Shift.objects.filter(post=post)}
+    wanted = {spec.starts: spec for spec in specs}
+    for starts, shift in current.items():
+        spec = wanted.get(starts)
+        if not shift.active or (spec is not None and spec.hours == shift.hours):
+            continue
+        ahead = shift.assignments.filter(day__gte=today).count()
+        if ahead:
+            raise Conflict(
+                "pattern",
+                _("%(shift)s %(times)s 今天起还有 %(n)s 条排班，请先调走这些人再更改班次模式")
+                % {"shift": _(shift.name), "times": shift.label, "n": ahead},
+                code="rostered_ahead",
+            )
     kept = []
     for spec in specs:
         shift, _created = Shift.objects.update_or_create(
@@ -100,13 +126,42 @@ def shifts_set(
                 "name": spec.name,
                 "hours": spec.hours,
                 "needed": needed if needed is not None else spec.needed,
+                "active": True,
             },
         )
         kept.append(shift)
-    Shift.objects.filter(post=post, assignments__isnull=True).exclude(
-        pk__in=[s.pk for s in kept]
-    ).delete()
+    dropped = Shift.objects.filter(post=post).exclude(pk__in=[s.pk for s in kept])
+    dropped.filter(assignments__isnull=True, attendances__isnull=True).delete()
+    dropped.update(active=False)
+    if current:
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=post,
+            detail="班次模式：" + "、".join(f"{s.name} {s.label} {s.needed}人" for s in kept),
+        )
     return kept
+
+
+@transaction.atomic
+def shift_needed_set(*, actor: Any, shift: Shift, needed: int) -> Shift:
+    """Change how many people one shift needs (a night shift may need fewer)."""
+    ensure_visible(shift.post, actor)
+    if not shift.active:
+        raise invalid("shift", _("该班次已停用"), "inactive")
+    if not 1 <= needed <= 50:
+        raise invalid("needed", _("每班需要人数应在 1 到 50 之间"), "out_of_range")
+    before = shift.needed
+    shift.needed = needed
+    shift.save(update_fields=["needed"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.CHANGE,
+        obj=shift,
+        area=shift.post.area,
+        detail=f"班次需要人数：{shift.name} {before} → {needed}",
+    )
+    return shift
 
 
 @transaction.atomic
@@ -218,6 +273,8 @@ def assign(
 ) -> Assignment:
     """Put `person` on the instance of `shift` on `day`."""
     ensure_visible(shift.post, actor)
+    if not shift.active:
+        raise invalid("shift", _("该班次已停用"), "inactive")
     _check_person(person, shift)
     if Assignment.objects.filter(shift=shift, day=day, person=person).exists():
         raise Conflict("person", _("此人已在该班次"), code="duplicate")
@@ -304,6 +361,7 @@ def copy_week(*, actor: Any, post: Post, week_start: dt.date) -> tuple[int, list
     copied, skipped = 0, []
     source = Assignment.objects.filter(
         shift__post=post,
+        shift__active=True,
         day__gte=week_start - dt.timedelta(days=7),
         day__lt=week_start,
     ).select_related("shift__post__area", "person__person", "person__area")
@@ -333,7 +391,7 @@ def instance_at(post: Post, now: dt.datetime) -> tuple[Shift, dt.date] | None:
     """The shift of `post` under way at `now` (a night shift started yesterday included)."""
     local = timezone.localtime(now)
     for day in (local.date(), local.date() - dt.timedelta(days=1)):
-        for shift in post.shifts.all():
+        for shift in post.shifts.filter(active=True):
             start, end = shift.bounds(day)
             if start <= now < end:
                 return shift, day

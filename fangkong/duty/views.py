@@ -139,7 +139,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _error(request, exc)
         return redirect(_back(post, None))
-    shift = Shift.objects.filter(post=post, pk=request.POST.get("shift") or 0).first()
+    shift = Shift.objects.filter(post=post, active=True, pk=request.POST.get("shift") or 0).first()
     person = DutyPerson.objects.visible_to(user).filter(pk=request.POST.get("person") or 0).first()
     if shift is None or person is None:
         messages.error(request, gettext("请选择班次和人员"))
@@ -204,6 +204,49 @@ def copy_week(request: HttpRequest, pk: int) -> HttpResponse:
     for reason in skipped[:5]:
         messages.warning(request, reason)
     return redirect(_back(post, monday))
+
+
+@require_POST
+@capability_required(DutyCapability.PLAN)
+def pattern(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the post's shift pattern (3 × 8 h ⇄ 2 × 12 h) and the people each shift needs."""
+    post = _post(request, pk)
+    try:
+        raw = request.POST.get("needed") or ""
+        try:
+            needed = int(raw) if raw else None
+        except ValueError:
+            raise invalid("needed", gettext("每班需要人数应在 1 到 50 之间"), "invalid") from None
+        services.shifts_set(
+            actor=request.user, post=post, pattern=request.POST.get("pattern", ""), needed=needed
+        )
+    except (ValidationError, Conflict) as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, gettext("已更改班次模式"))
+    return redirect(_back(post, None))
+
+
+@require_POST
+@capability_required(DutyCapability.PLAN)
+def shift_needed(request: HttpRequest, pk: int) -> HttpResponse:
+    shift = get_visible_or_404(Shift.objects.select_related("post__area"), request.user, pk=pk)
+    try:
+        try:
+            needed = int(request.POST.get("needed") or "")
+        except ValueError:
+            raise invalid("needed", gettext("每班需要人数应在 1 到 50 之间"), "invalid") from None
+        services.shift_needed_set(actor=request.user, shift=shift, needed=needed)
+    except (ValidationError, Conflict) as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, gettext("已更改需要人数"))
+    return redirect(
+        _back(
+            shift.post,
+            parse_day(request.POST.get("week"), field="week") if request.POST.get("week") else None,
+        )
+    )
 
 
 @capability_required(DutyCapability.SIGN)

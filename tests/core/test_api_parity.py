@@ -74,6 +74,8 @@ PARITY: dict[str, tuple[str, str]] = {
     "duty:unassign": ("delete", "/api/v1/duty/assignments/{id}/"),
     "duty:swap": ("post", "/api/v1/duty/assignments/swap/"),
     "duty:copy-week": ("post", "/api/v1/duty/posts/{id}/copy-week/"),
+    "duty:pattern": ("put", "/api/v1/duty/posts/{id}/shifts/"),
+    "duty:shift-needed": ("patch", "/api/v1/duty/shifts/{id}/"),
     "duty:sign": ("post", "/api/v1/duty/posts/{id}/sign-in/"),
     "duty:sign-out": ("post", "/api/v1/duty/attendances/{id}/sign-out/"),
 }

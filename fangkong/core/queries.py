@@ -1,0 +1,27 @@
+"""Query pieces shared by the apps' selectors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, models
+from django.db.models.expressions import RawSQL
+
+
+def one_of(model: type[models.Model], name: str, values: Iterable[Any]) -> Any:
+    """A filter "field is one of these thousands of values". On PostgreSQL one array
+    parameter (= ANY(%s)): a 6,000-placeholder IN list costs the driver and the planner
+    some 20–30 ms to parse, per query. Elsewhere an IN list."""
+    values = list(values)
+    if connection.vendor != "postgresql":
+        return models.Q(**{f"{name}__in": values})
+    field = model._meta.get_field(name)
+    column = getattr(field, "column", name)
+    quote = connection.ops.quote_name
+    # Only quoted names from the model go into the SQL; the values are one parameter.
+    return RawSQL(  # noqa: S611
+        f"{quote(model._meta.db_table)}.{quote(column)} = ANY(%s)",
+        (values,),
+        output_field=models.BooleanField(),
+    )
