@@ -97,7 +97,7 @@ def test_one_shift_needs_fewer_and_its_gap_follows(world: World, duty: Duty) -> 
     )
     assert (answer.status_code, answer.json()["needed"]) == (200, 1)
     cells = selectors.coverage(Post.objects.filter(pk=duty.post.pk), TODAY, TODAY)
-    assert [(c.shift.pk, c.gap) for c in cells][0] == (duty.night.pk, 0)
+    assert next((c.shift.pk, c.gap) for c in cells) == (duty.night.pk, 0)
 
 
 def test_the_week_page_changes_pattern_and_need(world: World, duty: Duty) -> None:
