@@ -167,6 +167,18 @@ def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
     return {code: OpenApiResponse(ErrorBody, description=_ERROR_MEANING[code]) for code in codes}
 
 
+def valid_input(
+    serializer: type[serializers.Serializer],  # type: ignore[type-arg]
+    request: Request,
+    *,
+    partial: bool = False,
+) -> dict[str, Any]:
+    """The request body checked by `serializer`: its values, or a 400 naming each field."""
+    given = serializer(data=request.data, partial=partial)
+    given.is_valid(raise_exception=True)
+    return dict(given.validated_data)
+
+
 def _as_text(value: Any) -> str:
     if isinstance(value, Promise | Decimal):
         return str(value)

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.core.api import FastJSONRenderer, HasCapability, error_responses
+from fangkong.core.api import FastJSONRenderer, HasCapability, error_responses, valid_input
 from fangkong.core.dates import parse_day
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import get_visible_or_404
@@ -38,12 +38,6 @@ MAX_DAYS = 31
 class _Base(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
     capability: str | None = DutyCapability.VIEW
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
 
 
 def _area(request: Request) -> Any:
@@ -132,7 +126,7 @@ class PostsApi(_Base):
     def post(self, request: Request) -> Response:
         if not request.user.can(DutyCapability.PLAN):  # type: ignore[union-attr]
             self.permission_denied(request)
-        values = _valid(DutyPostInput, request)
+        values = valid_input(DutyPostInput, request)
         area = area_visible_by_code(user=request.user, code=values["area"])
         post = services.post_create(actor=request.user, area=area, name=values["name"])
         services.shifts_set(
@@ -163,7 +157,7 @@ class PatternApi(_Base):
     )
     def put(self, request: Request, pk: int) -> Response:
         post = get_visible_or_404(Post.objects.select_related("area"), request.user, pk=pk)
-        values = _valid(DutyPatternInput, request)
+        values = valid_input(DutyPatternInput, request)
         services.shifts_set(
             actor=request.user,
             post=post,
@@ -187,7 +181,7 @@ class ShiftApi(_Base):
     )
     def patch(self, request: Request, pk: int) -> Response:
         shift = get_visible_or_404(Shift.objects.select_related("post__area"), request.user, pk=pk)
-        values = _valid(DutyNeededInput, request)
+        values = valid_input(DutyNeededInput, request)
         shift = services.shift_needed_set(actor=request.user, shift=shift, needed=values["needed"])
         return Response(DutyShiftOutput(shift).data)
 
@@ -236,7 +230,7 @@ class PeopleApi(_Base):
     def post(self, request: Request) -> Response:
         if not request.user.can(DutyCapability.PLAN):  # type: ignore[union-attr]
             self.permission_denied(request)
-        values = _valid(DutyPeopleInput, request)
+        values = valid_input(DutyPeopleInput, request)
         unit = None
         if values["unit"] is not None:
             from fangkong.units.models import Unit
@@ -299,7 +293,7 @@ class AssignmentsApi(_Plan):
         summary="排班：把一人排到某值守点某天某班次（时间重叠 409，休息不足、观察中或发热 400）",
     )
     def post(self, request: Request) -> Response:
-        values = _valid(DutyAssignInput, request)
+        values = valid_input(DutyAssignInput, request)
         shift = get_visible_or_404(
             Shift.objects.select_related("post__area"), request.user, pk=values["shift"]
         )
@@ -339,7 +333,7 @@ class SwapApi(_Plan):
         summary="换班：交换两条排班的人员",
     )
     def post(self, request: Request) -> Response:
-        values = _valid(DutySwapInput, request)
+        values = valid_input(DutySwapInput, request)
         pair = services.swap(
             actor=request.user,
             first=_line(request, values["first"]),
@@ -359,7 +353,7 @@ class CopyWeekApi(_Plan):
         summary="把上周的排班复制到本周",
     )
     def post(self, request: Request, pk: int) -> Response:
-        values = _valid(DutyCopyInput, request)
+        values = valid_input(DutyCopyInput, request)
         post = get_visible_or_404(Post, request.user, pk=pk)
         copied, skipped = services.copy_week(
             actor=request.user, post=post, week_start=selectors.week_of(values["week"])
@@ -448,7 +442,7 @@ class SignInApi(_Sign):
         summary="值守签到（点名或扫出入证）",
     )
     def post(self, request: Request, pk: int) -> Response:
-        values = _valid(DutySignInInput, request)
+        values = valid_input(DutySignInInput, request)
         post = get_visible_or_404(Post.objects.select_related("area"), request.user, pk=pk)
         if values.get("person") is not None:
             person = (

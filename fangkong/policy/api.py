@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fangkong.core.api import HasCapability, error_responses
+from fangkong.core.api import HasCapability, error_responses, valid_input
 from fangkong.core.dates import parse_day
 from fangkong.core.ids import IdField
 from fangkong.policy.models import OriginRisk, OriginRule, PolicyStatus, PolicyVersion
@@ -100,17 +98,6 @@ class PublishInput(serializers.Serializer):  # type: ignore[type-arg]
     effective_from = serializers.DateField()
 
 
-def _valid(
-    serializer: type[serializers.Serializer],  # type: ignore[type-arg]
-    request: Request,
-    *,
-    partial: bool = False,
-) -> dict[str, Any]:
-    given = serializer(data=request.data, partial=partial)
-    given.is_valid(raise_exception=True)
-    return dict(given.validated_data)
-
-
 class PolicyListApi(APIView):
     """Policy versions, newest first: published ones for everyone (policy holds no
     personal data); drafts too for those who may publish. POST starts a draft."""
@@ -131,7 +118,7 @@ class PolicyListApi(APIView):
         description="起草新版本：复制 based_on（默认今天生效的版本）的各项设置和来源地规则。",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(DraftInput, request)
+        data = valid_input(DraftInput, request)
         based_on = None
         if data.get("based_on") is not None:
             based_on = get_object_or_404(
@@ -165,7 +152,7 @@ class PolicyDetailApi(APIView):
     @transaction.atomic
     def patch(self, request: Request, pk: int) -> Response:
         draft = self._version(request, pk)
-        data = _valid(DraftChangeInput, request, partial=True)
+        data = valid_input(DraftChangeInput, request, partial=True)
         rules = data.pop("origin_rules", None)
         draft = policy_update(actor=request.user, draft=draft, **data)
         if rules is not None:
@@ -189,7 +176,7 @@ class PolicyPublishApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         draft = get_object_or_404(policy_versions(user=request.user), pk=pk)
-        data = _valid(PublishInput, request)
+        data = valid_input(PublishInput, request)
         policy = policy_publish_draft(
             actor=request.user, draft=draft, effective_from=data["effective_from"]
         )

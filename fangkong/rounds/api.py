@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from fangkong.areas.models import Area
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses, valid_input
 from fangkong.core.dates import parse_day
 from fangkong.core.errors import invalid
 from fangkong.core.ids import IdField, is_id
@@ -27,12 +27,6 @@ from fangkong.rounds.models import Agent, Place, PlaceKind, Plan, Record, RoundK
 from fangkong.rounds.module import RoundsCapability
 from fangkong.rounds.selectors import Due, places_list, plans_list, records_list, rounds_due
 from fangkong.units.models import Unit
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
 
 
 def _area_param(request: Request, *, required: bool = False) -> Area | None:
@@ -104,7 +98,7 @@ class PlacesApi(_WriteCapability, ScopedListAPIView):  # type: ignore[misc]
         summary="添加巡查消杀点位",
     )
     def post(self, request: Request) -> Response:
-        values = _valid(PlaceInput, request)
+        values = valid_input(PlaceInput, request)
         area = area_visible_by_code(user=request.user, code=values["area"])
         unit = None
         if values.get("unit") is not None:
@@ -189,7 +183,7 @@ class PlansApi(_WriteCapability, ScopedListAPIView):  # type: ignore[misc]
         summary="给点位添加巡逻检查或消杀作业计划",
     )
     def post(self, request: Request) -> Response:
-        values = _valid(PlanInput, request)
+        values = valid_input(PlanInput, request)
         place = get_visible_or_404(Place, request.user, pk=values.pop("place"))
         plan = services.plan_create(actor=request.user, place=place, **values)
         return Response(PlanOutput(plan).data, status=status.HTTP_201_CREATED)
@@ -290,7 +284,7 @@ class RecordsApi(_WriteCapability, ScopedListAPIView):  # type: ignore[misc]
         summary="记录一次巡逻检查或消杀作业（默认：现在、本人、计划的消毒剂）",
     )
     def post(self, request: Request) -> Response:
-        values = _valid(RecordInput, request)
+        values = valid_input(RecordInput, request)
         plan = get_visible_or_404(
             Plan.objects.select_related("place"), request.user, pk=values.pop("plan")
         )

@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from fangkong.accounts.models import User
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses, valid_input
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.duty.models import Post
@@ -119,12 +119,6 @@ class ReverseInput(serializers.Serializer):  # type: ignore[type-arg]
     note = serializers.CharField(max_length=200)
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
-
-
 def _one(qs: Any, user: Any, field: str, pk: Any) -> Any:
     """A record the caller named in the body: unknown and out of scope read the same."""
     obj = qs.visible_to(user).filter(pk=pk).first() if hasattr(qs, "visible_to") else None
@@ -172,7 +166,7 @@ class StoresApi(ScopedListAPIView):
     def post(self, request: Request) -> Response:
         if not request.user.can(SuppliesCapability.RECORD):  # type: ignore[union-attr]
             self.permission_denied(request)
-        values = _valid(StoreInput, request)
+        values = valid_input(StoreInput, request)
         area = post = None
         if values.get("post") is not None:
             post = _one(Post.objects, request.user, "post", values["post"])
@@ -234,7 +228,7 @@ class MovementsApi(ScopedListAPIView):
         user: Any = request.user
         if not user.can(SuppliesCapability.RECORD):
             self.permission_denied(request)
-        values = _valid(MovementInput, request)
+        values = valid_input(MovementInput, request)
         kind = values["kind"]
         store = _one(Store.objects, user, "store", values["store"])
         item = _item(values["item"])
@@ -288,7 +282,7 @@ class MovementReverseApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         movement = get_visible_or_404(Movement.objects.select_related("store"), request.user, pk=pk)
-        values = _valid(ReverseInput, request)
+        values = valid_input(ReverseInput, request)
         reversal = services.movement_reverse(
             actor=request.user, movement=movement, note=values["note"]
         )
@@ -305,7 +299,7 @@ class MinimumsApi(APIView):
         summary="设定某物资库某物资的最低库存",
     )
     def post(self, request: Request) -> Response:
-        values = _valid(MinimumInput, request)
+        values = valid_input(MinimumInput, request)
         store = _one(Store.objects, request.user, "store", values["store"])
         level = services.minimum_set(
             actor=request.user, store=store, item=_item(values["item"]), minimum=values["minimum"]

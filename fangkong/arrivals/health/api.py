@@ -52,9 +52,14 @@ from fangkong.arrivals.observation.api import (
     CallTaskOutput,
     ReportOutput,
     observations_queryset,
+)
+from fangkong.core.api import (
+    HasCapability,
+    ScopedListAPIView,
+    error_response,
+    error_responses,
     valid_input,
 )
-from fangkong.core.api import HasCapability, ScopedListAPIView, error_response, error_responses
 from fangkong.core.errors import invalid
 from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404

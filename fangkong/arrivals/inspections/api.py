@@ -3,8 +3,6 @@ up through the caller's area (another community's answers 404)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
@@ -28,7 +26,7 @@ from fangkong.arrivals.models import (
     SpotCheckResult,
 )
 from fangkong.arrivals.module import ArrivalsCapability
-from fangkong.core.api import HasCapability, error_responses
+from fangkong.core.api import HasCapability, error_responses, valid_input
 from fangkong.core.scoping import get_visible_or_404
 
 # --- output ----------------------------------------------------------------------------------
@@ -119,12 +117,6 @@ class SpotCheckInput(serializers.Serializer):  # type: ignore[type-arg]
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
-
-
 def _notice(request: Request, pk: int) -> ArrivalNotice:
     return get_visible_or_404(ArrivalNotice.objects.select_related("area"), request.user, pk=pk)
 
@@ -147,7 +139,7 @@ class NoticeInspectionsApi(_NoticeAction):
     )
     def post(self, request: Request, pk: int) -> Response:
         notice = _notice(request, pk)
-        values = _valid(InspectionInput, request)
+        values = valid_input(InspectionInput, request)
         inspection = inspection_record(
             actor=request.user,  # type: ignore[arg-type]
             notice=notice,
@@ -168,7 +160,7 @@ class NoticeLetterApi(_NoticeAction):
     )
     def post(self, request: Request, pk: int) -> Response:
         notice = _notice(request, pk)
-        values = _valid(LetterInput, request)
+        values = valid_input(LetterInput, request)
         letter = letter_sign(
             actor=request.user,  # type: ignore[arg-type]
             notice=notice,
@@ -198,7 +190,7 @@ class NoticeSpotChecksApi(_NoticeAction):
         if not request.user.can(ArrivalsCapability.CHANGE):  # type: ignore[union-attr]
             self.permission_denied(request, message=_("您的角色不能安排抽查。"))
         notice = _notice(request, pk)
-        values = _valid(ScheduleInput, request)
+        values = valid_input(ScheduleInput, request)
         checks = spot_checks_schedule(
             actor=request.user,  # type: ignore[arg-type]
             notice=notice,
@@ -215,7 +207,7 @@ class SpotCheckApi(_NoticeAction):
     )
     def post(self, request: Request, pk: int) -> Response:
         check = get_visible_or_404(SpotCheck, request.user, pk=pk)
-        values = _valid(SpotCheckInput, request)
+        values = valid_input(SpotCheckInput, request)
         check = spot_check_record(
             actor=request.user,  # type: ignore[arg-type]
             check=check,

@@ -46,7 +46,13 @@ from fangkong.arrivals.notices.services import (
     unannounced_register,
 )
 from fangkong.audit.services import client_ip
-from fangkong.core.api import HasCapability, ScopedListAPIView, error_response, error_responses
+from fangkong.core.api import (
+    HasCapability,
+    ScopedListAPIView,
+    error_response,
+    error_responses,
+    valid_input,
+)
 from fangkong.core.errors import invalid
 from fangkong.core.ids import IdField
 from fangkong.core.qr import qr_svg
@@ -247,12 +253,6 @@ class UnannouncedInput(PlaceInput):
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
-
-
 def _unit(user: Any, unit_id: int | None) -> Unit | None:
     if unit_id is None:
         return None
@@ -347,7 +347,7 @@ class ArrivalNoticesApi(ScopedListAPIView):
     def post(self, request: Request) -> Response:
         if not request.user.can(ArrivalsCapability.CHANGE):  # type: ignore[union-attr]
             self.permission_denied(request, message=_("您的角色不能登记返京报备。"))
-        values = _valid(NoticeInput, request)
+        values = valid_input(NoticeInput, request)
         area = area_visible_by_code(user=request.user, code=values["area"])
         notice = _file(request.user, area, values, unit=_unit(request.user, values["unit"]))
         return _detail(request, notice, status.HTTP_201_CREATED)
@@ -370,7 +370,7 @@ class NoticeConfirmApi(_NoticeAction):
     )
     def post(self, request: Request, pk: int) -> Response:
         notice = _notice(request, pk)
-        values = _valid(ConfirmInput, request)
+        values = valid_input(ConfirmInput, request)
         notice = notice_confirm(
             actor=request.user,  # type: ignore[arg-type]
             notice=notice,
@@ -396,7 +396,7 @@ class NoticeRescheduleApi(_NoticeAction):
     )
     def post(self, request: Request, pk: int) -> Response:
         notice = _notice(request, pk)
-        values = _valid(RescheduleInput, request)
+        values = valid_input(RescheduleInput, request)
         notice = notice_reschedule(actor=request.user, notice=notice, **values)  # type: ignore[arg-type]
         return _detail(request, notice)
 
@@ -407,7 +407,7 @@ class NoticeRejectApi(_NoticeAction):
     )
     def post(self, request: Request, pk: int) -> Response:
         notice = _notice(request, pk)
-        values = _valid(RejectInput, request)
+        values = valid_input(RejectInput, request)
         notice = notice_reject(
             actor=request.user,  # type: ignore[arg-type]
             notice=notice,
@@ -425,7 +425,7 @@ class UnannouncedArrivalsApi(_NoticeAction):
         responses={201: NoticeDetailOutput, **error_responses(400, 403, 409)},
     )
     def post(self, request: Request) -> Response:
-        values = _valid(UnannouncedInput, request)
+        values = valid_input(UnannouncedInput, request)
         area = area_visible_by_code(user=request.user, code=values["area"])
         notice = unannounced_register(
             actor=request.user,  # type: ignore[arg-type]
@@ -521,7 +521,7 @@ class PublicNoticeApi(APIView):
                 [{"field": None, "code": "too_many", "reason": _("提交次数过多，请一小时后再试")}],
                 status.HTTP_429_TOO_MANY_REQUESTS,
             )
-        values = _valid(PublicNoticeInput, request)
+        values = valid_input(PublicNoticeInput, request)
         zone = community.children.filter(code=values["area"]).first() if values["area"] else None
         if values["area"] and zone is None:
             raise invalid(

@@ -42,7 +42,7 @@ from fangkong.arrivals.notices.rules import (
 )
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
-from fangkong.core.crypto import blind_index, decrypt, encrypt
+from fangkong.core.crypto import decrypt, encrypt
 from fangkong.core.errors import Conflict, invalid
 from fangkong.core.identity import mask_phone, normalize_phone
 from fangkong.core.scoping import ensure_visible, is_visible
@@ -54,6 +54,7 @@ from fangkong.registry.models import (
     Whereabouts,
 )
 from fangkong.registry.people.cleaning import CleanPerson, Problems, clean_person
+from fangkong.registry.people.selectors import person_with_document
 from fangkong.registry.people.services import (
     address_get_or_create,
     check_living_area,
@@ -82,17 +83,6 @@ def _address(area: Area, building: str, entrance: str, room: str) -> Address | N
 # --- people: match by document, or register ------------------------------------------
 
 
-def _find_by_document(document_type: str, number: str) -> Person | None:
-    """One person per document, wherever registered (matching is not a search: nothing
-    about that person is shown to a caller who may not see them)."""
-    person = Person.objects.filter(
-        document_type=document_type, document_index=blind_index(f"doc:{document_type}", number)
-    ).first()
-    while person is not None and person.merged_into_id is not None:
-        person = Person.objects.filter(pk=person.merged_into_id).first()
-    return person
-
-
 def _match_or_register(
     *,
     actor: User,
@@ -105,7 +95,7 @@ def _match_or_register(
     today: dt.date,
 ) -> tuple[Person, bool]:
     """(person, registered_now)."""
-    existing = _find_by_document(clean.document_type, clean.document_number)
+    existing = person_with_document(clean.document_type, clean.document_number)
     if existing is not None:
         return existing, False
     data = {

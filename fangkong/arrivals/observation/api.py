@@ -42,7 +42,7 @@ from fangkong.arrivals.observation.services import (
     observation_start,
     observation_to_hospital,
 )
-from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses, valid_input
 from fangkong.core.errors import invalid
 from fangkong.core.ids import IdField
 from fangkong.core.qr import qr_svg
@@ -240,12 +240,6 @@ class HospitalInput(serializers.Serializer):  # type: ignore[type-arg]
 
 class CancelInput(serializers.Serializer):  # type: ignore[type-arg]
     reason = serializers.CharField(max_length=300, allow_blank=True)
-
-
-def valid_input(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
 
 
 def _require(request: Request, view: APIView, *capabilities: str) -> None:

@@ -68,6 +68,18 @@ def people_find_by_phone(*, actor: Any, phone: str) -> QuerySet[Person]:
     return Person.objects.visible_to(actor).active().filter(phone_index=blind_index("phone", e164))
 
 
+def person_with_document(document_type: str, number: str) -> Person | None:
+    """The one person registered with this (already checked) document, wherever, following
+    merges. Not scoped: matching is not a search, and callers show nothing of a person the
+    asker may not see."""
+    person = Person.objects.filter(
+        document_type=document_type, document_index=blind_index(f"doc:{document_type}", number)
+    ).first()
+    while person is not None and person.merged_into_id is not None:
+        person = Person.objects.filter(pk=person.merged_into_id).first()
+    return person
+
+
 def person_timeline(*, person: Person) -> dict[str, Any]:
     residences = person.residences.select_related("address__area", "landlord").order_by(
         "-since", "-id"

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses, valid_input
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.registry.models import DocumentType, ResidenceKind, Transfer
@@ -79,12 +79,6 @@ class AnswerInput(serializers.Serializer):  # type: ignore[type-arg]
     answer = serializers.CharField(max_length=200, allow_blank=True)
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
-
-
 class TransfersApi(ScopedListAPIView):
     serializer_class = TransferOutput
     capability = RegistryCapability.VIEW
@@ -110,7 +104,7 @@ class TransfersApi(ScopedListAPIView):
     def post(self, request: Request) -> Response:
         if not request.user.can(RegistryCapability.CHANGE):  # type: ignore[union-attr]
             self.permission_denied(request)
-        values = _valid(TransferInput, request)
+        values = valid_input(TransferInput, request)
         to_area = area_visible_by_code(
             user=request.user, code=values["to_area"], field_name="to_area"
         )
@@ -160,7 +154,7 @@ class TransferRefuseApi(_TransferAction):
         summary="原登记社区不同意转交（写明原因）",
     )
     def post(self, request: Request, pk: int) -> Response:
-        values = _valid(AnswerInput, request)
+        values = valid_input(AnswerInput, request)
         transfer = services.transfer_refuse(
             actor=request.user, transfer=self.transfer(request, pk), answer=values["answer"]
         )

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from fangkong.areas.models import Area
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
-from fangkong.core.crypto import blind_index
 from fangkong.core.errors import Conflict, invalid
 from fangkong.core.figures import figures_touched
 from fangkong.core.identity import validate_document
@@ -30,6 +29,7 @@ from fangkong.registry.models import (
     Transfer,
     TransferStatus,
 )
+from fangkong.registry.people.selectors import person_with_document
 from fangkong.registry.people.services import (
     address_get_or_create,
     check_living_area,
@@ -49,12 +49,7 @@ def person_by_document(document_type: str, number: str) -> Person | None:
         number = validate_document(document_type, number)
     except ValidationError as exc:
         raise invalid("document_number", " ".join(exc.messages), "invalid") from None
-    person = Person.objects.filter(
-        document_type=document_type, document_index=blind_index(f"doc:{document_type}", number)
-    ).first()
-    while person is not None and person.merged_into_id is not None:
-        person = Person.objects.filter(pk=person.merged_into_id).first()
-    return person
+    return person_with_document(document_type, number)
 
 
 @transaction.atomic
