@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -142,6 +143,15 @@ def _item(pk: int) -> Item:
     return item
 
 
+class ItemInput(serializers.Serializer):  # type: ignore[type-arg]
+    name = serializers.CharField(max_length=60, help_text="电子体温枪")
+    unit = serializers.CharField(max_length=20, help_text="把")
+
+
+class ItemPatchInput(serializers.Serializer):  # type: ignore[type-arg]
+    active = serializers.BooleanField()
+
+
 class ItemsApi(ScopedListAPIView):
     serializer_class = ItemOutput
     capability = SuppliesCapability.VIEW
@@ -149,6 +159,36 @@ class ItemsApi(ScopedListAPIView):
 
     def get_queryset(self) -> QuerySet[Item]:
         return Item.objects.all()
+
+    @extend_schema(
+        request=ItemInput,
+        responses={201: ItemOutput, **error_responses(400, 403, 409)},
+        summary="新增物资品类（区、街道）",
+    )
+    def post(self, request: Request) -> Response:
+        if not request.user.can(SuppliesCapability.ITEMS):  # type: ignore[union-attr]
+            self.permission_denied(request)
+        values = valid_input(ItemInput, request)
+        item = services.item_create(actor=request.user, name=values["name"], unit=values["unit"])
+        return Response(ItemOutput(item).data, status=status.HTTP_201_CREATED)
+
+
+class ItemApi(APIView):
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability = SuppliesCapability.ITEMS
+
+    @extend_schema(
+        request=ItemPatchInput,
+        responses={200: ItemOutput, **error_responses(400, 403, 404)},
+        summary="停用或启用物资品类（库存和台账保留）",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        item = Item.objects.filter(pk=pk).first()
+        if item is None:
+            raise Http404
+        values = valid_input(ItemPatchInput, request)
+        item = services.item_set_active(actor=request.user, item=item, active=values["active"])
+        return Response(ItemOutput(item).data)
 
 
 class StoresApi(ScopedListAPIView):

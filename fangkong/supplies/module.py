@@ -13,17 +13,19 @@ from fangkong.core.modules import Module
 class SuppliesCapability(models.TextChoices):
     VIEW = "supplies.view", _("查看防护物资库存")
     RECORD = "supplies.record", _("登记防护物资出入库")
+    ITEMS = "supplies.items", _("管理防护物资品类")
 
 
 _BOTH = frozenset({SuppliesCapability.VIEW, SuppliesCapability.RECORD})
 _READ = frozenset({SuppliesCapability.VIEW})
+_LIST = frozenset({SuppliesCapability.VIEW, SuppliesCapability.ITEMS})
 
 MODULE = Module(
     app="supplies",
     capabilities=SuppliesCapability,
     grants={
-        Role.DISTRICT_OFFICER: _READ,
-        Role.STREET_OFFICER: _READ,
+        Role.DISTRICT_OFFICER: _LIST,
+        Role.STREET_OFFICER: _LIST,
         Role.COMMUNITY_WORKER: _BOTH,
         Role.CADRE: _BOTH,
         Role.GATE_GUARD: _READ,

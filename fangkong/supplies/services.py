@@ -122,13 +122,51 @@ def _audit(actor: Any, movement: Movement) -> None:
 
 
 @transaction.atomic
-@transaction.atomic
 def items_standard() -> list[Item]:
     """The usual items, made where missing (idempotent)."""
     return [
         Item.objects.get_or_create(name=name, defaults={"unit": unit, "order": order})[0]
         for name, unit, order in STANDARD_ITEMS
     ]
+
+
+@transaction.atomic
+def item_create(*, actor: Any, name: str, unit: str) -> Item:
+    """A new kind of supply in the district's list (电子体温枪, 护目镜 …)."""
+    name = " ".join((name or "").split())
+    unit = (unit or "").strip()
+    if not name:
+        raise invalid("name", _("请填写物资名称"), "required")
+    if len(name) > 40:
+        raise invalid("name", _("物资名称最多 40 个字"), "max_length")
+    if not unit:
+        raise invalid("unit", _("请填写计量单位（片、盒、瓶 …）"), "required")
+    if len(unit) > 10:
+        raise invalid("unit", _("计量单位最多 10 个字"), "max_length")
+    if Item.objects.filter(name=name).exists():
+        raise Conflict("name", _("已有物资“%(name)s”") % {"name": name}, code="duplicate")
+    try:
+        with transaction.atomic():
+            item = Item.objects.create(name=name, unit=unit)
+    except IntegrityError:
+        raise Conflict("name", _("已有物资“%(name)s”") % {"name": name}, code="duplicate") from None
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=item, detail=f"物资品类：新增 {name}")
+    return item
+
+
+@transaction.atomic
+def item_set_active(*, actor: Any, item: Item, active: bool) -> Item:
+    """Stop (or resume) offering an item in the forms; its stock and ledger stay."""
+    if item.active != active:
+        item.active = active
+        item.save(update_fields=["active"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.CHANGE,
+            obj=item,
+            detail=f"物资品类：{'启用' if active else '停用'} {item.name}",
+        )
+    return item
 
 
 def store_create(*, actor: Any, area: Area | None = None, post: Post | None = None) -> Store:

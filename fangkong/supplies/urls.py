@@ -20,10 +20,13 @@ urlpatterns: list[URLPattern] = [
     ),
     path("stores/<int:pk>/<str:kind>/", views.store_movement, name="movement"),
     path("movements/<int:pk>/reverse/", views.movement_reverse, name="reverse"),
+    path("items/new/", views.item_new, name="item-new"),
+    path("items/<int:pk>/active/", views.item_active, name="item-active"),
 ]
 
 api_urlpatterns: list[URLPattern] = [
     path("supplies/items/", api.ItemsApi.as_view(), name="supplies-items"),
+    path("supplies/items/<int:pk>/", api.ItemApi.as_view(), name="supplies-item"),
     path("supplies/stores/", api.StoresApi.as_view(), name="supplies-stores"),
     path("supplies/stock/", api.StockApi.as_view(), name="supplies-stock"),
     path("supplies/movements/", api.MovementsApi.as_view(), name="supplies-movements"),

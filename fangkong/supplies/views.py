@@ -9,7 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -20,7 +21,7 @@ from fangkong.core.views import capability_required
 from fangkong.registry.models import Person
 from fangkong.supplies import services
 from fangkong.supplies.forms import FORMS, StoreForm
-from fangkong.supplies.models import Movement, Store
+from fangkong.supplies.models import Item, Movement, Store
 from fangkong.supplies.module import SuppliesCapability
 from fangkong.supplies.selectors import stock_by_store, store_ledger
 
@@ -48,8 +49,35 @@ def _render_stock(
             "low_total": sum(s.low for s in stores),
             "form": form,
             "can_record": user.can(SuppliesCapability.RECORD),
+            "items": Item.objects.all() if user.can(SuppliesCapability.ITEMS) else None,
         },
     )
+
+
+@require_POST
+@capability_required(SuppliesCapability.ITEMS)
+def item_new(request: HttpRequest) -> HttpResponse:
+    try:
+        item = services.item_create(
+            actor=request.user, name=request.POST.get("name", ""), unit=request.POST.get("unit", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except Conflict as exc:
+        messages.error(request, exc.reason)
+    else:
+        messages.success(request, gettext("已新增物资 %(name)s") % {"name": item.name})
+    return redirect(reverse("supplies:stock") + "#items")
+
+
+@require_POST
+@capability_required(SuppliesCapability.ITEMS)
+def item_active(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Item, pk=pk)
+    services.item_set_active(
+        actor=request.user, item=item, active=request.POST.get("active") == "1"
+    )
+    return redirect(reverse("supplies:stock") + "#items")
 
 
 @require_POST

@@ -75,6 +75,8 @@ PARITY: dict[str, tuple[str, str]] = {
     "duty:swap": ("post", "/api/v1/duty/assignments/swap/"),
     "duty:copy-week": ("post", "/api/v1/duty/posts/{id}/copy-week/"),
     "duty:pattern": ("put", "/api/v1/duty/posts/{id}/shifts/"),
+    "supplies:item-new": ("post", "/api/v1/supplies/items/"),
+    "supplies:item-active": ("patch", "/api/v1/supplies/items/{id}/"),
     "duty:shift-needed": ("patch", "/api/v1/duty/shifts/{id}/"),
     "duty:sign": ("post", "/api/v1/duty/posts/{id}/sign-in/"),
     "duty:sign-out": ("post", "/api/v1/duty/attendances/{id}/sign-out/"),
