@@ -179,7 +179,7 @@ def coverage_rows(posts: QuerySet[Post], first: dt.date, last: dt.date) -> list[
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     """One shift instance: (post, shift, day) and its numbers."""
 
@@ -211,24 +211,32 @@ def coverage(posts: QuerySet[Post], first: dt.date, last: dt.date) -> list[Cell]
     )
     rostered, signed = coverage_counts([s.pk for s in shifts], first, last)
     none = [0] * ((last - first).days + 1)
+    by_post: dict[int, list[tuple[Shift, dt.timedelta, dt.timedelta]]] = {}
+    for shift in shifts:  # Asia/Shanghai keeps no summer time: a shift starts its hours
+        since = dt.timedelta(hours=shift.starts.hour, minutes=shift.starts.minute)  # after 0:00
+        by_post.setdefault(shift.post_id, []).append(
+            (shift, since, dt.timedelta(hours=shift.hours))
+        )
+    days = list(enumerate(day_starts(first, last)))
     cells = []
-    for i, (day, midnight) in enumerate(day_starts(first, last)):
-        for shift in shifts:
-            # Asia/Shanghai keeps no summer time: a shift starts its hours after midnight.
-            start = midnight + dt.timedelta(hours=shift.starts.hour, minutes=shift.starts.minute)
-            cells.append(
-                Cell(
-                    post=shift.post,
-                    shift=shift,
-                    day=day,
-                    needed=shift.needed,
-                    rostered=rostered.get(shift.pk, none)[i],
-                    signed_in=signed.get(shift.pk, none)[i],
-                    start=start,
-                    end=start + dt.timedelta(hours=shift.hours),
+    # Post by post (in the shifts' order: area, name), day by day, shift by shift: the
+    # instances come out sorted by post and start.
+    for post_shifts in by_post.values():
+        for i, (day, midnight) in days:
+            for shift, since, length in post_shifts:
+                start = midnight + since
+                cells.append(
+                    Cell(
+                        post=shift.post,
+                        shift=shift,
+                        day=day,
+                        needed=shift.needed,
+                        rostered=rostered.get(shift.pk, none)[i],
+                        signed_in=signed.get(shift.pk, none)[i],
+                        start=start,
+                        end=start + length,
+                    )
                 )
-            )
-    cells.sort(key=lambda c: (c.post.area.path, c.post.name, c.start))
     return cells
 
 
