@@ -51,6 +51,16 @@ def duty_min_rest_hours_on(on: dt.date) -> int:
     return int(hours)
 
 
+def donation_suggested_max_on(on: dt.date) -> Decimal:
+    """The suggested donation of the policy in force on `on` (100 yuan, the 2020 call's,
+    where no policy is in force yet): more is accepted and shown, never refused."""
+    policy = PolicyVersion.objects.filter(effective_from__lte=on).order_by("-effective_from")
+    value = policy.values_list("donation_suggested_max", flat=True).first()
+    if value is None:
+        return Decimal("100.00")
+    return Decimal(value)
+
+
 def fever_threshold_on(on: dt.date) -> Decimal | None:
     """The fever threshold of the policy in force on `on` (None when none is): one value,
     for the gate check, which caches it."""

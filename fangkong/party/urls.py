@@ -1,0 +1,42 @@
+"""Party: pages (under /party/) and API (under /api/v1/party/ and /api/v1/donations/)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from fangkong.party import api, views
+
+app_name = "party"
+
+urlpatterns: list[URLPattern] = [
+    path("", views.home, name="home"),
+    path("orgs/<int:pk>/", views.org_detail, name="org"),
+    path("orgs/<int:pk>/donate/", views.donation_new, name="donate"),
+    path("orgs/<int:pk>/remit/", views.remit, name="remit"),
+    path("orgs/<int:pk>/reconciliation/", views.reconciliation, name="reconciliation"),
+    path("orgs/<int:pk>/export.xlsx", views.export, name="export"),
+    path("donations/<int:pk>/reverse/", views.donation_reverse, name="reverse"),
+    path("donations/<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("remittances/", views.remittances, name="remittances"),
+    path("remittances/<int:pk>/receive/", views.receive, name="receive"),
+    path("remittances/<int:pk>/slip/", views.slip, name="slip"),
+]
+
+api_urlpatterns: list[URLPattern] = [
+    path("party/orgs/", api.OrgsApi.as_view(), name="party-orgs"),
+    path("party/members/", api.MembersApi.as_view(), name="party-members"),
+    path("donations/", api.DonationsApi.as_view(), name="donations"),
+    path("donations/<int:pk>/reverse/", api.DonationReverseApi.as_view(), name="donation-reverse"),
+    path("donations/remittances/", api.RemittancesApi.as_view(), name="remittances"),
+    path(
+        "donations/remittances/<int:pk>/receive/",
+        api.RemittanceReceiveApi.as_view(),
+        name="remittance-receive",
+    ),
+    path("donations/summary/", api.SummaryApi.as_view(), name="donations-summary"),
+    path(
+        "donations/reconciliation/",
+        api.ReconciliationApi.as_view(),
+        name="donations-reconciliation",
+    ),
+]
