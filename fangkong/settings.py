@@ -283,6 +283,8 @@ SPECTACULAR_SETTINGS = {
         "ObservationModeEnum": "fangkong.arrivals.models.ObservationMode",
         "GateKindEnum": "fangkong.access.models.GateKind",
         "FiledByEnum": "fangkong.arrivals.models.FiledBy",
+        "PartyOrgKindEnum": "fangkong.party.models.OrgKind",
+        "DonationChannelEnum": "fangkong.party.models.Channel",
     },
 }
 

@@ -113,7 +113,7 @@ class DonationInput(serializers.Serializer):  # type: ignore[type-arg]
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class ReverseInput(serializers.Serializer):  # type: ignore[type-arg]
+class DonationReverseInput(serializers.Serializer):  # type: ignore[type-arg]
     note = serializers.CharField(max_length=200)
 
 
@@ -294,13 +294,13 @@ class DonationReverseApi(APIView):
     capability = PartyCapability.RECORD
 
     @extend_schema(
-        request=ReverseInput,
+        request=DonationReverseInput,
         responses={201: DonationOutput, **error_responses(400, 403, 404, 409)},
         summary="冲销一笔捐款（登记一笔负数的冲销记录，原记录不改）",
     )
     def post(self, request: Request, pk: int) -> Response:
         donation = get_visible_or_404(Donation.objects.select_related("branch"), request.user, pk=pk)
-        values = _valid(ReverseInput, request)
+        values = _valid(DonationReverseInput, request)
         reversal = services.donation_reverse(actor=request.user, donation=donation, note=values["note"])
         return Response(DonationOutput(reversal).data, status=status.HTTP_201_CREATED)
 
