@@ -25,8 +25,16 @@ from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
 from fangkong.core.dates import parse_day
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import get_visible_or_404
-from fangkong.party import selectors, services
-from fangkong.party.models import Channel, Donation, Member, Organisation, OrgKind, Remittance
+from fangkong.party import imports, selectors, services
+from fangkong.party.models import (
+    Channel,
+    Donation,
+    DonationImport,
+    Member,
+    Organisation,
+    OrgKind,
+    Remittance,
+)
 from fangkong.party.module import PartyCapability
 from fangkong.party.money import parse_amount, yuan
 from fangkong.registry.models import Person
@@ -450,3 +458,71 @@ class ReconciliationApi(APIView):
                 "differences": sum(len(level.differences) for level in levels),
             }
         )
+
+
+class ImportInput(serializers.Serializer):  # type: ignore[type-arg]
+    org = serializers.IntegerField(help_text="the organisation whose members the list names")
+    file = serializers.FileField(help_text="Excel 工作簿：姓名、金额列必有；日期、交易单号、方式可选")
+
+
+class ImportRowOutput(serializers.Serializer):  # type: ignore[type-arg]
+    row = serializers.IntegerField(help_text="Excel row number")
+    name = serializers.CharField()
+    amount = serializers.CharField(help_text="as read; yuan exact to the fen when valid")
+    on = serializers.CharField(allow_blank=True)
+    receipt_no = serializers.CharField(allow_blank=True)
+    member = serializers.IntegerField(allow_null=True)
+    error = serializers.CharField(allow_blank=True, help_text="empty when the row is fine")
+
+
+class ImportOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+    org = serializers.IntegerField(source="org_id")
+    valid_amount = _amount_out()
+    rows = ImportRowOutput(many=True)
+
+    class Meta:
+        model = DonationImport
+        fields = ["id", "org", "file_name", "status", "errors", "recorded", "valid_amount", "rows"]
+
+
+class ImportConfirmInput(serializers.Serializer):  # type: ignore[type-arg]
+    partial = serializers.BooleanField(
+        default=False, help_text="true: record the rows without error and leave the others"
+    )
+
+
+class ImportsApi(APIView):
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability = PartyCapability.RECORD
+
+    @extend_schema(
+        request={"multipart/form-data": ImportInput},
+        responses={201: ImportOutput, **error_responses(400, 403)},
+        summary="上传转账名单（Excel），逐行匹配党员并检查，返回预览和错误；确认前不登记",
+    )
+    def post(self, request: Request) -> Response:
+        values = _valid(ImportInput, request)
+        upload = values["file"]
+        job = imports.import_read(
+            actor=request.user,
+            org=_one(Organisation.objects, request.user, "org", values["org"]),
+            file=upload,
+            name=upload.name or "",
+        )
+        return Response(ImportOutput(job).data, status=status.HTTP_201_CREATED)
+
+
+class ImportConfirmApi(APIView):
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability = PartyCapability.RECORD
+
+    @extend_schema(
+        request=ImportConfirmInput,
+        responses={200: ImportOutput, **error_responses(400, 403, 404, 409)},
+        summary="确认导入：全部无误才登记；有误时须 partial=true 才只登记无误的行",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        job = get_visible_or_404(DonationImport.objects.select_related("org"), request.user, pk=pk)
+        values = _valid(ImportConfirmInput, request)
+        job = imports.import_confirm(actor=request.user, job=job, partial=values["partial"])
+        return Response(ImportOutput(job).data)

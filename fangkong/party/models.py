@@ -14,7 +14,7 @@ donations) + received from below = passed up + held.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -254,3 +254,57 @@ class Remittance(models.Model):
         if self.received_fen is None:
             return None
         return from_fen(self.received_fen - self.amount_fen)
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", _("待确认")
+    DONE = "done", _("已导入")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class DonationImport(models.Model):
+    """A transfer list read from Excel and matched to members, waiting for the treasurer
+    to confirm it: `rows` holds every data row as read (name, amount as text, date,
+    receipt number, channel, the member matched or the reason it was refused)."""
+
+    scope_field: ClassVar[str] = "org__area"
+
+    org = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="imports", verbose_name=_("党组织")
+    )
+    file_name = models.CharField(_("文件"), max_length=200, blank=True, default="")
+    headers = models.JSONField(default=list)
+    rows = models.JSONField(default=list)
+    errors = models.PositiveIntegerField(_("有误行数"), default=0)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
+    )
+    recorded = models.PositiveIntegerField(_("已登记笔数"), default=0)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("转账名单导入")
+        verbose_name_plural = _("转账名单导入")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name or str(self.pk)
+
+    @property
+    def valid_rows(self) -> list[dict[str, Any]]:
+        return [r for r in self.rows if not r.get("error")]
+
+    @property
+    def error_rows(self) -> list[dict[str, Any]]:
+        return [r for r in self.rows if r.get("error")]
+
+    @property
+    def valid_fen(self) -> int:
+        return sum(int(r["fen"]) for r in self.valid_rows)
+
+    @property
+    def valid_amount(self) -> Decimal:
+        return from_fen(self.valid_fen)

@@ -17,6 +17,10 @@ urlpatterns: list[URLPattern] = [
     path("orgs/<int:pk>/export.xlsx", views.export, name="export"),
     path("donations/<int:pk>/reverse/", views.donation_reverse, name="reverse"),
     path("donations/<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("orgs/<int:pk>/import/", views.import_upload, name="import"),
+    path("imports/<int:pk>/", views.import_detail, name="import-detail"),
+    path("imports/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
+    path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import-errors"),
     path("remittances/", views.remittances, name="remittances"),
     path("remittances/<int:pk>/receive/", views.receive, name="receive"),
     path("remittances/<int:pk>/slip/", views.slip, name="slip"),
@@ -32,6 +36,12 @@ api_urlpatterns: list[URLPattern] = [
         "donations/remittances/<int:pk>/receive/",
         api.RemittanceReceiveApi.as_view(),
         name="remittance-receive",
+    ),
+    path("donations/imports/", api.ImportsApi.as_view(), name="donation-imports"),
+    path(
+        "donations/imports/<int:pk>/confirm/",
+        api.ImportConfirmApi.as_view(),
+        name="donation-import-confirm",
     ),
     path("donations/summary/", api.SummaryApi.as_view(), name="donations-summary"),
     path(

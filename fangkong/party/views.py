@@ -19,10 +19,10 @@ from fangkong.core.errors import Conflict
 from fangkong.core.forms import put_errors
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
-from fangkong.party import selectors, services
+from fangkong.party import imports, selectors, services
 from fangkong.party.exports import summary_workbook
 from fangkong.party.forms import DonationForm, ReceiveForm, RemitForm
-from fangkong.party.models import Donation, Organisation, OrgKind, Remittance
+from fangkong.party.models import Donation, DonationImport, Organisation, OrgKind, Remittance
 from fangkong.party.module import PartyCapability
 from fangkong.party.money import yuan
 
@@ -231,3 +231,68 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org(request, pk)
     on = parse_day(request.GET.get("date"))
     return summary_workbook(request, org, on)
+
+
+@capability_required(PartyCapability.RECORD)
+def import_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    org = _org(request, pk)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = gettext("请选择 Excel 文件")
+        else:
+            try:
+                job = imports.import_read(
+                    actor=request.user, org=org, file=upload, name=upload.name or ""
+                )
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                return redirect("party:import-detail", pk=job.pk)
+    return render(
+        request, "party/import.html", {"org": org, "error": error}, status=400 if error else 200
+    )
+
+
+def _job(request: HttpRequest, pk: int) -> DonationImport:
+    return get_visible_or_404(DonationImport.objects.select_related("org"), request.user, pk=pk)
+
+
+@capability_required(PartyCapability.RECORD)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    return render(request, "party/import_detail.html", {"job": job, "org": job.org})
+
+
+@require_POST
+@capability_required(PartyCapability.RECORD)
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    try:
+        job = imports.import_confirm(
+            actor=request.user, job=job, partial=request.POST.get("partial") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("party:import-detail", pk=job.pk)
+    except Conflict as exc:
+        messages.error(request, exc.reason)
+        return redirect("party:import-detail", pk=job.pk)
+    messages.success(
+        request,
+        gettext("已登记 %(n)s 笔，共 %(amount)s 元")
+        % {"n": job.recorded, "amount": yuan(job.valid_amount)},
+    )
+    return redirect("party:org", pk=job.org_id)
+
+
+@capability_required(PartyCapability.RECORD)
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job(request, pk)
+    response = HttpResponse(
+        imports.error_report(job),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename=party-import-{job.pk}-errors.xlsx"
+    return response

@@ -70,6 +70,8 @@ PARITY: dict[str, tuple[str, str]] = {
     "party:reverse": ("post", "/api/v1/donations/{id}/reverse/"),
     "party:remit": ("post", "/api/v1/donations/remittances/"),
     "party:receive": ("post", "/api/v1/donations/remittances/{id}/receive/"),
+    "party:import": ("post", "/api/v1/donations/imports/"),
+    "party:import-confirm": ("post", "/api/v1/donations/imports/{id}/confirm/"),
     "public:self-report": ("post", "/api/v1/self-reports/{token}/"),
     "public:notice": ("post", "/api/v1/public-notices/{token}/"),
     "duty:people": ("post", "/api/v1/duty/people/"),
