@@ -61,7 +61,7 @@ def _amount_out(**kwargs: Any) -> serializers.Field:  # type: ignore[type-arg]
 
 
 class OrgOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
-    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)  # type: ignore[assignment]
     area = serializers.CharField(source="area.code")
     treasurer = serializers.CharField(source="treasurer.username", allow_null=True, default=None)
 
@@ -73,7 +73,7 @@ class OrgOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
 class OrgInput(serializers.Serializer):  # type: ignore[type-arg]
     name = serializers.CharField(max_length=80)
     kind = serializers.ChoiceField(choices=OrgKind.choices)
-    parent = serializers.IntegerField(required=False, allow_null=True)
+    parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
     area = serializers.CharField(help_text="the area code it is placed in (scoping)")
     treasurer = serializers.CharField(required=False, allow_blank=True, help_text="a username")
 
@@ -169,7 +169,9 @@ def _one(qs: Any, user: Any, field: str, pk: Any) -> Any:
     """A record the caller named: unknown and out of scope read the same."""
     obj = qs.visible_to(user).filter(pk=pk).first() if pk is not None else None
     if obj is None:
-        raise invalid(field, _("%(field)s 不存在或不在您的管辖范围内") % {"field": field}, "unknown")
+        raise invalid(
+            field, _("%(field)s 不存在或不在您的管辖范围内") % {"field": field}, "unknown"
+        )
     return obj
 
 
@@ -209,14 +211,16 @@ class OrgsApi(ScopedListAPIView):
             treasurer = User.objects.filter(username=values["treasurer"]).first()
             if treasurer is None:
                 raise invalid("treasurer", _("没有这个账号"), "unknown")
+        if parent is not None:
+            parent = _one(Organisation.objects, request.user, "parent", parent)
         org = services.org_create(
             actor=request.user,
             name=values["name"],
             kind=values["kind"],
             area=area_visible_by_code(user=request.user, code=values["area"]),
-            parent=None if parent is None else _one(Organisation.objects, request.user, "parent", parent),
+            parent=parent,
             treasurer=treasurer,
-        )  # fmt: skip
+        )
         return Response(OrgOutput(org).data, status=status.HTTP_201_CREATED)
 
 
@@ -307,9 +311,13 @@ class DonationReverseApi(APIView):
         summary="冲销一笔捐款（登记一笔负数的冲销记录，原记录不改）",
     )
     def post(self, request: Request, pk: int) -> Response:
-        donation = get_visible_or_404(Donation.objects.select_related("branch"), request.user, pk=pk)
+        donation = get_visible_or_404(
+            Donation.objects.select_related("branch"), request.user, pk=pk
+        )
         values = _valid(DonationReverseInput, request)
-        reversal = services.donation_reverse(actor=request.user, donation=donation, note=values["note"])
+        reversal = services.donation_reverse(
+            actor=request.user, donation=donation, note=values["note"]
+        )
         return Response(DonationOutput(reversal).data, status=status.HTTP_201_CREATED)
 
 
@@ -462,7 +470,9 @@ class ReconciliationApi(APIView):
 
 class ImportInput(serializers.Serializer):  # type: ignore[type-arg]
     org = serializers.IntegerField(help_text="the organisation whose members the list names")
-    file = serializers.FileField(help_text="Excel 工作簿：姓名、金额列必有；日期、交易单号、方式可选")
+    file = serializers.FileField(
+        help_text="Excel 工作簿：姓名、金额列必有；日期、交易单号、方式可选"
+    )
 
 
 class ImportRowOutput(serializers.Serializer):  # type: ignore[type-arg]
@@ -486,7 +496,7 @@ class ImportOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class ImportConfirmInput(serializers.Serializer):  # type: ignore[type-arg]
-    partial = serializers.BooleanField(
+    partial = serializers.BooleanField(  # type: ignore[assignment]
         default=False, help_text="true: record the rows without error and leave the others"
     )
 

@@ -94,7 +94,11 @@ def load_demo() -> str:
             person = person_register(
                 actor=treasurer,
                 area=areas[COMMUNITY],
-                data={"name": name, "sex": sex, "birth_date": f"{year}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"},
+                data={
+                    "name": name,
+                    "sex": sex,
+                    "birth_date": f"{year}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                },
                 require_document=False,
                 today=today,
             )
@@ -115,7 +119,9 @@ def load_demo() -> str:
     for branch in branches:
         held = org_position(branch).held
         if held > 0:
-            batch = services.remittance_send(actor=treasurer, org=branch, amount=held, sent_on=today)
+            batch = services.remittance_send(
+                actor=treasurer, org=branch, amount=held, sent_on=today
+            )
             services.remittance_receive(actor=treasurer, remittance=batch, received_on=today)
     up = services.remittance_send(
         actor=treasurer, org=community, amount=org_position(community).held, sent_on=today

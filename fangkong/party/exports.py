@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.styles import Font  # type: ignore[import-untyped]
 
 from fangkong.audit.services import audit_export
 from fangkong.party.models import Donation, Organisation
@@ -62,7 +62,17 @@ def build_workbook(org: Organisation, on: dt.date) -> tuple[Workbook, int]:
     for letter, width in zip("ABCDEFGHI", (28, 10, 10, 12, 16, 8, 14, 12, 16), strict=True):
         ws.column_dimensions[letter].width = width
     detail = wb.create_sheet(_("当日捐款明细"))
-    detail.append([_("党支部"), _("姓名"), _("金额（元）"), _("方式"), _("收据号 / 流水号"), _("日期"), _("备注")])
+    detail.append(
+        [
+            _("党支部"),
+            _("姓名"),
+            _("金额（元）"),
+            _("方式"),
+            _("收据号 / 流水号"),
+            _("日期"),
+            _("备注"),
+        ]
+    )
     for cell in detail[1]:
         cell.font = _BOLD
     donations = (
@@ -86,7 +96,9 @@ def summary_workbook(request: HttpRequest, org: Organisation, on: dt.date) -> Ht
     wb, rows = build_workbook(org, on)
     buffer = io.BytesIO()
     wb.save(buffer)
-    audit_export(actor=request.user, what="party.donation", rows=rows, request=request, area=org.area)
+    audit_export(
+        actor=request.user, what="party.donation", rows=rows, request=request, area=org.area
+    )
     name = f"{org.name}党员捐款{on:%Y%m%d}.xlsx"
     response = HttpResponse(
         buffer.getvalue(),

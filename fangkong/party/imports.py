@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.styles import Font  # type: ignore[import-untyped]
 from python_calamine import CalamineWorkbook
 
 from fangkong.audit.models import AuditAction
@@ -60,7 +60,9 @@ def _open(source: IO[bytes]) -> tuple[list[str], dict[str, int], list[tuple[int,
         sheet = workbook.get_sheet_by_index(0)
         lines = list(enumerate(sheet.to_python(skip_empty_area=False), start=1))
     except Exception as exc:  # calamine raises its own errors for broken archives
-        raise invalid("file", _("文件不是有效的 Excel 工作簿，请上传 .xlsx 或 .xls 文件"), "not_excel") from exc
+        raise invalid(
+            "file", _("文件不是有效的 Excel 工作簿，请上传 .xlsx 或 .xls 文件"), "not_excel"
+        ) from exc
     for number, cells in lines[:HEADER_ROWS]:
         headers = [cell_text(c) for c in cells]
         index: dict[str, int] = {}
@@ -98,7 +100,9 @@ def _check(
     elif not matched:
         problems.append(_("“%(name)s”不是本组织在册党员") % {"name": name})
     elif len(matched) > 1:
-        problems.append(_("有 %(n)s 名党员叫“%(name)s”，请逐笔登记") % {"n": len(matched), "name": name})
+        problems.append(
+            _("有 %(n)s 名党员叫“%(name)s”，请逐笔登记") % {"n": len(matched), "name": name}
+        )
     else:
         row["member"] = matched[0].pk
         row["branch"] = matched[0].branch.name
@@ -125,14 +129,16 @@ def _check(
 
 
 @transaction.atomic
-def import_read(*, actor: Any, org: Organisation, file: IO[bytes], name: str = "") -> DonationImport:
+def import_read(
+    *, actor: Any, org: Organisation, file: IO[bytes], name: str = ""
+) -> DonationImport:
     """Read a transfer list into a preview: every row matched and checked; nothing is
     recorded until `import_confirm`."""
     ensure_visible(org, actor, field="org")
     size = getattr(file, "size", None)
     if size is not None and size > upload_limit():
         raise invalid("file", _("文件过大"), "too_large")
-    headers, index, lines = _open(file if hasattr(file, "read") else io.BytesIO(file))
+    headers, index, lines = _open(file)
     if not lines:
         raise invalid("file", _("表中只有表头，没有数据行"), "empty")
     if len(lines) > MAX_ROWS:
@@ -170,7 +176,9 @@ def import_read(*, actor: Any, org: Organisation, file: IO[bytes], name: str = "
         errors=sum(1 for r in rows if r["error"]),
         by=actor,
     )
-    audit_record(actor=actor, action=AuditAction.CHANGE, obj=job, area=org.area, detail="import read")
+    audit_record(
+        actor=actor, action=AuditAction.CHANGE, obj=job, area=org.area, detail="import read"
+    )
     return job
 
 

@@ -226,7 +226,9 @@ class Remittance(models.Model):
         verbose_name_plural = _("上缴批次")
         ordering = ["-sent_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount_fen__gt=0), name="party_remit_positive"),
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gt=0), name="party_remit_positive"
+            ),
             models.CheckConstraint(
                 condition=models.Q(received_at__isnull=True, received_fen__isnull=True)
                 | models.Q(received_at__isnull=False, received_fen__gte=0),

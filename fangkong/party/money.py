@@ -30,7 +30,7 @@ def parse_amount(value: Any, field: str = "amount", *, allow_zero: bool = False)
     else:
         raise invalid(
             field,
-            _("金额请写成文本，如 \"100\" 或 \"15354.97\"（不接受数字类型，以免丢失分）"),
+            _('金额请写成文本，如 "100" 或 "15354.97"（不接受数字类型，以免丢失分）'),
             "not_a_string",
         )
     if not _AMOUNT.fullmatch(text):

@@ -8,7 +8,6 @@ up in Python with Decimal (a district: 140,000 members, tens of thousands of don
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -134,8 +133,7 @@ def summary(root: Organisation, on: dt.date) -> Figures:
     """Donors, amount, members and above-suggested count of `root`'s subtree on day `on`
     and cumulatively up to it, and the same for each child (drill-down)."""
     orgs = {
-        o.pk: o
-        for o in Organisation.objects.filter(subtree_q("path", root.path)).order_by("path")
+        o.pk: o for o in Organisation.objects.filter(subtree_q("path", root.path)).order_by("path")
     }
     path_of = {pk: o.path for pk, o in orgs.items()}
     children = [o for o in orgs.values() if o.parent_id == root.pk]

@@ -164,9 +164,12 @@ def donation_record(
     day = _day(on, "on")
     suggested = donation_suggested_max_on(day)
     branch = member.branch
-    if receipt_no and Donation.objects.filter(
-        branch=branch, receipt_no=receipt_no, reverses__isnull=True, reversed=False
-    ).exists():
+    if (
+        receipt_no
+        and Donation.objects.filter(
+            branch=branch, receipt_no=receipt_no, reverses__isnull=True, reversed=False
+        ).exists()
+    ):
         raise Conflict(
             "receipt_no",
             _("收据号 / 流水号“%(no)s”已登记过") % {"no": receipt_no},
@@ -251,6 +254,8 @@ def remittance_send(
     if org.parent_id is None:
         raise invalid("org", _("最上级党组织没有可上缴的上级"), "no_parent")
     org = _lock(org)
+    parent_id = org.parent_id
+    assert parent_id is not None
     held = org_position(org).held
     if value > held:
         raise Conflict(
@@ -263,7 +268,7 @@ def remittance_send(
     batch = Remittance.objects.create(
         number=f"~{timezone.now().timestamp()}",
         from_org=org,
-        to_org_id=org.parent_id,
+        to_org_id=parent_id,
         amount_fen=to_fen(value),
         sent_on=_day(sent_on, "sent_on"),
         sent_by=actor,
@@ -287,8 +292,10 @@ def remittance_receive(
     """The level above records the batch received, with the amount counted (default: the
     amount sent). Received once: a second receipt is refused (409)."""
     ensure_visible(remittance.to_org, actor)
-    value = remittance.amount if received_amount is None else parse_amount(
-        received_amount, "received_amount", allow_zero=True
+    value = (
+        remittance.amount
+        if received_amount is None
+        else parse_amount(received_amount, "received_amount", allow_zero=True)
     )
     day = _day(received_on, "received_on")
     if day < remittance.sent_on:

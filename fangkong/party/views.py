@@ -152,7 +152,9 @@ def remit(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"amount": yuan(batch.amount), "number": batch.number},
             )
             return redirect("party:org", pk=org.pk)
-    return render(request, "party/org.html", _org_context(request, org, remit_form=form), status=400)
+    return render(
+        request, "party/org.html", _org_context(request, org, remit_form=form), status=400
+    )
 
 
 @capability_required(PartyCapability.VIEW)

@@ -36,7 +36,11 @@ GOOD = [
 
 def test_a_clean_list_is_previewed_then_recorded(world: World, party: Party) -> None:
     api = world.api(party.treasurer)
-    r = api.post("/api/v1/donations/imports/", {"org": party.community.pk, "file": _sheet(GOOD)}, format="multipart")
+    r = api.post(
+        "/api/v1/donations/imports/",
+        {"org": party.community.pk, "file": _sheet(GOOD)},
+        format="multipart",
+    )
     assert r.status_code == 201, r.json()
     body = r.json()
     assert body["errors"] == 0 and body["valid_amount"] == "188.89"
@@ -46,13 +50,17 @@ def test_a_clean_list_is_previewed_then_recorded(world: World, party: Party) -> 
     done = api.post(f"/api/v1/donations/imports/{body['id']}/confirm/", {}, format="json")
     assert done.status_code == 200 and done.json()["recorded"] == 3
     assert sorted(d.amount for d in Donation.objects.all()) == [
-        Decimal("0.01"), Decimal("88.88"), Decimal("100.00")
+        Decimal("0.01"),
+        Decimal("88.88"),
+        Decimal("100.00"),
     ]
     again = api.post(f"/api/v1/donations/imports/{body['id']}/confirm/", {}, format="json")
     assert again.status_code == 409
 
 
-def test_errors_are_reported_and_nothing_is_recorded_without_partial(world: World, party: Party) -> None:
+def test_errors_are_reported_and_nothing_is_recorded_without_partial(
+    world: World, party: Party
+) -> None:
     bad = [
         *GOOD,
         [4, "不存在", 50, "2020-02-28", "WX004", ""],
@@ -79,7 +87,9 @@ def test_errors_are_reported_and_nothing_is_recorded_without_partial(world: Worl
     refused = api.post(f"/api/v1/donations/imports/{job.pk}/confirm/", {}, format="json")
     assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "partial"
     assert Donation.objects.count() == 0
-    partial = api.post(f"/api/v1/donations/imports/{job.pk}/confirm/", {"partial": True}, format="json")
+    partial = api.post(
+        f"/api/v1/donations/imports/{job.pk}/confirm/", {"partial": True}, format="json"
+    )
     assert partial.status_code == 200 and partial.json()["recorded"] == 3
     assert Donation.objects.count() == 3
 
@@ -87,7 +97,9 @@ def test_errors_are_reported_and_nothing_is_recorded_without_partial(world: Worl
 def test_a_file_that_is_not_a_list_is_400_naming_file(world: World, party: Party) -> None:
     api = world.api(party.treasurer)
     junk = SimpleUploadedFile("x.xlsx", b"not excel")
-    r = api.post("/api/v1/donations/imports/", {"org": party.community.pk, "file": junk}, format="multipart")
+    r = api.post(
+        "/api/v1/donations/imports/", {"org": party.community.pk, "file": junk}, format="multipart"
+    )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "file"
     wb = Workbook()
     wb.active.append(["名字", "钱"])
@@ -100,5 +112,9 @@ def test_a_file_that_is_not_a_list_is_400_naming_file(world: World, party: Party
     )
     assert r.status_code == 400 and r.json()["errors"][0]["code"] == "missing_column"
     zg = world.api(party.zg_treasurer)
-    r = zg.post("/api/v1/donations/imports/", {"org": party.community.pk, "file": _sheet(GOOD)}, format="multipart")
+    r = zg.post(
+        "/api/v1/donations/imports/",
+        {"org": party.community.pk, "file": _sheet(GOOD)},
+        format="multipart",
+    )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "org"

@@ -36,7 +36,9 @@ def test_it_sums_many_small_amounts_exactly(party: Party) -> None:
     assert figures.donors == 3 and figures.members == 6
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.integers(min_value=1, max_value=99_999_99), min_size=1, max_size=25))
 def test_it_sums_exactly_against_integer_cents(party: Party, cents: list[int]) -> None:
     Donation.objects.all().delete()
@@ -136,11 +138,15 @@ def test_another_communitys_treasurer_cannot_write_here(party: Party) -> None:
             actor=party.zg_treasurer, member=party.members[0], amount="10", channel="cash"
         )
     assert "member" in caught.value.message_dict
-    b = services.remittance_send(
-        actor=party.treasurer,
-        org=party.branch1,
-        amount="1",
-    ) if _give(party, 0, "1") else None
+    b = (
+        services.remittance_send(
+            actor=party.treasurer,
+            org=party.branch1,
+            amount="1",
+        )
+        if _give(party, 0, "1")
+        else None
+    )
     assert b is not None
     from django.core.exceptions import PermissionDenied
 

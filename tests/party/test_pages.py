@@ -47,7 +47,10 @@ def test_the_treasurer_works_from_the_pages(world: World, party: Party) -> None:
     recon = c.get(f"/party/orgs/{party.community.pk}/reconciliation/").content.decode()
     assert 'data-difference="not_received"' in recon
     assert c.get("/party/remittances/?pending=1").status_code == 200
-    assert c.post(f"/party/remittances/{batch.pk}/receive/", {"received_amount": "150"}).status_code == 302
+    assert (
+        c.post(f"/party/remittances/{batch.pk}/receive/", {"received_amount": "150"}).status_code
+        == 302
+    )
     recon = c.get(f"/party/orgs/{party.community.pk}/reconciliation/").content.decode()
     assert 'data-differences="0"' in recon
     reversed_ = c.post(f"/party/donations/{d.pk}/reverse/", {"note": "test"}, follow=True)
@@ -83,7 +86,9 @@ def test_another_communitys_treasurer_gets_404(world: World, party: Party) -> No
 
 
 def test_the_workbench_shows_batches_to_receive(world: World, party: Party) -> None:
-    services.donation_record(actor=party.treasurer, member=party.members[0], amount="10", channel="cash")
+    services.donation_record(
+        actor=party.treasurer, member=party.members[0], amount="10", channel="cash"
+    )
     services.remittance_send(actor=party.treasurer, org=party.branch1, amount="10")
     home = world.client(party.treasurer).get("/").content.decode()
     assert "待接收的上缴批次" in home
