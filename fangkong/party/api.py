@@ -468,14 +468,14 @@ class ReconciliationApi(APIView):
         )
 
 
-class ImportInput(serializers.Serializer):  # type: ignore[type-arg]
+class DonationImportInput(serializers.Serializer):  # type: ignore[type-arg]
     org = serializers.IntegerField(help_text="the organisation whose members the list names")
     file = serializers.FileField(
         help_text="Excel 工作簿：姓名、金额列必有；日期、交易单号、方式可选"
     )
 
 
-class ImportRowOutput(serializers.Serializer):  # type: ignore[type-arg]
+class DonationImportRowOutput(serializers.Serializer):  # type: ignore[type-arg]
     row = serializers.IntegerField(help_text="Excel row number")
     name = serializers.CharField()
     amount = serializers.CharField(help_text="as read; yuan exact to the fen when valid")
@@ -485,17 +485,17 @@ class ImportRowOutput(serializers.Serializer):  # type: ignore[type-arg]
     error = serializers.CharField(allow_blank=True, help_text="empty when the row is fine")
 
 
-class ImportOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class DonationImportOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     org = serializers.IntegerField(source="org_id")
     valid_amount = _amount_out()
-    rows = ImportRowOutput(many=True)
+    rows = DonationImportRowOutput(many=True)
 
     class Meta:
         model = DonationImport
         fields = ["id", "org", "file_name", "status", "errors", "recorded", "valid_amount", "rows"]
 
 
-class ImportConfirmInput(serializers.Serializer):  # type: ignore[type-arg]
+class DonationImportConfirmInput(serializers.Serializer):  # type: ignore[type-arg]
     partial = serializers.BooleanField(  # type: ignore[assignment]
         default=False, help_text="true: record the rows without error and leave the others"
     )
@@ -506,12 +506,12 @@ class ImportsApi(APIView):
     capability = PartyCapability.RECORD
 
     @extend_schema(
-        request={"multipart/form-data": ImportInput},
-        responses={201: ImportOutput, **error_responses(400, 403)},
+        request={"multipart/form-data": DonationImportInput},
+        responses={201: DonationImportOutput, **error_responses(400, 403)},
         summary="上传转账名单（Excel），逐行匹配党员并检查，返回预览和错误；确认前不登记",
     )
     def post(self, request: Request) -> Response:
-        values = _valid(ImportInput, request)
+        values = _valid(DonationImportInput, request)
         upload = values["file"]
         job = imports.import_read(
             actor=request.user,
@@ -519,7 +519,7 @@ class ImportsApi(APIView):
             file=upload,
             name=upload.name or "",
         )
-        return Response(ImportOutput(job).data, status=status.HTTP_201_CREATED)
+        return Response(DonationImportOutput(job).data, status=status.HTTP_201_CREATED)
 
 
 class ImportConfirmApi(APIView):
@@ -527,12 +527,12 @@ class ImportConfirmApi(APIView):
     capability = PartyCapability.RECORD
 
     @extend_schema(
-        request=ImportConfirmInput,
-        responses={200: ImportOutput, **error_responses(400, 403, 404, 409)},
+        request=DonationImportConfirmInput,
+        responses={200: DonationImportOutput, **error_responses(400, 403, 404, 409)},
         summary="确认导入：全部无误才登记；有误时须 partial=true 才只登记无误的行",
     )
     def post(self, request: Request, pk: int) -> Response:
         job = get_visible_or_404(DonationImport.objects.select_related("org"), request.user, pk=pk)
-        values = _valid(ImportConfirmInput, request)
+        values = _valid(DonationImportConfirmInput, request)
         job = imports.import_confirm(actor=request.user, job=job, partial=values["partial"])
-        return Response(ImportOutput(job).data)
+        return Response(DonationImportOutput(job).data)

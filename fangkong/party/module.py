@@ -32,6 +32,7 @@ MODULE = Module(
     urls="fangkong.party.urls",
     url_prefix="party/",
     workbench="fangkong.party.workbench.items",
+    figures="fangkong.party.figures.FIGURE_SET",
     demo="fangkong.party.demo.load_demo",
     demo_order=90,
 )

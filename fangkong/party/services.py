@@ -21,6 +21,7 @@ from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.dates import EARLIEST
 from fangkong.core.errors import Conflict, invalid
+from fangkong.core.figures import figures_touched
 from fangkong.core.scoping import ensure_visible
 from fangkong.party.models import (
     CHILD_KINDS,
@@ -195,6 +196,7 @@ def donation_record(
             _("收据号 / 流水号“%(no)s”已登记过") % {"no": receipt_no},
             code="duplicate_receipt",
         ) from None
+    figures_touched.send(sender=Donation, areas=[branch.area_id], on=day)
     _audit(actor, donation, branch.area, f"donation {yuan(value)}")
     return donation
 
@@ -227,7 +229,7 @@ def donation_reverse(*, actor: Any, donation: Donation, note: str) -> Donation:
         amount_fen=-donation.amount_fen,
         channel=donation.channel,
         receipt_no=donation.receipt_no,
-        on=timezone.localdate() if donation.on < timezone.localdate() else donation.on,
+        on=donation.on,  # the day's figures are shown as corrected
         suggested_fen=donation.suggested_fen,
         above_suggested=False,
         reverses=donation,
@@ -235,6 +237,7 @@ def donation_reverse(*, actor: Any, donation: Donation, note: str) -> Donation:
         by=actor,
     )
     Donation.objects.filter(pk=donation.pk).update(reversed=True)
+    figures_touched.send(sender=Donation, areas=[branch.area_id], on=donation.on)
     _audit(actor, reversal, branch.area, f"donation {donation.pk} reversed")
     return reversal
 
