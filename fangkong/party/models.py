@@ -13,6 +13,7 @@ donations) + received from below = passed up + held.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -310,3 +311,122 @@ class DonationImport(models.Model):
     @property
     def valid_amount(self) -> Decimal:
         return from_fen(self.valid_fen)
+
+
+class Stage(models.TextChoices):
+    """Party-member development (发展党员), in order."""
+
+    APPLICANT = "applicant", _("入党申请人")
+    ACTIVIST = "activist", _("入党积极分子")
+    OBJECT = "object", _("发展对象")
+    REVIEWED = "reviewed", _("已审查")
+    PROBATIONARY = "probationary", _("预备党员")
+    FULL = "full", _("正式党员")
+
+
+STAGES: tuple[str, ...] = tuple(Stage.values)
+# The date field of each stage on a Candidate.
+STAGE_DATE: dict[str, str] = {
+    Stage.APPLICANT: "applied_on",
+    Stage.ACTIVIST: "activist_on",
+    Stage.OBJECT: "object_on",
+    Stage.REVIEWED: "reviewed_on",
+    Stage.PROBATIONARY: "probationary_on",
+    Stage.FULL: "full_on",
+}
+
+
+class Candidate(models.Model):
+    """A person on the way to membership through a branch: the stage reached and the day
+    of each stage; two introducers (members) from the development-object stage on."""
+
+    scope_field: ClassVar[str] = "branch__area"
+
+    person = models.OneToOneField(
+        "registry.Person", models.PROTECT, related_name="party_candidate", verbose_name=_("人员")
+    )
+    branch = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="candidates", verbose_name=_("党支部")
+    )
+    stage = models.CharField(_("阶段"), max_length=14, choices=Stage.choices)
+    applied_on = models.DateField(_("递交申请书"))
+    activist_on = models.DateField(_("确定为积极分子"), null=True, blank=True)
+    object_on = models.DateField(_("列为发展对象"), null=True, blank=True)
+    reviewed_on = models.DateField(_("审查通过"), null=True, blank=True)
+    probationary_on = models.DateField(_("接收为预备党员"), null=True, blank=True)
+    full_on = models.DateField(_("转为正式党员"), null=True, blank=True)
+    introducer1 = models.ForeignKey(
+        Member, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("入党介绍人"),
+    )  # fmt: skip
+    introducer2 = models.ForeignKey(
+        Member, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("入党介绍人"),
+    )  # fmt: skip
+    frontline = models.BooleanField(_("抗疫一线"), default=False)
+    note = models.CharField(_("备注"), max_length=200, blank=True, default="")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("发展党员")
+        verbose_name_plural = _("发展党员")
+        ordering = ["branch", "applied_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.person.name if self.person_id else ""
+
+    def stage_date(self, stage: str) -> dt.date | None:
+        value: dt.date | None = getattr(self, STAGE_DATE[stage])
+        return value
+
+
+class MeetingForm(models.TextChoices):
+    IN_PERSON = "in_person", _("现场")
+    REMOTE_VIDEO = "remote_video", _("远程视频")
+
+
+class MeetingPurpose(models.TextChoices):
+    ADMIT = "admit", _("接收预备党员")
+    CONFIRM = "confirm", _("预备党员转正")
+
+
+class Meeting(models.Model):
+    """A branch general meeting (支部党员大会) that votes on candidates: held in person or
+    by remote video (a member at the front in Wuhan attends by video)."""
+
+    scope_field: ClassVar[str] = "branch__area"
+
+    branch = models.ForeignKey(
+        Organisation, models.PROTECT, related_name="meetings", verbose_name=_("党支部")
+    )
+    held_on = models.DateField(_("日期"))
+    form = models.CharField(_("形式"), max_length=14, choices=MeetingForm.choices)
+    purpose = models.CharField(_("议题"), max_length=10, choices=MeetingPurpose.choices)
+    entitled = models.PositiveIntegerField(_("应到有表决权党员"))
+    present = models.PositiveIntegerField(_("实到"))
+    remote = models.PositiveIntegerField(_("视频参会"), default=0)
+    votes_for = models.PositiveIntegerField(_("赞成"))
+    votes_against = models.PositiveIntegerField(_("反对"), default=0)
+    abstentions = models.PositiveIntegerField(_("弃权"), default=0)
+    candidates = models.ManyToManyField(
+        Candidate, related_name="meetings", verbose_name=_("表决对象")
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True, default="")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("支部党员大会")
+        verbose_name_plural = _("支部党员大会")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.held_on}"
+
+    @property
+    def passed(self) -> bool:
+        """More than half of the members entitled to vote said yes (and a quorum of more
+        than half was present)."""
+        return self.present * 2 > self.entitled and self.votes_for * 2 > self.entitled

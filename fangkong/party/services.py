@@ -43,7 +43,7 @@ def _audit(actor: Any, obj: Any, area: Area, detail: str) -> None:
     audit_record(actor=actor, action=AuditAction.CHANGE, obj=obj, area=area, detail=detail)
 
 
-def _day(on: dt.date | None, field: str) -> dt.date:
+def checked_day(on: dt.date | None, field: str) -> dt.date:
     today = timezone.localdate()
     if on is None:
         return today
@@ -128,7 +128,9 @@ def member_add(
             id=existing.pk,
         )
     member = Member.objects.create(
-        person=person, branch=branch, joined_on=_day(joined_on, "joined_on") if joined_on else None
+        person=person,
+        branch=branch,
+        joined_on=checked_day(joined_on, "joined_on") if joined_on else None,
     )
     _audit(actor, member, branch.area, "member added")
     return member
@@ -162,7 +164,7 @@ def donation_record(
         raise invalid("receipt_no", _("收据号不能超过 40 个字符"), "too_long")
     if len(note) > 200:
         raise invalid("note", _("备注不能超过 200 个字"), "too_long")
-    day = _day(on, "on")
+    day = checked_day(on, "on")
     suggested = donation_suggested_max_on(day)
     branch = member.branch
     if (
@@ -273,7 +275,7 @@ def remittance_send(
         from_org=org,
         to_org_id=parent_id,
         amount_fen=to_fen(value),
-        sent_on=_day(sent_on, "sent_on"),
+        sent_on=checked_day(sent_on, "sent_on"),
         sent_by=actor,
         note=note.strip()[:200],
     )
@@ -300,7 +302,7 @@ def remittance_receive(
         if received_amount is None
         else parse_amount(received_amount, "received_amount", allow_zero=True)
     )
-    day = _day(received_on, "received_on")
+    day = checked_day(received_on, "received_on")
     if day < remittance.sent_on:
         raise invalid("received_on", _("接收日期不能早于上缴日期"), "before_sent")
     rows = Remittance.objects.filter(pk=remittance.pk, received_at__isnull=True).update(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 
 from fangkong.party import api, views
+from fangkong.party.development import api as dev_api
+from fangkong.party.development import views as dev_views
 
 app_name = "party"
 
@@ -21,6 +23,9 @@ urlpatterns: list[URLPattern] = [
     path("imports/<int:pk>/", views.import_detail, name="import-detail"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
     path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import-errors"),
+    path("orgs/<int:pk>/development/", dev_views.development, name="development"),
+    path("orgs/<int:pk>/meetings/new/", dev_views.meeting_new, name="meeting-new"),
+    path("candidates/<int:pk>/advance/", dev_views.advance, name="advance"),
     path("remittances/", views.remittances, name="remittances"),
     path("remittances/<int:pk>/receive/", views.receive, name="receive"),
     path("remittances/<int:pk>/slip/", views.slip, name="slip"),
@@ -29,6 +34,14 @@ urlpatterns: list[URLPattern] = [
 api_urlpatterns: list[URLPattern] = [
     path("party/orgs/", api.OrgsApi.as_view(), name="party-orgs"),
     path("party/members/", api.MembersApi.as_view(), name="party-members"),
+    path("party/candidates/", dev_api.CandidatesApi.as_view(), name="party-candidates"),
+    path(
+        "party/candidates/<int:pk>/advance/",
+        dev_api.CandidateAdvanceApi.as_view(),
+        name="party-candidate-advance",
+    ),
+    path("party/candidates/due/", dev_api.DueApi.as_view(), name="party-candidates-due"),
+    path("party/meetings/", dev_api.MeetingsApi.as_view(), name="party-meetings"),
     path("donations/", api.DonationsApi.as_view(), name="donations"),
     path("donations/<int:pk>/reverse/", api.DonationReverseApi.as_view(), name="donation-reverse"),
     path("donations/remittances/", api.RemittancesApi.as_view(), name="remittances"),

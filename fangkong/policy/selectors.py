@@ -25,6 +25,8 @@ POLICY_SETTINGS = (
     "underground_bunk_beds_allowed",
     "onsite_rate_max",
     "duty_min_rest_hours",
+    "party_activist_min_days",
+    "party_probation_days",
     "donation_suggested_max",
     "note",
 )
@@ -49,6 +51,18 @@ def duty_min_rest_hours_on(on: dt.date) -> int:
         default = PolicyVersion._meta.get_field("duty_min_rest_hours").default
         return int(default)
     return int(hours)
+
+
+def party_intervals_on(on: dt.date) -> dict[str, int]:
+    """The minimum days between party-member development stages in force on `on`
+    (activist → development object, probationary → full member); the fields' defaults
+    where no policy is in force yet."""
+    names = ("party_activist_min_days", "party_probation_days")
+    policy = PolicyVersion.objects.filter(effective_from__lte=on).order_by("-effective_from")
+    row = policy.values(*names).first()
+    if row is None:
+        return {name: 365 for name in names}  # the fields' defaults: one year each
+    return {name: int(row[name]) for name in names}
 
 
 def donation_suggested_max_on(on: dt.date) -> Decimal:

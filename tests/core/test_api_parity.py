@@ -72,6 +72,8 @@ PARITY: dict[str, tuple[str, str]] = {
     "party:receive": ("post", "/api/v1/donations/remittances/{id}/receive/"),
     "party:import": ("post", "/api/v1/donations/imports/"),
     "party:import-confirm": ("post", "/api/v1/donations/imports/{id}/confirm/"),
+    "party:advance": ("post", "/api/v1/party/candidates/{id}/advance/"),
+    "party:meeting-new": ("post", "/api/v1/party/meetings/"),
     "public:self-report": ("post", "/api/v1/self-reports/{token}/"),
     "public:notice": ("post", "/api/v1/public-notices/{token}/"),
     "duty:people": ("post", "/api/v1/duty/people/"),
