@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from fangkong.core.scoping import subtree_q
@@ -129,22 +130,47 @@ def _child_of(root: Organisation, path: str) -> int:
     return int(rest.split("/", 1)[0]) if rest else root.pk
 
 
+def _per_branch(root: Organisation, on: dt.date) -> list[tuple[int, int, int, int, int]]:
+    """(branch id, fen to date, fen on the day, donors to date, donors on the day) of the
+    branches under `root`: net per member first (a reversed donation leaves no donor), then
+    per branch, in the database — a district's tens of thousands of donors come back as a
+    few thousand rows."""
+    q = connection.ops.quote_name
+    d, o = q(Donation._meta.db_table), q(Organisation._meta.db_table)
+    sql = f"""
+        SELECT branch_id, SUM(total), SUM(day),
+               SUM(CASE WHEN total > 0 THEN 1 ELSE 0 END),
+               SUM(CASE WHEN day > 0 THEN 1 ELSE 0 END)
+        FROM (
+            SELECT {d}.branch_id, {d}.member_id, SUM({d}.amount_fen) AS total,
+                   SUM(CASE WHEN {d}.{q("on")} = %s THEN {d}.amount_fen ELSE 0 END) AS day
+            FROM {d}
+            WHERE {d}.{q("on")} <= %s
+              AND {d}.branch_id IN (SELECT {o}.id FROM {o} WHERE {o}.path LIKE %s)
+            GROUP BY {d}.branch_id, {d}.member_id
+        ) per_member
+        GROUP BY branch_id
+    """  # noqa: S608 — table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [on, on, root.path + "%"])
+        return [tuple(int(v or 0) for v in row) for row in cursor.fetchall()]  # type: ignore[misc]
+
+
 def summary(root: Organisation, on: dt.date) -> Figures:
     """Donors, amount, members and above-suggested count of `root`'s subtree on day `on`
     and cumulatively up to it, and the same for each child (drill-down)."""
-    orgs = {
-        o.pk: o for o in Organisation.objects.filter(subtree_q("path", root.path)).order_by("path")
-    }
-    path_of = {pk: o.path for pk, o in orgs.items()}
-    children = [o for o in orgs.values() if o.parent_id == root.pk]
+    subtree = Organisation.objects.filter(subtree_q("path", root.path))
+    path_of = dict(subtree.values_list("pk", "path"))
+    children = list(Organisation.objects.filter(parent=root).order_by("path"))
     figures = {root.pk: Figures(root), **{c.pk: Figures(c) for c in children}}
 
     def buckets(branch_id: int) -> list[Figures]:
         child = _child_of(root, path_of[branch_id])
         return [figures[root.pk]] + ([figures[child]] if child != root.pk else [])
 
+    branches = subtree.values("pk")
     members = (
-        Member.objects.filter(subtree_q("branch__path", root.path), active=True)
+        Member.objects.filter(branch__in=branches, active=True)
         .values("branch_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -152,25 +178,20 @@ def summary(root: Organisation, on: dt.date) -> Figures:
     for row in members:
         for f in buckets(row["branch_id"]):
             f.members += row["n"]
-    donations = Donation.objects.filter(subtree_q("branch__path", root.path), on__lte=on)
-    # Net per member and day-or-before: a reversed donation leaves no donor behind.
-    net = (
-        donations.values("branch_id", "member_id")
-        .annotate(
-            total=Sum("amount_fen"),
-            day=Sum("amount_fen", filter=Q(on=on)),
-        )
-        .order_by()
-    )
-    for row in net:
-        total, day = row["total"] or 0, row["day"] or 0
-        for f in buckets(row["branch_id"]):
+    for branch_id, total, day, total_donors, donors in _per_branch(root, on):
+        for f in buckets(branch_id):
             f.total_fen += total
             f.amount_fen += day
-            f.total_donors += total > 0
-            f.donors += day > 0
+            f.total_donors += total_donors
+            f.donors += donors
     above = (
-        donations.filter(above_suggested=True, reversed=False, reverses__isnull=True)
+        Donation.objects.filter(
+            branch__in=branches,
+            on__lte=on,
+            above_suggested=True,
+            reversed=False,
+            reverses__isnull=True,
+        )
         .values("branch_id")
         .annotate(total=Count("pk"), day=Count("pk", filter=Q(on=on)))
         .order_by()
