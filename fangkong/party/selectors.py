@@ -208,10 +208,36 @@ def summary(root: Organisation, on: dt.date) -> Figures:
 # --- reconciliation ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class OrgRef:
+    """An organisation as the reconciliation shows it (a district has thousands: plain
+    rows, not model instances)."""
+
+    pk: int
+    name: str
+    kind: str
+    parent_id: int | None
+
+    def get_kind_display(self) -> str:
+        return str(OrgKind(self.kind).label)
+
+
+@dataclass(frozen=True)
+class BatchRef:
+    pk: int
+    number: str
+    from_org: OrgRef
+    sent_on: dt.date
+
+    @property
+    def from_org_id(self) -> int:
+        return self.from_org.pk
+
+
 @dataclass
 class Difference:
     kind: str  # "not_received" | "amount_differs"
-    remittance: Remittance
+    remittance: BatchRef
     sent: Decimal
     received: Decimal | None
 
@@ -222,7 +248,7 @@ class Difference:
 
 @dataclass
 class Level:
-    org: Organisation
+    org: OrgRef
     position: Position = field(default_factory=Position)
     from_below_sent: Decimal = ZERO  # what its children say they sent it
     differences: list[Difference] = field(default_factory=list)
@@ -236,39 +262,44 @@ class Level:
 def reconciliation(root: Organisation) -> list[Level]:
     """Every organisation of `root`'s subtree (in tree order) with its position and the
     differences between what its children sent and what it received."""
-    orgs = list(
-        Organisation.objects.filter(subtree_q("path", root.path))
-        .select_related("parent")
-        .order_by("path")
-    )
+    subtree = Organisation.objects.filter(subtree_q("path", root.path)).order_by("path")
+    orgs = [OrgRef(*row) for row in subtree.values_list("pk", "name", "kind", "parent_id")]
     levels = {o.pk: Level(o) for o in orgs}
-    for row in (
-        Donation.objects.filter(subtree_q("branch__path", root.path))
+    ids = subtree.order_by().values("pk")
+    for branch_id, fen in (
+        Donation.objects.filter(branch__in=ids)
         .values("branch_id")
         .annotate(s=Sum("amount_fen"))
         .order_by()
+        .values_list("branch_id", "s")
     ):
-        levels[row["branch_id"]].position.collected = from_fen(row["s"])
-    batches = Remittance.objects.filter(subtree_q("from_org__path", root.path)).select_related(
-        "from_org", "to_org"
-    )
-    for batch in batches.order_by("sent_on", "pk"):
-        sender = levels[batch.from_org_id]
-        sender.position.passed_up += batch.amount
-        receiver = levels.get(batch.to_org_id)
-        if batch.received_at is None:
-            sender.position.in_transit += batch.amount
+        levels[branch_id].position.collected = from_fen(fen)
+    batches = (
+        Remittance.objects.filter(from_org__in=ids)
+        .order_by("sent_on", "pk")
+        .values_list(
+            "pk", "number", "from_org_id", "to_org_id", "sent_on", "amount_fen", "received_fen",
+            "received_at",
+        )
+    )  # fmt: skip
+    for pk, number, from_id, to_id, sent_on, fen, received_fen, received_at in batches:
+        amount = from_fen(fen)
+        sender = levels[from_id]
+        sender.position.passed_up += amount
+        receiver = levels.get(to_id)
+        if received_at is None:
+            sender.position.in_transit += amount
         if receiver is None:  # sent above the root: the root's own concern
             continue
-        receiver.from_below_sent += batch.amount
-        if batch.received_at is None:
-            receiver.differences.append(Difference("not_received", batch, batch.amount, None))
+        receiver.from_below_sent += amount
+        batch = BatchRef(pk, number, sender.org, sent_on)
+        if received_at is None:
+            receiver.differences.append(Difference("not_received", batch, amount, None))
             continue
-        receiver.position.received += batch.received_amount or ZERO
-        if batch.received_fen != batch.amount_fen:
-            receiver.differences.append(
-                Difference("amount_differs", batch, batch.amount, batch.received_amount)
-            )
+        received = from_fen(received_fen)
+        receiver.position.received += received
+        if received_fen != fen:
+            receiver.differences.append(Difference("amount_differs", batch, amount, received))
     return [levels[o.pk] for o in orgs]
 
 
