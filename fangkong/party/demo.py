@@ -9,8 +9,10 @@ existing 丰台区委 means the demo is loaded."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +20,16 @@ from django.utils import timezone
 from fangkong.accounts.models import User
 from fangkong.areas.models import Area
 from fangkong.party import services
-from fangkong.party.models import Channel, Member, Organisation, OrgKind
+from fangkong.party.development import services as development
+from fangkong.party.models import (
+    Channel,
+    MeetingForm,
+    MeetingPurpose,
+    Member,
+    Organisation,
+    OrgKind,
+    Stage,
+)
 from fangkong.party.selectors import org_position
 from fangkong.registry.demo.data import FEMALE_CHARS, MALE_CHARS, SURNAME_WEIGHTS, SURNAMES
 from fangkong.registry.people.services import person_register
@@ -127,10 +138,83 @@ def load_demo() -> str:
         actor=treasurer, org=community, amount=org_position(community).held, sent_on=today
     )
     services.remittance_receive(actor=admin, remittance=up, received_on=today)
+    nurses = _yaoyi(admin, district, areas[DISTRICT], areas[COMMUNITY], rng)
     return (
         f"demo party: 南方庄社区 {BRANCHES} 个党支部 {len(members)} 名党员，"
-        f"今日 {DONORS} 人捐款 {TOTAL} 元，已逐级上缴到东铁匠营街道工委"
+        f"今日 {DONORS} 人捐款 {TOTAL} 元，已逐级上缴到东铁匠营街道工委；"
+        f"北京瑶医医院党支部远程视频大会接收 {nurses} 名一线护士为预备党员"
     )
+
+
+def _person(actor: Any, area: Area, name: str, sex: str, rng: random.Random) -> Any:
+    return person_register(
+        actor=actor,
+        area=area,
+        data={
+            "name": name,
+            "sex": sex,
+            "birth_date": f"19{rng.randint(60, 98)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+        },
+        require_document=False,
+    )
+
+
+def _yaoyi(
+    admin: Any, district: Organisation, district_area: Area, home: Area, rng: random.Random
+) -> int:
+    """北京瑶医医院党支部 (under the park's non-public enterprises committee): 杨桐 and 于薇,
+    frontline nurses in Wuhan, admitted as probationary members by a remote video branch
+    meeting on 2020-02-29 after the park committee's review; 12 more of the medical team
+    have applied (14 of 21)."""
+    park = services.org_create(
+        actor=admin, name="中关村丰台科技园区非公企业党委", kind=OrgKind.WORKING,
+        area=district_area, parent=district,
+    )  # fmt: skip
+    branch = services.org_create(
+        actor=admin, name="北京瑶医医院党支部", kind=OrgKind.BRANCH, area=district_area,
+        parent=park,
+    )  # fmt: skip
+    members = [
+        services.member_add(actor=admin, branch=branch, person=_person(admin, home, name, sex, rng),
+                            joined_on=dt.date(2000 + i, 7, 1))
+        for i, (name, sex) in enumerate([("王少朋", "male"), ("覃迅云", "male")]
+                                        + [_name(rng) for _ in range(10)])
+    ]  # fmt: skip
+    nurses = []
+    for name in ("杨桐", "于薇"):
+        c = development.candidate_apply(
+            actor=admin, branch=branch, person=_person(admin, home, name, "female", rng),
+            applied_on=dt.date(2018, 9, 3), frontline=True, note="驰援武汉医疗队",
+        )  # fmt: skip
+        development.candidate_advance(
+            actor=admin, candidate=c, stage=Stage.ACTIVIST, on=dt.date(2018, 12, 1)
+        )
+        development.candidate_advance(
+            actor=admin, candidate=c, stage=Stage.OBJECT, on=dt.date(2020, 2, 10),
+            introducers=members[:2],
+        )  # fmt: skip
+        development.candidate_advance(
+            actor=admin, candidate=c, stage=Stage.REVIEWED, on=dt.date(2020, 2, 26)
+        )
+        nurses.append(c)
+    meeting = development.meeting_record(
+        actor=admin, branch=branch, held_on=dt.date(2020, 2, 29), form=MeetingForm.REMOTE_VIDEO,
+        purpose=MeetingPurpose.ADMIT, entitled=len(members), present=len(members), remote=3,
+        votes_for=len(members), candidates=nurses,
+        note="与武汉红十字会医院视频连线，园区非公企业党委宣读审查意见",
+    )  # fmt: skip
+    for c in nurses:
+        development.candidate_advance(
+            actor=admin, candidate=c, stage=Stage.PROBATIONARY, on=dt.date(2020, 2, 29),
+            meeting=meeting,
+        )  # fmt: skip
+    for i in range(12):
+        name, sex = _name(rng)
+        development.candidate_apply(
+            actor=admin, branch=branch, person=_person(admin, home, name, sex, rng),
+            applied_on=dt.date(2020, 2, 16 + i), frontline=True, note="驰援武汉医疗队",
+        )  # fmt: skip
+    return len(nurses)
 
 
 _CN = {

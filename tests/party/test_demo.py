@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from fangkong.accounts.demo import load_demo_accounts
 from fangkong.party.demo import load_demo
-from fangkong.party.models import Donation, Organisation, OrgKind
+from fangkong.party.models import Candidate, Donation, Meeting, Organisation, OrgKind
 from fangkong.party.selectors import org_position, reconciliation, summary
 from tests.conftest import World
 
@@ -28,4 +28,8 @@ def test_the_demo_gives_the_pages_figures(world: World) -> None:
     working = Organisation.objects.get(name="东铁匠营街道工委")
     assert org_position(working).held == Decimal("15354.97")
     assert all(not level.differences for level in reconciliation(district))
+    meeting = Meeting.objects.get(form="remote_video")
+    assert sorted(c.person.name for c in meeting.candidates.all()) == ["于薇", "杨桐"]
+    assert Candidate.objects.filter(stage="probationary").count() == 2
+    assert Candidate.objects.filter(stage="applicant").count() == 12
     assert load_demo() == "demo party: already loaded"
