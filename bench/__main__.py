@@ -19,6 +19,7 @@ BENCHMARKS = [
     "arrivals_daily",
     "reports_daily",
     "duty_coverage",
+    "party_donations",
 ]
 
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "fangkong.duty",
     "fangkong.rounds",
     "fangkong.supplies",
+    "fangkong.party",
     "fangkong.reports",
     "fangkong.site",
 ]
@@ -282,6 +283,8 @@ SPECTACULAR_SETTINGS = {
         "ObservationModeEnum": "fangkong.arrivals.models.ObservationMode",
         "GateKindEnum": "fangkong.access.models.GateKind",
         "FiledByEnum": "fangkong.arrivals.models.FiledBy",
+        "PartyOrgKindEnum": "fangkong.party.models.OrgKind",
+        "DonationChannelEnum": "fangkong.party.models.Channel",
     },
 }
 

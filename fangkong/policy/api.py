@@ -58,6 +58,8 @@ class PolicyOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
             "underground_bunk_beds_allowed",
             "onsite_rate_max",
             "duty_min_rest_hours",
+            "party_activist_min_days",
+            "party_probation_days",
             "donation_suggested_max",
             "note",
             "origin_rules",
@@ -89,6 +91,8 @@ class DraftChangeInput(serializers.Serializer):  # type: ignore[type-arg]
     underground_bunk_beds_allowed = serializers.BooleanField()
     onsite_rate_max = serializers.DecimalField(max_digits=4, decimal_places=3)
     duty_min_rest_hours = serializers.IntegerField(min_value=0, max_value=24, required=False)
+    party_activist_min_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
+    party_probation_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
     donation_suggested_max = serializers.DecimalField(max_digits=10, decimal_places=2)
     note = serializers.CharField(allow_blank=True)
     origin_rules = OriginRuleInput(many=True)

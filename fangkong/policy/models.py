@@ -75,6 +75,20 @@ class PolicyVersion(models.Model):
         validators=[MaxValueValidator(24)],
         help_text=_("同一人两个班次之间至少间隔的小时数；0 为不限"),
     )
+    party_activist_min_days = models.PositiveSmallIntegerField(
+        _("积极分子至发展对象最少天数"),
+        default=365,
+        db_default=365,
+        validators=[MaxValueValidator(3650)],
+        help_text=_("入党积极分子经过多少天培养考察才能列为发展对象"),
+    )
+    party_probation_days = models.PositiveSmallIntegerField(
+        _("预备期（天）"),
+        default=365,
+        db_default=365,
+        validators=[MaxValueValidator(3650)],
+        help_text=_("预备党员满多少天才能转为正式党员"),
+    )
     donation_suggested_max = models.DecimalField(
         _("建议捐款上限（元）"), max_digits=10, decimal_places=2
     )

@@ -25,6 +25,8 @@ POLICY_SETTINGS = (
     "underground_bunk_beds_allowed",
     "onsite_rate_max",
     "duty_min_rest_hours",
+    "party_activist_min_days",
+    "party_probation_days",
     "donation_suggested_max",
     "note",
 )
@@ -49,6 +51,28 @@ def duty_min_rest_hours_on(on: dt.date) -> int:
         default = PolicyVersion._meta.get_field("duty_min_rest_hours").default
         return int(default)
     return int(hours)
+
+
+def party_intervals_on(on: dt.date) -> dict[str, int]:
+    """The minimum days between party-member development stages in force on `on`
+    (activist → development object, probationary → full member); the fields' defaults
+    where no policy is in force yet."""
+    names = ("party_activist_min_days", "party_probation_days")
+    policy = PolicyVersion.objects.filter(effective_from__lte=on).order_by("-effective_from")
+    row = policy.values(*names).first()
+    if row is None:
+        return {name: 365 for name in names}  # the fields' defaults: one year each
+    return {name: int(row[name]) for name in names}
+
+
+def donation_suggested_max_on(on: dt.date) -> Decimal:
+    """The suggested donation of the policy in force on `on` (100 yuan, the 2020 call's,
+    where no policy is in force yet): more is accepted and shown, never refused."""
+    policy = PolicyVersion.objects.filter(effective_from__lte=on).order_by("-effective_from")
+    value = policy.values_list("donation_suggested_max", flat=True).first()
+    if value is None:
+        return Decimal("100.00")
+    return Decimal(value)
 
 
 def fever_threshold_on(on: dt.date) -> Decimal | None:

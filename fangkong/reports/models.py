@@ -59,6 +59,9 @@ class DailyFigures(models.Model):
     duty_sign_ins = models.PositiveIntegerField(default=0)
     duty_late = models.PositiveIntegerField(default=0)
     duty_missing = models.PositiveIntegerField(default=0)
+    # party (fangkong.party.figures): the amount in whole fen, exact
+    party_donors = models.PositiveIntegerField(default=0)
+    party_donation_fen = models.BigIntegerField(default=0)
     # {"fever": 3, "no_pass": 12, …}: a denial may carry several reasons.
     denials_by_reason = models.JSONField(default=dict)
 

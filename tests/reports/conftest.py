@@ -70,6 +70,9 @@ ZERO = {
     "duty_sign_ins": 0,
     "duty_late": 0,
     "duty_missing": 0,
+    # party (no donations in this story)
+    "party_donors": 0,
+    "party_donation_fen": 0,
 }
 
 
