@@ -60,6 +60,8 @@ class PolicyOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
             "underground_bunk_beds_allowed",
             "onsite_rate_max",
             "duty_min_rest_hours",
+            "care_urgent_hours",
+            "care_request_hours",
             "donation_suggested_max",
             "note",
             "origin_rules",
@@ -91,6 +93,8 @@ class DraftChangeInput(serializers.Serializer):  # type: ignore[type-arg]
     underground_bunk_beds_allowed = serializers.BooleanField()
     onsite_rate_max = serializers.DecimalField(max_digits=4, decimal_places=3)
     duty_min_rest_hours = serializers.IntegerField(min_value=0, max_value=24, required=False)
+    care_urgent_hours = serializers.IntegerField(min_value=1, max_value=72, required=False)
+    care_request_hours = serializers.IntegerField(min_value=1, max_value=168, required=False)
     donation_suggested_max = serializers.DecimalField(max_digits=10, decimal_places=2)
     note = serializers.CharField(allow_blank=True)
     origin_rules = OriginRuleInput(many=True)

@@ -25,6 +25,8 @@ POLICY_SETTINGS = (
     "underground_bunk_beds_allowed",
     "onsite_rate_max",
     "duty_min_rest_hours",
+    "care_urgent_hours",
+    "care_request_hours",
     "donation_suggested_max",
     "note",
 )
@@ -49,6 +51,17 @@ def duty_min_rest_hours_on(on: dt.date) -> int:
         default = PolicyVersion._meta.get_field("duty_min_rest_hours").default
         return int(default)
     return int(hours)
+
+
+def care_hours_on(on: dt.date) -> tuple[int, int]:
+    """(urgent, other): the hours within which an isolated household's request must be
+    done under the policy in force on `on` (the fields' defaults where none is yet)."""
+    policy = PolicyVersion.objects.filter(effective_from__lte=on).order_by("-effective_from")
+    row = policy.values_list("care_urgent_hours", "care_request_hours").first()
+    if row is None:
+        field = PolicyVersion._meta.get_field
+        return int(field("care_urgent_hours").default), int(field("care_request_hours").default)
+    return int(row[0]), int(row[1])
 
 
 def fever_threshold_on(on: dt.date) -> Decimal | None:

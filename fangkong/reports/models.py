@@ -59,6 +59,11 @@ class DailyFigures(models.Model):
     duty_sign_ins = models.PositiveIntegerField(default=0)
     duty_late = models.PositiveIntegerField(default=0)
     duty_missing = models.PositiveIntegerField(default=0)
+    # care (fangkong.care.figures)
+    care_calls = models.PositiveIntegerField(default=0)
+    care_requests = models.PositiveIntegerField(default=0)
+    care_done = models.PositiveIntegerField(default=0)
+    care_overdue = models.PositiveIntegerField(default=0)
     # {"fever": 3, "no_pass": 12, …}: a denial may carry several reasons.
     denials_by_reason = models.JSONField(default=dict)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from fangkong.arrivals.health.panels import public_panels
 from fangkong.arrivals.health.services import (
     SelfReportLinkError,
     is_fever,
@@ -34,6 +35,7 @@ def _link_error(request: HttpRequest, error: SelfReportLinkError) -> HttpRespons
 def _form(
     request: HttpRequest,
     observation: Observation,
+    token: str,
     *,
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
@@ -55,6 +57,7 @@ def _form(
             "temperature": request.POST.get("temperature", ""),
             "errors": errors or {},
             "fever_threshold": observation.policy.fever_threshold,
+            "panels": public_panels(request, observation, token),
         },
         status=status,
     )
@@ -68,7 +71,7 @@ def self_report(request: HttpRequest, token: str) -> HttpResponse:
     except SelfReportLinkError as error:
         return _link_error(request, error)
     if request.method != "POST":
-        return _form(request, observation)
+        return _form(request, observation, token)
     try:
         result = self_report_submit(
             token=token,
@@ -78,7 +81,7 @@ def self_report(request: HttpRequest, token: str) -> HttpResponse:
     except SelfReportLinkError as error:
         return _link_error(request, error)
     except ValidationError as exc:
-        return _form(request, observation, errors=exc.message_dict, status=400)
+        return _form(request, observation, token, errors=exc.message_dict, status=400)
     report = result.report
     return render(
         request,

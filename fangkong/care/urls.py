@@ -1,0 +1,36 @@
+"""Care: pages (under /care/), API (under /api/v1/care/) and the resident's 我需要帮助
+(under /r/help/, the self-report link's token)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from fangkong.care import api, public, views
+
+app_name = "care"
+
+urlpatterns: list[URLPattern] = [
+    path("", views.calls, name="calls"),
+    path("households/<int:pk>/", views.household, name="household"),
+    path("households/<int:pk>/call/", views.call_record, name="call-record"),
+    path("households/<int:pk>/request/", views.request_new, name="request-new"),
+    path("requests/", views.requests, name="requests"),
+    path("requests/<int:pk>/take/", views.request_take, name="request-take"),
+    path("requests/<int:pk>/close/", views.request_close, name="request-close"),
+]
+
+api_urlpatterns: list[URLPattern] = [
+    path("care/calls/", api.CallsApi.as_view(), name="care-calls"),
+    path("care/requests/", api.RequestsApi.as_view(), name="care-requests"),
+    path("care/requests/<int:pk>/take/", api.RequestTakeApi.as_view(), name="care-request-take"),
+    path("care/requests/<int:pk>/close/", api.RequestCloseApi.as_view(), name="care-request-close"),
+    path(
+        "care/self-requests/<str:token>/",
+        api.SelfRequestsApi.as_view(),
+        name="care-self-requests",
+    ),
+]
+
+public_urlpatterns: list[URLPattern] = [
+    path("help/<str:token>/", public.help_request, name="care-help"),
+]
