@@ -31,7 +31,7 @@ class HouseholdOutput(serializers.Serializer):  # type: ignore[type-arg]
     observation = serializers.IntegerField(source="pk")
     name = serializers.CharField(source="person.masked_name", help_text="遮挡后的姓名")
     area = serializers.CharField(source="area.code")
-    address = serializers.CharField(source="address", allow_null=True, default=None)
+    address = serializers.CharField(allow_null=True, default=None)
     last_day = serializers.DateField()
     call_outcome = serializers.ChoiceField(
         choices=CallOutcome.choices, allow_null=True, help_text="今天最近一次关怀电话的结果"

@@ -66,9 +66,8 @@ def load_demo() -> str:
             note="体温正常" if outcome != CallOutcome.NO_ANSWER else "",
         )
         CareCall.objects.filter(pk=call.pk).update(at=_back(start + dt.timedelta(minutes=4 * i)))
-    tail = observations[CALLS_THIS_MORNING:]
-    if len(tail) < 5:
-        tail = observations[:5]
+    rest = observations[CALLS_THIS_MORNING:] or observations
+    tail = [rest[i % len(rest)] for i in range(5)]
     # The resident's own medicine request, on the phone page, a few minutes ago.
     services.request_raise_by_resident(
         observation=tail[0], kind=RequestKind.MEDICINE, detail="布洛芬、体温计电池"
