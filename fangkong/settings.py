@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "fangkong.rounds",
     "fangkong.supplies",
     "fangkong.care",
+    "fangkong.cadres",
     "fangkong.reports",
     "fangkong.site",
 ]

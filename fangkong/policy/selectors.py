@@ -59,8 +59,9 @@ def care_hours_on(on: dt.date) -> tuple[int, int]:
     policy = PolicyVersion.objects.filter(effective_from__lte=on).order_by("-effective_from")
     row = policy.values_list("care_urgent_hours", "care_request_hours").first()
     if row is None:
-        field = PolicyVersion._meta.get_field
-        return int(field("care_urgent_hours").default), int(field("care_request_hours").default)
+        urgent = PolicyVersion._meta.get_field("care_urgent_hours").default
+        other = PolicyVersion._meta.get_field("care_request_hours").default
+        return int(urgent), int(other)
     return int(row[0]), int(row[1])
 
 

@@ -64,6 +64,10 @@ class DailyFigures(models.Model):
     care_requests = models.PositiveIntegerField(default=0)
     care_done = models.PositiveIntegerField(default=0)
     care_overdue = models.PositiveIntegerField(default=0)
+    # cadres (fangkong.cadres.figures)
+    cadres_on_duty = models.PositiveIntegerField(default=0)
+    cadres_signed_in = models.PositiveIntegerField(default=0)
+    cadres_unwell = models.PositiveIntegerField(default=0)
     # {"fever": 3, "no_pass": 12, …}: a denial may carry several reasons.
     denials_by_reason = models.JSONField(default=dict)
 
