@@ -170,14 +170,17 @@ def deployment_end(*, actor: Any, cadre: Cadre, on: dt.date, reason: str = "") -
     return cadre
 
 
-def _for_cadre(actor: Any, cadre: Cadre) -> None:
-    """The community records checks of its cadres; a cadre account only its own."""
+def _for_cadre(actor: Any, cadre: Cadre) -> Cadre:
+    """The community records checks of its cadres; a cadre account only its own. The
+    cadre as stored now (a stale copy must not sign in someone whose deployment ended)."""
     _need(actor, CadresCapability.CHECK)
     ensure_visible(cadre, actor)
+    cadre = Cadre.objects.select_related("area").get(pk=cadre.pk)
     if actor.role == Role.CADRE and cadre.account_id != actor.pk:
         raise PermissionDenied(_("下沉干部只能为自己签到和登记健康监测"))
     if not cadre.active or cadre.area_id is None:
         raise invalid("cadre", _("%(name)s 的下沉已结束") % {"name": cadre.name}, "ended")
+    return cadre
 
 
 @transaction.atomic
@@ -185,7 +188,7 @@ def health_check_record(
     *, actor: Any, cadre: Cadre, temperature: Any, symptoms: bool = False
 ) -> HealthCheck:
     """Today's health check; a fever (the policy's threshold) or a symptom: unfit today."""
-    _for_cadre(actor, cadre)
+    cadre = _for_cadre(actor, cadre)
     value = parse_temperature(temperature)
     area = cadre.area
     assert area is not None  # _for_cadre: a serving cadre has a post
@@ -215,7 +218,7 @@ def health_check_record(
 @transaction.atomic
 def sign_in(*, actor: Any, cadre: Cadre) -> SignIn:
     """Signed in at the community today: only after today's health check, and only fit."""
-    _for_cadre(actor, cadre)
+    cadre = _for_cadre(actor, cadre)
     area = cadre.area
     assert area is not None
     today = timezone.localdate()
