@@ -284,6 +284,12 @@ SPECTACULAR_SETTINGS = {
         "ObservationModeEnum": "fangkong.arrivals.models.ObservationMode",
         "GateKindEnum": "fangkong.access.models.GateKind",
         "FiledByEnum": "fangkong.arrivals.models.FiledBy",
+        # arrivals' call-task outcome keeps its name beside care's call outcome
+        "OutcomeEnum": "fangkong.arrivals.models.CallOutcome",
+        "CareRequestKindEnum": "fangkong.care.models.RequestKind",
+        "CareRequestStatusEnum": "fangkong.care.models.RequestStatus",
+        "CareCallOutcomeEnum": "fangkong.care.models.CallOutcome",
+        "OrganKindEnum": "fangkong.cadres.models.OrganKind",
     },
 }
 

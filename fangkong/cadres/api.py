@@ -29,22 +29,22 @@ from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404
 
 
-class OrganOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CadresOrganOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = Organ
         fields = ["id", "name", "kind", "sends"]
 
 
-class OrganInput(serializers.Serializer):  # type: ignore[type-arg]
+class CadresOrganInput(serializers.Serializer):  # type: ignore[type-arg]
     name = serializers.CharField(max_length=60)
     kind = serializers.ChoiceField(choices=OrganKind.choices, default=OrganKind.ORGAN)
 
 
-class SendsInput(serializers.Serializer):  # type: ignore[type-arg]
+class CadresSendsInput(serializers.Serializer):  # type: ignore[type-arg]
     sends = serializers.IntegerField(min_value=0, max_value=10_000)
 
 
-class CadreOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CadresCadreOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     organ = serializers.CharField(source="organ.name")
     area = serializers.CharField(source="area.code", allow_null=True, default=None)
     account = serializers.CharField(source="account.username", allow_null=True, default=None)
@@ -60,7 +60,7 @@ class CadreOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]  # fmt: skip
 
 
-class CadreInput(serializers.Serializer):  # type: ignore[type-arg]
+class CadresCadreInput(serializers.Serializer):  # type: ignore[type-arg]
     organ = IdField()
     name = serializers.CharField(max_length=50)
     area = serializers.CharField(help_text="community / village code")
@@ -72,18 +72,18 @@ class CadreInput(serializers.Serializer):  # type: ignore[type-arg]
     account = serializers.CharField(required=False, help_text="the cadre's username")
 
 
-class HealthInput(serializers.Serializer):  # type: ignore[type-arg]
+class CadresHealthInput(serializers.Serializer):  # type: ignore[type-arg]
     temperature = serializers.CharField(help_text="e.g. 36.5")
     symptoms = serializers.BooleanField(default=False)
 
 
-class HealthOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CadresHealthOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = HealthCheck
         fields = ["id", "cadre", "on", "temperature", "symptoms", "fit"]
 
 
-class SignInOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CadresSignInOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     area = serializers.CharField(source="area.code")
 
     class Meta:
@@ -91,49 +91,49 @@ class SignInOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         fields = ["id", "cadre", "area", "on", "at"]
 
 
-class ReassignInput(serializers.Serializer):  # type: ignore[type-arg]
+class CadresReassignInput(serializers.Serializer):  # type: ignore[type-arg]
     area = serializers.CharField()
     on = serializers.DateField()
 
 
-class EndInput(serializers.Serializer):  # type: ignore[type-arg]
+class CadresEndInput(serializers.Serializer):  # type: ignore[type-arg]
     on = serializers.DateField()
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class InsuranceInput(serializers.Serializer):  # type: ignore[type-arg]
+class CadresInsuranceInput(serializers.Serializer):  # type: ignore[type-arg]
     insurer = serializers.CharField(max_length=60)
     policy_number = serializers.CharField(max_length=40)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
 
 
-class InsuranceOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CadresInsuranceOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = Insurance
         fields = ["id", "cadre", "insurer", "policy_number", "starts_on", "ends_on"]
 
 
-class TrainingInput(serializers.Serializer):  # type: ignore[type-arg]
+class CadresTrainingInput(serializers.Serializer):  # type: ignore[type-arg]
     title = serializers.CharField(max_length=100)
     on = serializers.DateField()
 
 
-class TrainingOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CadresTrainingOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = Training
         fields = ["id", "cadre", "title", "on"]
 
 
-class AllocationLineInput(serializers.Serializer):  # type: ignore[type-arg]
+class CadresAllocationLineInput(serializers.Serializer):  # type: ignore[type-arg]
     organ = IdField()
     area = serializers.CharField()
     number = serializers.IntegerField(min_value=0, max_value=10_000)
 
 
-class AllocationInput(serializers.Serializer):  # type: ignore[type-arg]
+class CadresAllocationInput(serializers.Serializer):  # type: ignore[type-arg]
     area = serializers.CharField(help_text="the scope: the district, or a street / township")
-    lines = AllocationLineInput(many=True)
+    lines = CadresAllocationLineInput(many=True)
 
 
 def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
@@ -154,7 +154,7 @@ def _cadre(request: Request, pk: int) -> Cadre:
 
 
 class OrgansApi(ScopedListAPIView):
-    serializer_class = OrganOutput
+    serializer_class = CadresOrganOutput
     capability = CadresCapability.VIEW
     pagination_class = None
 
@@ -162,12 +162,13 @@ class OrgansApi(ScopedListAPIView):
         return Organ.objects.all()
 
     @extend_schema(
-        request=OrganInput, responses={201: OrganOutput, **error_responses(400, 403, 409)}
+        request=CadresOrganInput,
+        responses={201: CadresOrganOutput, **error_responses(400, 403, 409)},
     )
     def post(self, request: Request) -> Response:
-        values = _valid(OrganInput, request)
+        values = _valid(CadresOrganInput, request)
         organ = services.organ_create(actor=request.user, name=values["name"], kind=values["kind"])
-        return Response(OrganOutput(organ).data, status=status.HTTP_201_CREATED)
+        return Response(CadresOrganOutput(organ).data, status=status.HTTP_201_CREATED)
 
 
 class OrganSendsApi(APIView):
@@ -175,27 +176,27 @@ class OrganSendsApi(APIView):
     capability = CadresCapability.MANAGE
 
     @extend_schema(
-        request=SendsInput,
-        responses={200: OrganOutput, **error_responses(400, 403, 404)},
+        request=CadresSendsInput,
+        responses={200: CadresOrganOutput, **error_responses(400, 403, 404)},
         summary="填写派出单位选派人数（区里）",
     )
     def post(self, request: Request, pk: int) -> Response:
         organ = get_visible_or_404(Organ.objects.all(), request.user, pk=pk)
-        values = _valid(SendsInput, request)
+        values = _valid(CadresSendsInput, request)
         organ = services.organ_sends_set(actor=request.user, organ=organ, sends=values["sends"])
-        return Response(OrganOutput(organ).data)
+        return Response(CadresOrganOutput(organ).data)
 
 
 class CadresApi(ScopedListAPIView):
     """Cadres the caller may see, with today's health check, sign-in and insurance;
     `list=unwell|uninsured|expiring` narrows it."""
 
-    serializer_class = CadreOutput
+    serializer_class = CadresCadreOutput
     capability = CadresCapability.VIEW
 
     @extend_schema(
         parameters=[OpenApiParameter("list", str, enum=["unwell", "uninsured", "expiring"])],
-        responses={200: CadreOutput(many=True), **error_responses(400)},
+        responses={200: CadresCadreOutput(many=True), **error_responses(400)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
@@ -216,15 +217,15 @@ class CadresApi(ScopedListAPIView):
         return qs
 
     @extend_schema(
-        request=CadreInput,
-        responses={201: CadreOutput, **error_responses(400, 403)},
+        request=CadresCadreInput,
+        responses={201: CadresCadreOutput, **error_responses(400, 403)},
         summary="登记下沉干部并安排到社区（村）",
     )
     def post(self, request: Request) -> Response:
         user: Any = request.user
         if not user.can(CadresCapability.MANAGE):
             self.permission_denied(request)
-        values = _valid(CadreInput, request)
+        values = _valid(CadresCadreInput, request)
         account = None
         if values.get("account"):
             account = User.objects.filter(username=values["account"]).first()
@@ -240,7 +241,7 @@ class CadresApi(ScopedListAPIView):
             distance_km=values["distance_km"],
             account=account,
         )
-        return Response(CadreOutput(cadre).data, status=status.HTTP_201_CREATED)
+        return Response(CadresCadreOutput(cadre).data, status=status.HTTP_201_CREATED)
 
 
 class _CadreAction(APIView):
@@ -252,19 +253,19 @@ class HealthCheckApi(_CadreAction):
     capability = CadresCapability.CHECK
 
     @extend_schema(
-        request=HealthInput,
-        responses={201: HealthOutput, **error_responses(400, 403, 404, 409)},
+        request=CadresHealthInput,
+        responses={201: CadresHealthOutput, **error_responses(400, 403, 404, 409)},
         summary="今日健康监测（发热或有症状：今天不能上岗）",
     )
     def post(self, request: Request, pk: int) -> Response:
-        values = _valid(HealthInput, request)
+        values = _valid(CadresHealthInput, request)
         check = services.health_check_record(
             actor=request.user,
             cadre=_cadre(request, pk),
             temperature=values["temperature"],
             symptoms=values["symptoms"],
         )
-        return Response(HealthOutput(check).data, status=status.HTTP_201_CREATED)
+        return Response(CadresHealthOutput(check).data, status=status.HTTP_201_CREATED)
 
 
 class SignInApi(_CadreAction):
@@ -272,69 +273,69 @@ class SignInApi(_CadreAction):
 
     @extend_schema(
         request=None,
-        responses={201: SignInOutput, **error_responses(400, 403, 404, 409)},
+        responses={201: CadresSignInOutput, **error_responses(400, 403, 404, 409)},
         summary="今日到社区签到（须先做健康监测且正常）",
     )
     def post(self, request: Request, pk: int) -> Response:
         row = services.sign_in(actor=request.user, cadre=_cadre(request, pk))
-        return Response(SignInOutput(row).data, status=status.HTTP_201_CREATED)
+        return Response(CadresSignInOutput(row).data, status=status.HTTP_201_CREATED)
 
 
 class ReassignApi(_CadreAction):
     @extend_schema(
-        request=ReassignInput,
-        responses={200: CadreOutput, **error_responses(400, 403, 404)},
+        request=CadresReassignInput,
+        responses={200: CadresCadreOutput, **error_responses(400, 403, 404)},
         summary="调整下沉社区（村）（街乡在本辖区内调整）",
     )
     def post(self, request: Request, pk: int) -> Response:
-        values = _valid(ReassignInput, request)
+        values = _valid(CadresReassignInput, request)
         cadre = services.cadre_reassign(
             actor=request.user,
             cadre=_cadre(request, pk),
             area=area_visible_by_code(user=request.user, code=values["area"]),
             on=values["on"],
         )
-        return Response(CadreOutput(cadre).data)
+        return Response(CadresCadreOutput(cadre).data)
 
 
 class EndApi(_CadreAction):
     @extend_schema(
-        request=EndInput,
-        responses={200: CadreOutput, **error_responses(400, 403, 404, 409)},
+        request=CadresEndInput,
+        responses={200: CadresCadreOutput, **error_responses(400, 403, 404, 409)},
         summary="结束下沉",
     )
     def post(self, request: Request, pk: int) -> Response:
-        values = _valid(EndInput, request)
+        values = _valid(CadresEndInput, request)
         cadre = services.deployment_end(
             actor=request.user, cadre=_cadre(request, pk), on=values["on"], reason=values["reason"]
         )
-        return Response(CadreOutput(cadre).data)
+        return Response(CadresCadreOutput(cadre).data)
 
 
 class InsuranceApi(_CadreAction):
     @extend_schema(
-        request=InsuranceInput,
-        responses={201: InsuranceOutput, **error_responses(400, 403, 404)},
+        request=CadresInsuranceInput,
+        responses={201: CadresInsuranceOutput, **error_responses(400, 403, 404)},
         summary="登记人身意外保险",
     )
     def post(self, request: Request, pk: int) -> Response:
-        values = _valid(InsuranceInput, request)
+        values = _valid(CadresInsuranceInput, request)
         insurance = services.insurance_record(
             actor=request.user, cadre=_cadre(request, pk), **values
         )
-        return Response(InsuranceOutput(insurance).data, status=status.HTTP_201_CREATED)
+        return Response(CadresInsuranceOutput(insurance).data, status=status.HTTP_201_CREATED)
 
 
 class TrainingApi(_CadreAction):
     @extend_schema(
-        request=TrainingInput,
-        responses={201: TrainingOutput, **error_responses(400, 403, 404)},
+        request=CadresTrainingInput,
+        responses={201: CadresTrainingOutput, **error_responses(400, 403, 404)},
         summary="登记培训",
     )
     def post(self, request: Request, pk: int) -> Response:
-        values = _valid(TrainingInput, request)
+        values = _valid(CadresTrainingInput, request)
         training = services.training_record(actor=request.user, cadre=_cadre(request, pk), **values)
-        return Response(TrainingOutput(training).data, status=status.HTTP_201_CREATED)
+        return Response(CadresTrainingOutput(training).data, status=status.HTTP_201_CREATED)
 
 
 class CadreReportApi(_CadreAction):
@@ -490,7 +491,7 @@ class AllocationApi(APIView):
         )
 
     @extend_schema(
-        request=AllocationInput,
+        request=CadresAllocationInput,
         responses={
             201: inline_serializer(
                 "AllocationConfirmed",
@@ -504,7 +505,7 @@ class AllocationApi(APIView):
         user: Any = request.user
         if not user.can(CadresCapability.MANAGE):
             self.permission_denied(request)
-        values = _valid(AllocationInput, request)
+        values = _valid(CadresAllocationInput, request)
         scope = area_visible_by_code(user=user, code=values["area"])
         areas = {
             a.code: a

@@ -72,7 +72,7 @@ def _name(i: int) -> str:
 def load_demo() -> str:
     if Organ.objects.filter(name="丰台区侨联").exists():
         return _summary(created=False)
-    if not User.objects.filter(username="fengtai_officer").exists():
+    if User.objects.filter(username__in=("fengtai_officer", "wang_ying")).count() < 2:
         load_demo_accounts()
     officer = User.objects.get(username="fengtai_officer")
     wang_ying_account = User.objects.filter(username="wang_ying").first()

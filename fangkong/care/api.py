@@ -27,7 +27,7 @@ from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404
 
 
-class HouseholdOutput(serializers.Serializer):  # type: ignore[type-arg]
+class CareHouseholdOutput(serializers.Serializer):  # type: ignore[type-arg]
     observation = serializers.IntegerField(source="pk")
     name = serializers.CharField(source="person.masked_name", help_text="遮挡后的姓名")
     area = serializers.CharField(source="area.code")
@@ -40,7 +40,7 @@ class HouseholdOutput(serializers.Serializer):  # type: ignore[type-arg]
     open_requests = serializers.IntegerField()
 
 
-class CallOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CareCallOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     observation = serializers.IntegerField(source="observation_id")
     by = serializers.CharField(source="by.username")
     requests = serializers.SerializerMethodField()
@@ -53,7 +53,7 @@ class CallOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         return list(call.requests.values_list("pk", flat=True))
 
 
-class CallInput(serializers.Serializer):  # type: ignore[type-arg]
+class CareCallInput(serializers.Serializer):  # type: ignore[type-arg]
     observation = IdField()
     outcome = serializers.ChoiceField(choices=CallOutcome.choices)
     needs = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -66,7 +66,7 @@ class CallInput(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class RequestOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CareRequestOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     area = serializers.CharField(source="area.code")
     observation = serializers.IntegerField(source="observation_id")
     name = serializers.CharField(source="observation.person.masked_name")
@@ -82,13 +82,13 @@ class RequestOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]  # fmt: skip
 
 
-class RequestInput(serializers.Serializer):  # type: ignore[type-arg]
+class CareRequestInput(serializers.Serializer):  # type: ignore[type-arg]
     observation = IdField()
     kind = serializers.ChoiceField(choices=RequestKind.choices)
     detail = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class TakeInput(serializers.Serializer):  # type: ignore[type-arg]
+class CareTakeInput(serializers.Serializer):  # type: ignore[type-arg]
     assignee = serializers.CharField(
         required=False, help_text="a colleague's username; none: the caller takes it"
     )
@@ -97,17 +97,17 @@ class TakeInput(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class CloseInput(serializers.Serializer):  # type: ignore[type-arg]
+class CareCloseInput(serializers.Serializer):  # type: ignore[type-arg]
     done = serializers.BooleanField(help_text="true: 已完成；false: 无法完成 (outcome says why)")
     outcome = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class SelfRequestInput(serializers.Serializer):  # type: ignore[type-arg]
+class CareSelfRequestInput(serializers.Serializer):  # type: ignore[type-arg]
     kind = serializers.ChoiceField(choices=RequestKind.choices)
     detail = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class SelfRequestOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class CareSelfRequestOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = CareRequest
         fields = ["id", "kind", "detail", "status", "raised_at", "outcome"]
@@ -131,12 +131,12 @@ def _observation(user: Any, pk: int) -> Observation:
 class CallsApi(ScopedListAPIView):
     """Today's care-call list: every person under observation the caller may see."""
 
-    serializer_class = HouseholdOutput
+    serializer_class = CareHouseholdOutput
     capability = CareCapability.VIEW
 
     @extend_schema(
         parameters=[OpenApiParameter("todo", str, enum=["1"], description="只看还没联系上的")],
-        responses={200: HouseholdOutput(many=True)},
+        responses={200: CareHouseholdOutput(many=True)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
@@ -149,15 +149,15 @@ class CallsApi(ScopedListAPIView):
         )
 
     @extend_schema(
-        request=CallInput,
-        responses={201: CallOutput, **error_responses(400, 403)},
+        request=CareCallInput,
+        responses={201: CareCallOutput, **error_responses(400, 403)},
         summary="记录一次关怀电话（可同时登记求助）",
     )
     def post(self, request: Request) -> Response:
         user: Any = request.user
         if not user.can(CareCapability.SERVE):
             self.permission_denied(request)
-        values = _valid(CallInput, request)
+        values = _valid(CareCallInput, request)
         call = services.call_record(
             actor=user,
             observation=_observation(user, values["observation"]),
@@ -167,14 +167,14 @@ class CallsApi(ScopedListAPIView):
             request_kind=values.get("request_kind", ""),
             request_detail=values["request_detail"],
         )
-        return Response(CallOutput(call).data, status=status.HTTP_201_CREATED)
+        return Response(CareCallOutput(call).data, status=status.HTTP_201_CREATED)
 
 
 class RequestsApi(ScopedListAPIView):
     """Requests the caller may see: `state` open (default) / overdue / mine / new / taken /
     done / failed / all."""
 
-    serializer_class = RequestOutput
+    serializer_class = CareRequestOutput
     capability = CareCapability.VIEW
 
     @extend_schema(
@@ -185,7 +185,7 @@ class RequestsApi(ScopedListAPIView):
                 enum=["open", "overdue", "mine", "new", "taken", "done", "failed", "all"],
             )
         ],
-        responses={200: RequestOutput(many=True), **error_responses(400)},
+        responses={200: CareRequestOutput(many=True), **error_responses(400)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
@@ -206,22 +206,22 @@ class RequestsApi(ScopedListAPIView):
         )
 
     @extend_schema(
-        request=RequestInput,
-        responses={201: RequestOutput, **error_responses(400, 403)},
+        request=CareRequestInput,
+        responses={201: CareRequestOutput, **error_responses(400, 403)},
         summary="为居家观察人员登记求助",
     )
     def post(self, request: Request) -> Response:
         user: Any = request.user
         if not user.can(CareCapability.SERVE):
             self.permission_denied(request)
-        values = _valid(RequestInput, request)
+        values = _valid(CareRequestInput, request)
         created = services.request_raise(
             actor=user,
             observation=_observation(user, values["observation"]),
             kind=values["kind"],
             detail=values["detail"],
         )
-        return Response(RequestOutput(created).data, status=status.HTTP_201_CREATED)
+        return Response(CareRequestOutput(created).data, status=status.HTTP_201_CREATED)
 
 
 class RequestTakeApi(APIView):
@@ -229,13 +229,13 @@ class RequestTakeApi(APIView):
     capability = CareCapability.SERVE
 
     @extend_schema(
-        request=TakeInput,
-        responses={200: RequestOutput, **error_responses(400, 403, 404, 409)},
+        request=CareTakeInput,
+        responses={200: CareRequestOutput, **error_responses(400, 403, 404, 409)},
         summary="接单（本人、同事或志愿者）",
     )
     def post(self, request: Request, pk: int) -> Response:
         care_request = get_visible_or_404(CareRequest.objects.all(), request.user, pk=pk)
-        values = _valid(TakeInput, request)
+        values = _valid(CareTakeInput, request)
         assignee = None
         if values.get("assignee"):
             assignee = User.objects.filter(username=values["assignee"]).first()
@@ -247,7 +247,7 @@ class RequestTakeApi(APIView):
             assignee=assignee,
             volunteer=values["volunteer"],
         )
-        return Response(RequestOutput(taken).data)
+        return Response(CareRequestOutput(taken).data)
 
 
 class RequestCloseApi(APIView):
@@ -255,17 +255,17 @@ class RequestCloseApi(APIView):
     capability = CareCapability.SERVE
 
     @extend_schema(
-        request=CloseInput,
-        responses={200: RequestOutput, **error_responses(400, 403, 404, 409)},
+        request=CareCloseInput,
+        responses={200: CareRequestOutput, **error_responses(400, 403, 404, 409)},
         summary="办结：已完成，或无法完成（说明原因）",
     )
     def post(self, request: Request, pk: int) -> Response:
         care_request = get_visible_or_404(CareRequest.objects.all(), request.user, pk=pk)
-        values = _valid(CloseInput, request)
+        values = _valid(CareCloseInput, request)
         closed = services.request_close(
             actor=request.user, request=care_request, done=values["done"], outcome=values["outcome"]
         )
-        return Response(RequestOutput(closed).data)
+        return Response(CareRequestOutput(closed).data)
 
 
 class SelfRequestsApi(APIView):
@@ -281,7 +281,7 @@ class SelfRequestsApi(APIView):
         )
 
     @extend_schema(
-        responses={200: SelfRequestOutput(many=True), **error_responses(400, 403)},
+        responses={200: CareSelfRequestOutput(many=True), **error_responses(400, 403)},
         summary="本人：我的求助及其状态",
     )
     def get(self, request: Request, token: str) -> Response:
@@ -290,11 +290,11 @@ class SelfRequestsApi(APIView):
         except SelfReportLinkError as error:
             return self._link_error(error)
         rows = selectors.requests_of_resident(observation)[:50]
-        return Response(SelfRequestOutput(rows, many=True).data)
+        return Response(CareSelfRequestOutput(rows, many=True).data)
 
     @extend_schema(
-        request=SelfRequestInput,
-        responses={201: SelfRequestOutput, **error_responses(400, 403, 404)},
+        request=CareSelfRequestInput,
+        responses={201: CareSelfRequestOutput, **error_responses(400, 403, 404)},
         summary="本人：我需要帮助",
     )
     def post(self, request: Request, token: str) -> Response:
@@ -302,8 +302,8 @@ class SelfRequestsApi(APIView):
             observation = self_report_observation(token=token)
         except SelfReportLinkError as error:
             return self._link_error(error)
-        values = _valid(SelfRequestInput, request)
+        values = _valid(CareSelfRequestInput, request)
         created = services.request_raise_by_resident(
             observation=observation, kind=values["kind"], detail=values["detail"]
         )
-        return Response(SelfRequestOutput(created).data, status=status.HTTP_201_CREATED)
+        return Response(CareSelfRequestOutput(created).data, status=status.HTTP_201_CREATED)
