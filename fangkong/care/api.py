@@ -16,10 +16,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fangkong.accounts.models import User
+from fangkong.areas.selectors import area_visible_by_code
 from fangkong.arrivals.health.services import SelfReportLinkError, self_report_observation
 from fangkong.arrivals.models import Observation
 from fangkong.care import selectors, services
-from fangkong.care.models import CallOutcome, CareCall, CareRequest, RequestKind
+from fangkong.care.models import Announcement, CallOutcome, CareCall, CareRequest, RequestKind
 from fangkong.care.module import CareCapability
 from fangkong.core.api import HasCapability, ScopedListAPIView, error_response, error_responses
 from fangkong.core.errors import invalid
@@ -307,3 +308,64 @@ class SelfRequestsApi(APIView):
             observation=observation, kind=values["kind"], detail=values["detail"]
         )
         return Response(CareSelfRequestOutput(created).data, status=status.HTTP_201_CREATED)
+
+
+class CareAnnouncementOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+    area = serializers.CharField(source="area.code")
+    withdrawn = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Announcement
+        fields = ["id", "area", "title", "body", "phones", "starts_on", "ends_on", "withdrawn"]
+
+    def get_withdrawn(self, announcement: Announcement) -> bool:
+        return announcement.withdrawn_at is not None
+
+
+class CareAnnouncementInput(serializers.Serializer):  # type: ignore[type-arg]
+    area = serializers.CharField(help_text="community / village / zone code")
+    title = serializers.CharField(max_length=60)
+    body = serializers.CharField(max_length=800)
+    phones = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    starts_on = serializers.DateField(required=False, allow_null=True, default=None)
+    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class AnnouncementsApi(ScopedListAPIView):
+    serializer_class = CareAnnouncementOutput
+    capability = CareCapability.VIEW
+
+    def get_queryset(self) -> QuerySet[Announcement]:
+        return selectors.announcements_visible(user=self.request.user)
+
+    @extend_schema(
+        request=CareAnnouncementInput,
+        responses={201: CareAnnouncementOutput, **error_responses(400, 403)},
+        summary="社区发布公告（居民手机页面上显示）",
+    )
+    def post(self, request: Request) -> Response:
+        user: Any = request.user
+        if not user.can(CareCapability.SERVE):
+            self.permission_denied(request)
+        values = _valid(CareAnnouncementInput, request)
+        announcement = services.announcement_publish(
+            actor=user,
+            area=area_visible_by_code(user=user, code=values.pop("area")),
+            **values,
+        )
+        return Response(CareAnnouncementOutput(announcement).data, status=status.HTTP_201_CREATED)
+
+
+class AnnouncementWithdrawApi(APIView):
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability = CareCapability.SERVE
+
+    @extend_schema(
+        request=None,
+        responses={200: CareAnnouncementOutput, **error_responses(400, 403, 404)},
+        summary="撤下公告",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        announcement = get_visible_or_404(Announcement.objects.all(), request.user, pk=pk)
+        announcement = services.announcement_withdraw(actor=request.user, announcement=announcement)
+        return Response(CareAnnouncementOutput(announcement).data)

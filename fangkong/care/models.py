@@ -161,3 +161,41 @@ class CareRequest(models.Model):
         if self.closed_at is None:
             return None
         return (self.closed_at - self.raised_at).total_seconds() / 3600
+
+
+class Announcement(models.Model):
+    """A short notice from a community to its residents (宣传引导): rules in force, what
+    returnees must do, service phone numbers. Shown on the residents' phone pages (the
+    self-report and advance-notice pages) of the area and below it, from `starts_on`
+    until `ends_on` (none: until withdrawn), and printed as an A4 poster with a QR code."""
+
+    scope_field: ClassVar[str] = "area"
+
+    area = models.ForeignKey(
+        "areas.Area", models.PROTECT, related_name="announcements", verbose_name=_("社区")
+    )
+    title = models.CharField(_("标题"), max_length=60)
+    body = models.TextField(_("内容"), max_length=800)
+    phones = models.CharField(_("服务电话"), max_length=120, blank=True, default="")
+    starts_on = models.DateField(_("发布日期"))
+    ends_on = models.DateField(_("截止日期"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("公告")
+        verbose_name_plural = _("公告")
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def shown_on(self, on: object) -> bool:
+        return (
+            self.withdrawn_at is None
+            and self.starts_on <= on  # type: ignore[operator]
+            and (self.ends_on is None or on <= self.ends_on)  # type: ignore[operator]
+        )

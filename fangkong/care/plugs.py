@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from fangkong.arrivals.health.panels import PublicPanel, public_panel_register
 from fangkong.arrivals.models import Observation
+from fangkong.arrivals.panels import SELF_REPORT, PanelPlace, PublicPanel, public_panel_register
 from fangkong.care.models import CareRequest, RequestKind
 from fangkong.care.module import CareCapability
 from fangkong.contacts.services import Callee, Subject, subject_register
@@ -24,9 +25,12 @@ def _care_request(request: CareRequest) -> Callee:
     return person.name, person.phone_cipher, person, f"隔离家庭求助 #{request.pk}：电话联系"
 
 
-def help_panel(request: HttpRequest, observation: Observation, token: str) -> str:
+def help_panel(request: HttpRequest, place: PanelPlace) -> str:
     from fangkong.care.selectors import requests_of_resident
 
+    observation, token = place.observation, place.token
+    if place.page != SELF_REPORT or observation is None:
+        return ""
     return render_to_string(
         "care/public_panel.html",
         {
@@ -43,3 +47,13 @@ def connect() -> None:
     subject_register("care_call", Subject(Observation, CareCapability.SERVE, _care_call))
     subject_register("care_request", Subject(CareRequest, CareCapability.SERVE, _care_request))
     public_panel_register(PublicPanel("care-help", help_panel, order=10))
+    public_panel_register(PublicPanel("care-announcements", announcements_panel, order=5))
+
+
+def announcements_panel(request: HttpRequest, place: PanelPlace) -> str:
+    from fangkong.care.selectors import announcements_shown
+
+    shown = announcements_shown(area=place.area, on=timezone.localdate())
+    if not shown:
+        return ""
+    return render_to_string("care/public_announcements.html", {"shown": shown}, request=request)

@@ -102,3 +102,23 @@ def colleagues(*, user: Any) -> list[Any]:
     qs = User.objects.filter(is_active=True, area__isnull=False)
     qs = qs if condition is None else qs.filter(condition)
     return [a for a in qs.order_by("username") if a.can(CareCapability.SERVE)]
+
+
+def announcements_shown(*, area: Any, on: dt.date) -> list[Any]:
+    """What the residents of `area` read on `on`: the notices of the area and of the
+    areas above it (a zone's residents read their community's), newest first."""
+    from fangkong.care.models import Announcement
+
+    return list(
+        Announcement.objects.filter(
+            area__code__in=area.ancestor_codes(), withdrawn_at__isnull=True, starts_on__lte=on
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .order_by("-starts_on", "-pk")[:10]
+    )
+
+
+def announcements_visible(*, user: Any) -> QuerySet[Any]:
+    from fangkong.care.models import Announcement
+
+    return Announcement.objects.visible_to(user).select_related("area", "by")

@@ -13,12 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.areas.models import LIVING_KINDS
 from fangkong.arrivals.models import Observation, ObservationStatus
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.care.models import (
     OPEN,
     URGENT_KINDS,
+    Announcement,
     CallOutcome,
     CareCall,
     CareRequest,
@@ -45,6 +47,8 @@ def _text(value: Any, field: str, *, required: bool = False, limit: int = MAX_TE
 
 
 _FIELD_NAMES = {
+    "title": _("标题"),
+    "body": _("内容"),
     "detail": _("说明"),
     "outcome": _("原因"),
     "volunteer": _("志愿者姓名"),
@@ -295,3 +299,53 @@ def request_close(
     )
     _audit(actor, request, f"{request.status} {outcome}")
     return request
+
+
+@transaction.atomic
+def announcement_publish(
+    *,
+    actor: Any,
+    area: Any,
+    title: str,
+    body: str,
+    phones: str = "",
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+) -> Announcement:
+    """A community's notice to its residents, shown on their phone pages."""
+    _serve(actor)
+    ensure_visible(area, actor, field="area")
+    if area.kind not in LIVING_KINDS:
+        raise invalid("area", _("公告由社区、村或片区发布"), "invalid")
+    starts_on = starts_on or timezone.localdate()
+    if ends_on is not None and ends_on < starts_on:
+        raise invalid("ends_on", _("截止日期不能早于发布日期"), "invalid")
+    announcement = Announcement.objects.create(
+        area=area,
+        title=_text(title, "title", required=True, limit=60),
+        body=_text(body, "body", required=True, limit=800),
+        phones=_text(phones, "phones", limit=120),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        by=actor,
+    )
+    audit_record(
+        actor=actor, action=AuditAction.CHANGE, obj=announcement, area=area,
+        detail=f"发布公告 {announcement.title}",
+    )  # fmt: skip
+    return announcement
+
+
+@transaction.atomic
+def announcement_withdraw(*, actor: Any, announcement: Announcement) -> Announcement:
+    _serve(actor)
+    ensure_visible(announcement, actor)
+    announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
+    if announcement.withdrawn_at is None:
+        announcement.withdrawn_at = timezone.now()
+        announcement.save(update_fields=["withdrawn_at"])
+        audit_record(
+            actor=actor, action=AuditAction.CHANGE, obj=announcement, area=announcement.area,
+            detail=f"撤下公告 {announcement.title}",
+        )  # fmt: skip
+    return announcement

@@ -17,6 +17,14 @@ urlpatterns: list[URLPattern] = [
     path("requests/", views.requests, name="requests"),
     path("requests/<int:pk>/take/", views.request_take, name="request-take"),
     path("requests/<int:pk>/close/", views.request_close, name="request-close"),
+    path("announcements/", views.announcements, name="announcements"),
+    path("announcements/new/", views.announcement_new, name="announcement-new"),
+    path(
+        "announcements/<int:pk>/withdraw/",
+        views.announcement_withdraw,
+        name="announcement-withdraw",
+    ),
+    path("announcements/<int:pk>/poster/", views.announcement_poster, name="announcement-poster"),
 ]
 
 api_urlpatterns: list[URLPattern] = [
@@ -24,6 +32,12 @@ api_urlpatterns: list[URLPattern] = [
     path("care/requests/", api.RequestsApi.as_view(), name="care-requests"),
     path("care/requests/<int:pk>/take/", api.RequestTakeApi.as_view(), name="care-request-take"),
     path("care/requests/<int:pk>/close/", api.RequestCloseApi.as_view(), name="care-request-close"),
+    path("care/announcements/", api.AnnouncementsApi.as_view(), name="care-announcements"),
+    path(
+        "care/announcements/<int:pk>/withdraw/",
+        api.AnnouncementWithdrawApi.as_view(),
+        name="care-announcement-withdraw",
+    ),
     path(
         "care/self-requests/<str:token>/",
         api.SelfRequestsApi.as_view(),

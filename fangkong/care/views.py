@@ -3,6 +3,7 @@ a call, raise a request), and the requests list with take / done / not possible.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -16,11 +17,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from fangkong.areas.selectors import area_visible_by_code, living_areas_visible_to
 from fangkong.arrivals.models import Observation
+from fangkong.arrivals.notices.selectors import notice_link_token
 from fangkong.care import selectors, services
-from fangkong.care.models import CallOutcome, CareRequest, RequestKind, RequestStatus
+from fangkong.care.models import (
+    Announcement,
+    CallOutcome,
+    CareRequest,
+    RequestKind,
+    RequestStatus,
+)
 from fangkong.care.module import CareCapability
 from fangkong.core.errors import Conflict
+from fangkong.core.qr import qr_svg
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 
@@ -205,3 +215,74 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, gettext("已完成") if done else gettext("已记为无法完成"))
     return redirect(_next(request, "care:requests"))
+
+
+@capability_required(CareCapability.VIEW)
+def announcements(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    return render(
+        request,
+        "care/announcements.html",
+        {
+            "announcements": selectors.announcements_visible(user=user)[:100],
+            "areas": living_areas_visible_to(user),
+            "today": timezone.localdate(),
+            "can_serve": user.can(CareCapability.SERVE),
+        },
+    )
+
+
+@require_POST
+@capability_required(CareCapability.SERVE)
+def announcement_new(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    post = request.POST
+    try:
+        ends_on = post.get("ends_on", "")
+        services.announcement_publish(
+            actor=user,
+            area=area_visible_by_code(user=user, code=post.get("area", "")),
+            title=post.get("title", ""),
+            body=post.get("body", ""),
+            phones=post.get("phones", ""),
+            ends_on=_date(ends_on, "ends_on") if ends_on else None,
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, gettext("公告已发布，居民在手机页面上就能看到"))
+    return redirect("care:announcements")
+
+
+def _date(value: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({field: [gettext("日期格式应为 2020-03-04")]}) from None
+
+
+def _announcement(request: HttpRequest, pk: int) -> Announcement:
+    return get_visible_or_404(Announcement.objects.select_related("area"), request.user, pk=pk)
+
+
+@require_POST
+@capability_required(CareCapability.SERVE)
+def announcement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    services.announcement_withdraw(actor=request.user, announcement=_announcement(request, pk))
+    messages.success(request, gettext("公告已撤下"))
+    return redirect("care:announcements")
+
+
+@capability_required(CareCapability.VIEW)
+def announcement_poster(request: HttpRequest, pk: int) -> HttpResponse:
+    """The A4 poster: the notice and a QR code of the community's advance-notice link
+    (where the residents read the notices on their phones and report their return)."""
+    announcement = _announcement(request, pk)
+    area = announcement.area
+    community = area if area.kind != "zone" or area.parent is None else area.parent
+    url = request.build_absolute_uri(reverse("public:notice", args=[notice_link_token(community)]))
+    return render(
+        request,
+        "care/announcement_poster.html",
+        {"a": announcement, "community": community, "url": url, "qr": qr_svg(url, scale=6)},
+    )

@@ -3,7 +3,13 @@ addresses, notes) is taken out, no Chinese is left in the page's own part."""
 
 from __future__ import annotations
 
-from fangkong.care.services import call_record, request_close, request_raise, request_take
+from fangkong.care.services import (
+    announcement_publish,
+    call_record,
+    request_close,
+    request_raise,
+    request_take,
+)
 from tests.care.conftest import Care
 from tests.conftest import World
 from tests.english import chinese_left, english, world_data
@@ -20,6 +26,7 @@ def test_the_care_pages_are_english(world: World, care: Care) -> None:
     request_close(actor=wang, request=done, done=True)
     failed = request_raise(actor=wang, observation=third, kind="rubbish")
     request_close(actor=wang, request=failed, done=False, outcome="x3")
+    notice = announcement_publish(actor=wang, area=third.area, title="T1", body="B1", phones="P1")
     data = [*world_data(world), "3号楼"]
     data += [o.person.masked_name for o in care.zhenguosi] + [
         str(o.address) for o in care.zhenguosi
@@ -35,6 +42,8 @@ def test_the_care_pages_are_english(world: World, care: Care) -> None:
             for state in ("open", "overdue", "mine", "done", "failed")
         },
         "self-report": f"/r/report/{care.token(third)}/?help=1",
+        "announcements": "/care/announcements/",
+        "poster": f"/care/announcements/{notice.pk}/poster/",
     }
     left = {}
     for name, url in pages.items():

@@ -81,6 +81,8 @@ PARITY: dict[str, tuple[str, str]] = {
     "care:request-take": ("post", "/api/v1/care/requests/{id}/take/"),
     "care:request-close": ("post", "/api/v1/care/requests/{id}/close/"),
     "public:care-help": ("post", "/api/v1/care/self-requests/{token}/"),
+    "care:announcement-new": ("post", "/api/v1/care/announcements/"),
+    "care:announcement-withdraw": ("post", "/api/v1/care/announcements/{id}/withdraw/"),
     "cadres:new": ("post", "/api/v1/cadres/"),
     "cadres:health": ("post", "/api/v1/cadres/{id}/health-checks/"),
     "cadres:sign-in": ("post", "/api/v1/cadres/{id}/sign-ins/"),

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from fangkong.arrivals.health.panels import public_panels
 from fangkong.arrivals.health.services import (
     SelfReportLinkError,
     is_fever,
@@ -21,6 +20,7 @@ from fangkong.arrivals.health.services import (
     self_report_submit,
 )
 from fangkong.arrivals.models import SYMPTOMS, Observation, Slot
+from fangkong.arrivals.panels import SELF_REPORT, PanelPlace, public_panels
 
 
 def _link_error(request: HttpRequest, error: SelfReportLinkError) -> HttpResponse:
@@ -57,7 +57,9 @@ def _form(
             "temperature": request.POST.get("temperature", ""),
             "errors": errors or {},
             "fever_threshold": observation.policy.fever_threshold,
-            "panels": public_panels(request, observation, token),
+            "panels": public_panels(
+                request, PanelPlace(SELF_REPORT, observation.area, observation, token)
+            ),
         },
         status=status,
     )
