@@ -4,12 +4,13 @@ account): `GET`/`POST /api/v1/care/self-requests/<token>/`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -369,3 +370,36 @@ class AnnouncementWithdrawApi(APIView):
         announcement = get_visible_or_404(Announcement.objects.all(), request.user, pk=pk)
         announcement = services.announcement_withdraw(actor=request.user, announcement=announcement)
         return Response(CareAnnouncementOutput(announcement).data)
+
+
+class CareSummaryApi(APIView):
+    """The day's care in the caller's area (today by default)."""
+
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability = CareCapability.VIEW
+
+    @extend_schema(
+        parameters=[OpenApiParameter("date", str, description="YYYY-MM-DD")],
+        responses={
+            200: inline_serializer(
+                "CareSummary",
+                {
+                    "date": serializers.DateField(),
+                    "calls": serializers.IntegerField(),
+                    "raised": serializers.IntegerField(),
+                    "done": serializers.IntegerField(),
+                    "overdue": serializers.IntegerField(),
+                    "median_hours_to_done": serializers.FloatField(allow_null=True),
+                },
+            ),
+            **error_responses(400),
+        },
+        summary="当日隔离家庭服务：关怀电话、求助、完成、超时、完成用时中位数",
+    )
+    def get(self, request: Request) -> Response:
+        raw = request.query_params.get("date", "")
+        try:
+            on = dt.date.fromisoformat(raw) if raw else timezone.localdate()
+        except ValueError:
+            raise invalid("date", _("日期格式应为 2020-03-04"), "invalid") from None
+        return Response(selectors.day_summary(user=request.user, on=on))

@@ -122,3 +122,25 @@ def announcements_visible(*, user: Any) -> QuerySet[Any]:
     from fangkong.care.models import Announcement
 
     return Announcement.objects.visible_to(user).select_related("area", "by")
+
+
+def day_summary(*, user: Any, on: dt.date) -> dict[str, Any]:
+    """The day's care in the user's area: calls answered, requests raised, done, overdue
+    now, and the median hours from raised to done of the requests done that day."""
+    from django.utils import timezone
+
+    start = timezone.make_aware(dt.datetime.combine(on, dt.time.min))
+    end = start + dt.timedelta(days=1)
+    visible = CareRequest.objects.visible_to(user)
+    done = visible.filter(status=RequestStatus.DONE, closed_at__gte=start, closed_at__lt=end)
+    return {
+        "date": on,
+        "calls": CareCall.objects.visible_to(user)
+        .filter(on=on)
+        .exclude(outcome="no_answer")
+        .count(),
+        "raised": visible.filter(raised_at__gte=start, raised_at__lt=end).count(),
+        "done": done.count(),
+        "overdue": visible.overdue().count(),
+        "median_hours_to_done": median_hours_to_done(done),
+    }

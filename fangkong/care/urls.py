@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern] = [
 
 api_urlpatterns: list[URLPattern] = [
     path("care/calls/", api.CallsApi.as_view(), name="care-calls"),
+    path("care/summary/", api.CareSummaryApi.as_view(), name="care-summary"),
     path("care/requests/", api.RequestsApi.as_view(), name="care-requests"),
     path("care/requests/<int:pk>/take/", api.RequestTakeApi.as_view(), name="care-request-take"),
     path("care/requests/<int:pk>/close/", api.RequestCloseApi.as_view(), name="care-request-close"),

@@ -166,6 +166,7 @@ def requests(request: HttpRequest) -> HttpResponse:
             "colleagues": selectors.colleagues(user=user),
             "can_serve": user.can(CareCapability.SERVE),
             "now": timezone.now(),
+            "summary": selectors.day_summary(user=user, on=timezone.localdate()),
         },
     )
 

@@ -106,3 +106,30 @@ def test_the_demo_at_zhenguosi(world: World, care: Care) -> None:
     statuses = set(CareRequest.objects.values_list("status", flat=True))
     assert statuses == {"new", "taken", "done", "failed"}
     assert load_demo().startswith("demo care (already there)")
+
+
+def test_the_days_summary_gives_the_median_hours_to_done(world: World, care: Care) -> None:
+    import time_machine
+
+    wang = care.wang_ying
+    first = request_raise(actor=wang, observation=care.zhenguosi[0], kind="delivery")
+    second = request_raise(actor=wang, observation=care.zhenguosi[1], kind="shopping")
+    third = request_raise(actor=wang, observation=care.zhenguosi[2], kind="shopping")
+    with time_machine.travel(at(TODAY, 11), tick=False):
+        request_close(actor=wang, request=first, done=True)
+    with time_machine.travel(at(TODAY, 13), tick=False):
+        request_close(actor=wang, request=second, done=True)
+    with time_machine.travel(at(TODAY, 16), tick=False):
+        request_close(actor=wang, request=third, done=True)
+        summary = world.api(wang).get("/api/v1/care/summary/").json()
+    assert summary == {
+        "date": "2020-03-04",
+        "calls": 0,
+        "raised": 3,
+        "done": 3,
+        "overdue": 0,
+        "median_hours_to_done": 3.0,
+    }
+    assert world.api(wang).get("/api/v1/care/summary/?date=x").status_code == 400
+    other = world.api(world.wanping_worker).get("/api/v1/care/summary/").json()
+    assert other["raised"] == 0 and other["median_hours_to_done"] is None

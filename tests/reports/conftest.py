@@ -70,6 +70,14 @@ ZERO = {
     "duty_sign_ins": 0,
     "duty_late": 0,
     "duty_missing": 0,
+    # care and cadres (none in this story)
+    "care_calls": 0,
+    "care_requests": 0,
+    "care_done": 0,
+    "care_overdue": 0,
+    "cadres_on_duty": 0,
+    "cadres_signed_in": 0,
+    "cadres_unwell": 0,
 }
 
 
