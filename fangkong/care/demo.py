@@ -23,6 +23,7 @@ from fangkong.care.models import CallOutcome, CareCall, CareRequest, RequestKind
 
 ZHENGUOSI = "110106015001"
 CALLS_THIS_MORNING = 40
+COMMUNITY_WORKERS = 10
 NEEDS = ["帮忙取快递", "想点外卖", "降压药快吃完了", "垃圾需要清运", "买些蔬菜"]
 
 
@@ -47,6 +48,7 @@ def load_demo() -> str:
     wang_ying, worker = users.get("wang_ying"), users.get("zhenguosi_worker")
     if wang_ying is None or worker is None:
         return "demo care: the demo accounts are missing"
+    _colleagues(worker)
     now = timezone.now()
     start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(8, 30)))
     for i, observation in enumerate(observations[:CALLS_THIS_MORNING]):
@@ -96,6 +98,26 @@ def load_demo() -> str:
     )
     _set_back(overdue, raised=now - dt.timedelta(hours=3))
     return _summary(created=True)
+
+
+def _colleagues(worker: User) -> None:
+    """镇国寺's ten community workers (“我们十名社区干部”): 郑凤莲's account and nine more,
+    each with a password of its own (nobody logs in with them in the demo; they are whom
+    a request can be handed to, and the allocation counts them)."""
+    from fangkong.accounts.demo import demo_password
+    from fangkong.accounts.roles import Role
+    from fangkong.accounts.services import account_upsert
+
+    for n in range(2, COMMUNITY_WORKERS + 1):
+        username = f"zhenguosi_worker{n}"
+        if not User.objects.filter(username=username).exists():
+            account_upsert(
+                username=username,
+                role=Role.COMMUNITY_WORKER,
+                area=worker.area,
+                password=demo_password(username),
+                first_name=f"镇国寺社区工作者{n}",
+            )
 
 
 def _set_back(

@@ -154,7 +154,9 @@ class CareRequest(models.Model):
     def handler(self) -> str:
         if self.volunteer:
             return self.volunteer
-        return str(self.assignee) if self.assignee_id else ""
+        if self.assignee is None:
+            return ""
+        return self.assignee.first_name or self.assignee.get_username()
 
     @property
     def hours_to_close(self) -> float | None:

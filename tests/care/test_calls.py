@@ -106,6 +106,10 @@ def test_the_demo_at_zhenguosi(world: World, care: Care) -> None:
     statuses = set(CareRequest.objects.values_list("status", flat=True))
     assert statuses == {"new", "taken", "done", "failed"}
     assert load_demo().startswith("demo care (already there)")
+    from fangkong.accounts.models import User
+
+    workers = User.objects.filter(area__code="110106015001", role="community_worker")
+    assert workers.count() == 10  # “我们十名社区干部”
 
 
 def test_the_days_summary_gives_the_median_hours_to_done(world: World, care: Care) -> None:
