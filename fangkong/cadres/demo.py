@@ -58,6 +58,24 @@ GIVEN = [
     "超",
     "霞",
 ]
+# The villages' people as the registry knows them, for the priority ranking (the demo
+# registry has only 镇国寺 and 宛平城): registered, migrants, households not back. The
+# 城乡结合部 villages of 卢沟桥乡 and 花乡 are population-inverted (人口倒挂).
+VILLAGES: dict[str, tuple[int, int, int]] = {
+    "110106200201": (15, 60, 3),
+    "110106200202": (18, 45, 2),
+    "110106200203": (20, 50, 2),
+    "110106200204": (15, 40, 4),
+    "110106201201": (22, 55, 3),
+    "110106201202": (20, 48, 2),
+    "110106201203": (18, 35, 1),
+    "110106201204": (25, 60, 2),
+    "110106014201": (30, 20, 1),
+    "110106014202": (25, 30, 2),
+    "110106199201": (28, 35, 3),
+    "110106199202": (30, 15, 1),
+    "110106101201": (35, 18, 2),
+}
 STARTED_DAYS_AGO = 16  # “近半个多月以来”
 WEEK = 7
 
@@ -104,6 +122,7 @@ def load_demo() -> str:
                         account=wang_ying_account if is_wang else None,
                     )
                 )
+    _villages(officer, areas)
     services.allocation_confirm(actor=officer, area=Area.objects.get(code="110106"), lines=lines)
     uninsured = {cadres[3].pk, cadres[40].pk}
     for n, cadre in enumerate(cadres):
@@ -121,6 +140,43 @@ def load_demo() -> str:
             )
     _week(cadres, officer, today)
     return _summary(created=True)
+
+
+def _villages(officer: User, areas: dict[str, Area]) -> None:
+    """A sample of each village's people through the registry's services (no documents:
+    door-to-door records), in the proportions that rank them."""
+    from fangkong.registry.models.people import Residency, Whereabouts
+    from fangkong.registry.people.services import (
+        address_get_or_create,
+        person_register,
+        residence_set,
+    )
+
+    for code, (registered, migrants, not_back) in VILLAGES.items():
+        area = areas[code]
+        for n in range(registered + migrants):
+            person_register(
+                actor=officer,
+                area=area,
+                data={
+                    "name": _name(n + 7),
+                    "residency": Residency.REGISTERED if n < registered else Residency.MIGRANT,
+                },
+                require_document=False,
+            )
+        for n in range(not_back):
+            away = person_register(
+                actor=officer,
+                area=area,
+                data={
+                    "name": _name(n + 3),
+                    "whereabouts": Whereabouts.NOT_BACK,
+                    "away_from": "河北省保定市",
+                },
+                require_document=False,
+            )
+            address = address_get_or_create(area=area, building=f"{n + 1}号院", room="")
+            residence_set(person=away, address=address, kind="owner")
 
 
 def _week(cadres: list[Cadre], officer: User, today: dt.date) -> None:

@@ -29,6 +29,12 @@ def test_the_demo_has_the_seeds_figures(world: World) -> None:
         world.api(world.district_officer).get("/api/v1/cadres/allocation/?area=110106").json()
     )
     assert proposal["total"] == proposal["proposed_total"] == 150
+    ranked = [t for t in proposal["targets"] if t["proposed"]]
+    assert len(ranked) == 13  # 150 cadres, at most 12 a target
+    assert ranked[0]["inverted"] and ranked[0]["reasons"]
+    villages = {t["area"]: t for t in proposal["targets"]}
+    assert villages["110106200201"]["inverted"] and not villages["110106101201"]["inverted"]
+    assert villages["110106200201"]["rank"] < villages["110106101201"]["rank"]
     assert load_demo().startswith("demo cadres (already there)")
     start = timezone.make_aware(timezone.datetime(2020, 3, 4))
     span = Span(on=TODAY, start=start, end=start + timezone.timedelta(days=1))
