@@ -133,6 +133,7 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "trainings": cadre.trainings.all(),
             "checks": cadre.health_checks.order_by("-on")[:14],
             "can_manage": user.can(CadresCapability.MANAGE),
+            "can_check": user.can(CadresCapability.CHECK),
             "areas": living_areas_visible_to(user).filter(kind__in=TARGET_KINDS),
             "today": timezone.localdate(),
         },

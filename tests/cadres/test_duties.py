@@ -154,3 +154,20 @@ def test_reports_per_organ_and_per_cadre(world: World, cadres: Cadres) -> None:
     assert report["trainings"] == 1
     page = world.client(world.district_officer).get("/cadres/organs/").content.decode()
     assert "丰台区侨联" in page
+
+
+def test_the_community_dials_a_cadre_and_the_reveal_is_audited(
+    world: World, cadres: Cadres
+) -> None:
+    from fangkong.audit.models import AuditAction, AuditEvent
+
+    client = world.client(world.zhenguosi_worker)
+    page = client.get(f"/cadres/{cadres.wang_ying.pk}/").content.decode()
+    assert 'data-call="cadre"' in page and "138****8000" in page and "13800138000" not in page
+    answer = client.post(f"/contacts/call/cadre/{cadres.wang_ying.pk}/")
+    assert answer.status_code == 200 and "tel:+8613800138000" in answer.content.decode()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.VIEW_RECORD, actor=world.zhenguosi_worker
+    ).exists()
+    other = world.client(world.wanping_worker)
+    assert other.post(f"/contacts/call/cadre/{cadres.wang_ying.pk}/").status_code == 404
