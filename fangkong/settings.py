@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "fangkong.rounds",
     "fangkong.supplies",
     "fangkong.party",
+    "fangkong.care",
+    "fangkong.cadres",
     "fangkong.reports",
     "fangkong.site",
 ]
@@ -285,6 +287,12 @@ SPECTACULAR_SETTINGS = {
         "FiledByEnum": "fangkong.arrivals.models.FiledBy",
         "PartyOrgKindEnum": "fangkong.party.models.OrgKind",
         "DonationChannelEnum": "fangkong.party.models.Channel",
+        # arrivals' call-task outcome keeps its name beside care's call outcome
+        "OutcomeEnum": "fangkong.arrivals.models.CallOutcome",
+        "CareRequestKindEnum": "fangkong.care.models.RequestKind",
+        "CareRequestStatusEnum": "fangkong.care.models.RequestStatus",
+        "CareCallOutcomeEnum": "fangkong.care.models.CallOutcome",
+        "OrganKindEnum": "fangkong.cadres.models.OrganKind",
     },
 }
 

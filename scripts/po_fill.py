@@ -33,6 +33,7 @@ def main(app: str) -> int:
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
                 entry.previous_msgid = None
+                entry.previous_msgid_plural = None  # a lone "#| msgid_plural" breaks msgmerge
     catalogue.save()
     catalogue.save_as_mofile(str(path.with_suffix(".mo")))
     for msgid in given:

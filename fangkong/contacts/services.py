@@ -83,6 +83,12 @@ SUBJECTS: dict[str, Subject] = {
 }
 
 
+def subject_register(name: str, subject: Subject) -> None:
+    """A kind of call from an app above contacts (care: the care call), registered in its
+    AppConfig.ready(); contacts imports nothing of it."""
+    SUBJECTS[name] = subject
+
+
 def call_reveal(*, actor: Any, subject: str, pk: int, request: HttpRequest | None = None) -> Dial:
     """The number to call for task `subject` #`pk`, revealed to `actor` and audited (who,
     which task, when, from where). 404 for a task outside the actor's area; 403 for a role

@@ -60,6 +60,8 @@ class PolicyOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
             "duty_min_rest_hours",
             "party_activist_min_days",
             "party_probation_days",
+            "care_urgent_hours",
+            "care_request_hours",
             "donation_suggested_max",
             "note",
             "origin_rules",
@@ -93,6 +95,8 @@ class DraftChangeInput(serializers.Serializer):  # type: ignore[type-arg]
     duty_min_rest_hours = serializers.IntegerField(min_value=0, max_value=24, required=False)
     party_activist_min_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
     party_probation_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
+    care_urgent_hours = serializers.IntegerField(min_value=1, max_value=72, required=False)
+    care_request_hours = serializers.IntegerField(min_value=1, max_value=168, required=False)
     donation_suggested_max = serializers.DecimalField(max_digits=10, decimal_places=2)
     note = serializers.CharField(allow_blank=True)
     origin_rules = OriginRuleInput(many=True)

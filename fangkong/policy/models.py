@@ -89,6 +89,20 @@ class PolicyVersion(models.Model):
         validators=[MaxValueValidator(3650)],
         help_text=_("预备党员满多少天才能转为正式党员"),
     )
+    care_urgent_hours = models.PositiveSmallIntegerField(
+        _("急需求办理时限（小时）"),
+        default=2,
+        db_default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+        help_text=_("隔离家庭送货、外卖、药品需求从提出到办结的时限"),
+    )
+    care_request_hours = models.PositiveSmallIntegerField(
+        _("其他需求办理时限（小时）"),
+        default=24,
+        db_default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text=_("隔离家庭清运垃圾、代购及其他需求从提出到办结的时限"),
+    )
     donation_suggested_max = models.DecimalField(
         _("建议捐款上限（元）"), max_digits=10, decimal_places=2
     )

@@ -27,6 +27,8 @@ POLICY_SETTINGS = (
     "duty_min_rest_hours",
     "party_activist_min_days",
     "party_probation_days",
+    "care_urgent_hours",
+    "care_request_hours",
     "donation_suggested_max",
     "note",
 )
@@ -73,6 +75,18 @@ def donation_suggested_max_on(on: dt.date) -> Decimal:
     if value is None:
         return Decimal("100.00")
     return Decimal(value)
+
+
+def care_hours_on(on: dt.date) -> tuple[int, int]:
+    """(urgent, other): the hours within which an isolated household's request must be
+    done under the policy in force on `on` (the fields' defaults where none is yet)."""
+    policy = PolicyVersion.objects.filter(effective_from__lte=on).order_by("-effective_from")
+    row = policy.values_list("care_urgent_hours", "care_request_hours").first()
+    if row is None:
+        urgent = PolicyVersion._meta.get_field("care_urgent_hours").default
+        other = PolicyVersion._meta.get_field("care_request_hours").default
+        return int(urgent), int(other)
+    return int(row[0]), int(row[1])
 
 
 def fever_threshold_on(on: dt.date) -> Decimal | None:

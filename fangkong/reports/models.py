@@ -62,6 +62,15 @@ class DailyFigures(models.Model):
     # party (fangkong.party.figures): the amount in whole fen, exact
     party_donors = models.PositiveIntegerField(default=0)
     party_donation_fen = models.BigIntegerField(default=0)
+    # care (fangkong.care.figures)
+    care_calls = models.PositiveIntegerField(default=0)
+    care_requests = models.PositiveIntegerField(default=0)
+    care_done = models.PositiveIntegerField(default=0)
+    care_overdue = models.PositiveIntegerField(default=0)
+    # cadres (fangkong.cadres.figures)
+    cadres_on_duty = models.PositiveIntegerField(default=0)
+    cadres_signed_in = models.PositiveIntegerField(default=0)
+    cadres_unwell = models.PositiveIntegerField(default=0)
     # {"fever": 3, "no_pass": 12, …}: a denial may carry several reasons.
     denials_by_reason = models.JSONField(default=dict)
 

@@ -88,6 +88,22 @@ PARITY: dict[str, tuple[str, str]] = {
     "duty:shift-needed": ("patch", "/api/v1/duty/shifts/{id}/"),
     "duty:sign": ("post", "/api/v1/duty/posts/{id}/sign-in/"),
     "duty:sign-out": ("post", "/api/v1/duty/attendances/{id}/sign-out/"),
+    "care:call-record": ("post", "/api/v1/care/calls/"),
+    "care:request-new": ("post", "/api/v1/care/requests/"),
+    "care:request-take": ("post", "/api/v1/care/requests/{id}/take/"),
+    "care:request-close": ("post", "/api/v1/care/requests/{id}/close/"),
+    "public:care-help": ("post", "/api/v1/care/self-requests/{token}/"),
+    "care:announcement-new": ("post", "/api/v1/care/announcements/"),
+    "care:announcement-withdraw": ("post", "/api/v1/care/announcements/{id}/withdraw/"),
+    "cadres:new": ("post", "/api/v1/cadres/"),
+    "cadres:health": ("post", "/api/v1/cadres/{id}/health-checks/"),
+    "cadres:sign-in": ("post", "/api/v1/cadres/{id}/sign-ins/"),
+    "cadres:reassign": ("post", "/api/v1/cadres/{id}/reassign/"),
+    "cadres:end": ("post", "/api/v1/cadres/{id}/end/"),
+    "cadres:insurance": ("post", "/api/v1/cadres/{id}/insurances/"),
+    "cadres:training": ("post", "/api/v1/cadres/{id}/trainings/"),
+    "cadres:organ-sends": ("post", "/api/v1/cadres/organs/{id}/sends/"),
+    "cadres:allocation": ("post", "/api/v1/cadres/allocation/"),
 }
 # Page actions without an API operation yet, each named here (the list should only shrink).
 GAPS: set[str] = set()

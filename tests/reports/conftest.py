@@ -73,6 +73,14 @@ ZERO = {
     # party (no donations in this story)
     "party_donors": 0,
     "party_donation_fen": 0,
+    # care and cadres (none in this story)
+    "care_calls": 0,
+    "care_requests": 0,
+    "care_done": 0,
+    "care_overdue": 0,
+    "cadres_on_duty": 0,
+    "cadres_signed_in": 0,
+    "cadres_unwell": 0,
 }
 
 

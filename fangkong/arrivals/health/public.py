@@ -20,6 +20,7 @@ from fangkong.arrivals.health.services import (
     self_report_submit,
 )
 from fangkong.arrivals.models import SYMPTOMS, Observation, Slot
+from fangkong.arrivals.panels import SELF_REPORT, PanelPlace, public_panels
 
 
 def _link_error(request: HttpRequest, error: SelfReportLinkError) -> HttpResponse:
@@ -34,6 +35,7 @@ def _link_error(request: HttpRequest, error: SelfReportLinkError) -> HttpRespons
 def _form(
     request: HttpRequest,
     observation: Observation,
+    token: str,
     *,
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
@@ -55,6 +57,9 @@ def _form(
             "temperature": request.POST.get("temperature", ""),
             "errors": errors or {},
             "fever_threshold": observation.policy.fever_threshold,
+            "panels": public_panels(
+                request, PanelPlace(SELF_REPORT, observation.area, observation, token)
+            ),
         },
         status=status,
     )
@@ -68,7 +73,7 @@ def self_report(request: HttpRequest, token: str) -> HttpResponse:
     except SelfReportLinkError as error:
         return _link_error(request, error)
     if request.method != "POST":
-        return _form(request, observation)
+        return _form(request, observation, token)
     try:
         result = self_report_submit(
             token=token,
@@ -78,7 +83,7 @@ def self_report(request: HttpRequest, token: str) -> HttpResponse:
     except SelfReportLinkError as error:
         return _link_error(request, error)
     except ValidationError as exc:
-        return _form(request, observation, errors=exc.message_dict, status=400)
+        return _form(request, observation, token, errors=exc.message_dict, status=400)
     report = result.report
     return render(
         request,

@@ -33,6 +33,7 @@ from fangkong.arrivals.notices.selectors import (
     notice_unit_choices,
 )
 from fangkong.arrivals.notices.services import notice_file
+from fangkong.arrivals.panels import NOTICE, PanelPlace, public_panels
 from fangkong.audit.services import client_ip
 from fangkong.core.forms import field_errors, put_errors
 from fangkong.policy.models import PolicyVersion
@@ -148,6 +149,7 @@ def notice_public(request: HttpRequest, token: str) -> HttpResponse:
             "policy": _policy_today(),
             "has_zones": zones.exists(),
             "has_units": units.exists(),
+            "panels": public_panels(request, PanelPlace(NOTICE, community)),
         },
         status=status,
     )
