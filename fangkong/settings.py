@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "fangkong.duty",
     "fangkong.rounds",
     "fangkong.supplies",
+    "fangkong.quality",
     "fangkong.reports",
     "fangkong.site",
 ]
