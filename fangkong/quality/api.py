@@ -7,6 +7,7 @@ level table 2-A has not is a 400 naming the parameter."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -38,7 +39,7 @@ _REASONS = {
 }
 
 
-class PlanOutput(serializers.Serializer):  # type: ignore[type-arg]
+class SamplingPlanOutput(serializers.Serializer):  # type: ignore[type-arg]
     lot_size = serializers.IntegerField()
     level = serializers.CharField()
     aql = serializers.CharField()
@@ -75,7 +76,7 @@ class SamplingPlanApi(APIView):
             OpenApiParameter("aql", str, required=True, description="a column of table 2-A"),
             OpenApiParameter("level", str, enum=list(sampling.LEVELS), description="default II"),
         ],
-        responses={200: PlanOutput, **error_responses(400)},
+        responses={200: SamplingPlanOutput, **error_responses(400)},
         summary="GB/T 2828.1 正常检验一次抽样方案",
     )
     def get(self, request: Request) -> Response:
@@ -92,7 +93,7 @@ class SamplingPlanApi(APIView):
         return Response(_plan_data(plan))
 
 
-class ProductOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class QualityProductOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     unit = serializers.IntegerField(source="unit_id")
     unit_name = serializers.CharField(source="unit.name")
     aql = serializers.SerializerMethodField()
@@ -105,34 +106,34 @@ class ProductOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         return sampling.aql_label(obj.aql)
 
 
-class ProductInput(serializers.Serializer):  # type: ignore[type-arg]
+class QualityProductInput(serializers.Serializer):  # type: ignore[type-arg]
     unit = serializers.IntegerField()
     name = serializers.CharField(max_length=60)
     spec = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     loop_strength_min_n = serializers.DecimalField(
-        max_digits=5, decimal_places=1, required=False, default="10"
+        max_digits=5, decimal_places=1, required=False, default=Decimal("10")
     )
     aql = serializers.CharField(default="2.5")
     level = serializers.ChoiceField(choices=Level.choices, default=Level.II)
 
 
-class DefectOutput(serializers.Serializer):  # type: ignore[type-arg]
+class QualityDefectOutput(serializers.Serializer):  # type: ignore[type-arg]
     kind = serializers.CharField()
     count = serializers.IntegerField()
     lowest_strength_n = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
 
 
-class InspectionOutput(serializers.Serializer):  # type: ignore[type-arg]
+class QualityInspectionOutput(serializers.Serializer):  # type: ignore[type-arg]
     inspected = serializers.IntegerField()
     nonconforming = serializers.IntegerField()
     decision = serializers.CharField()
     note = serializers.CharField()
     by = serializers.CharField(source="by.username")
     at = serializers.DateTimeField()
-    defects = DefectOutput(many=True, source="defects.all")
+    defects = QualityDefectOutput(many=True, source="defects.all")
 
 
-class BatchOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class QualityBatchOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     product = serializers.IntegerField(source="product_id")
     product_name = serializers.CharField(source="product.name")
     aql = serializers.SerializerMethodField()
@@ -151,13 +152,13 @@ class BatchOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     def get_aql(self, obj: Batch) -> str:
         return sampling.aql_label(obj.aql)
 
-    @extend_schema_field(InspectionOutput(allow_null=True))
+    @extend_schema_field(QualityInspectionOutput(allow_null=True))
     def get_inspection(self, obj: Batch) -> dict[str, Any] | None:
         inspection = getattr(obj, "inspection", None)
-        return dict(InspectionOutput(inspection).data) if inspection else None
+        return dict(QualityInspectionOutput(inspection).data) if inspection else None
 
 
-class BatchInput(serializers.Serializer):  # type: ignore[type-arg]
+class QualityBatchInput(serializers.Serializer):  # type: ignore[type-arg]
     product = serializers.IntegerField()
     code = serializers.CharField(max_length=40)
     lot_size = serializers.IntegerField(min_value=2, max_value=services.MAX_LOT)
@@ -166,7 +167,7 @@ class BatchInput(serializers.Serializer):  # type: ignore[type-arg]
     level = serializers.ChoiceField(choices=Level.choices, required=False)
 
 
-class DefectInput(serializers.Serializer):  # type: ignore[type-arg]
+class QualityDefectInput(serializers.Serializer):  # type: ignore[type-arg]
     kind = serializers.ChoiceField(choices=DefectKind.choices)
     count = serializers.IntegerField(min_value=1)
     lowest_strength_n = serializers.DecimalField(
@@ -175,13 +176,13 @@ class DefectInput(serializers.Serializer):  # type: ignore[type-arg]
     )  # fmt: skip
 
 
-class InspectionInput(serializers.Serializer):  # type: ignore[type-arg]
+class QualityInspectionInput(serializers.Serializer):  # type: ignore[type-arg]
     inspected = serializers.IntegerField(min_value=1, help_text="the plan's sample size")
-    defects = DefectInput(many=True, required=False, default=list)
+    defects = QualityDefectInput(many=True, required=False, default=list)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class PackInput(serializers.Serializer):  # type: ignore[type-arg]
+class QualityPackInput(serializers.Serializer):  # type: ignore[type-arg]
     counted = serializers.IntegerField(min_value=1)
     per_box = serializers.IntegerField(min_value=1, max_value=services.MAX_PER_BOX)
 
@@ -196,7 +197,9 @@ def _one(qs: Any, user: Any, field: str, pk: Any) -> Any:
     """A record named in the body: unknown and out of scope read the same."""
     obj = qs.visible_to(user).filter(pk=pk).first()
     if obj is None:
-        raise invalid(field, _("%(field)s 不存在或不在您的管辖范围内") % {"field": field}, "unknown")
+        raise invalid(
+            field, _("%(field)s 不存在或不在您的管辖范围内") % {"field": field}, "unknown"
+        )
     return obj
 
 
@@ -207,34 +210,34 @@ class _Record:
 
 
 class ProductsApi(_Record, ScopedListAPIView):
-    serializer_class = ProductOutput
+    serializer_class = QualityProductOutput
     capability = QualityCapability.VIEW
 
     def get_queryset(self) -> QuerySet[Product]:
         return products_visible(self.request.user)
 
     @extend_schema(
-        request=ProductInput,
-        responses={201: ProductOutput, **error_responses(400, 403)},
+        request=QualityProductInput,
+        responses={201: QualityProductOutput, **error_responses(400, 403)},
         summary="登记单位的产品及其抽样的 AQL 和检验水平",
     )
     def post(self, request: Request) -> Response:
         self.check_record(request)
-        values = _valid(ProductInput, request)
+        values = _valid(QualityProductInput, request)
         values["unit"] = _one(Unit.objects, request.user, "unit", values["unit"])
         product = services.product_create(actor=request.user, **values)
-        return Response(ProductOutput(product).data, status=status.HTTP_201_CREATED)
+        return Response(QualityProductOutput(product).data, status=status.HTTP_201_CREATED)
 
 
 class BatchesApi(_Record, ScopedListAPIView):
     """Batches: `status` (registered, accepted, rejected, packed)."""
 
-    serializer_class = BatchOutput
+    serializer_class = QualityBatchOutput
     capability = QualityCapability.VIEW
 
     @extend_schema(
         parameters=[OpenApiParameter("status", str, enum=BatchStatus.values)],
-        responses={200: BatchOutput(many=True), **error_responses(400)},
+        responses={200: QualityBatchOutput(many=True), **error_responses(400)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
@@ -248,20 +251,20 @@ class BatchesApi(_Record, ScopedListAPIView):
         )
 
     @extend_schema(
-        request=BatchInput,
-        responses={201: BatchOutput, **error_responses(400, 403, 409)},
+        request=QualityBatchInput,
+        responses={201: QualityBatchOutput, **error_responses(400, 403, 409)},
         summary="登记批次，按 GB/T 2828.1 定出抽样方案（批号重复：409）",
     )
     def post(self, request: Request) -> Response:
         self.check_record(request)
-        values = _valid(BatchInput, request)
+        values = _valid(QualityBatchInput, request)
         values["product"] = _one(Product.objects, request.user, "product", values["product"])
         batch = services.batch_register(actor=request.user, **values)
-        return Response(BatchOutput(batch).data, status=status.HTTP_201_CREATED)
+        return Response(QualityBatchOutput(batch).data, status=status.HTTP_201_CREATED)
 
 
 class BatchApi(ScopedRetrieveAPIView):
-    serializer_class = BatchOutput
+    serializer_class = QualityBatchOutput
     capability = QualityCapability.VIEW
 
     def base_queryset(self) -> Any:
@@ -280,13 +283,13 @@ class _BatchWrite(APIView):
 
 class BatchInspectApi(_BatchWrite):
     @extend_schema(
-        request=InspectionInput,
-        responses={201: BatchOutput, **error_responses(400, 403, 404, 409)},
+        request=QualityInspectionInput,
+        responses={201: QualityBatchOutput, **error_responses(400, 403, 404, 409)},
         summary="登记抽样检验（按缺陷类型的不合格品数），按 Ac/Re 判定接收或拒收",
     )
     def post(self, request: Request, pk: int) -> Response:
         batch = self.batch(request, pk)
-        values = _valid(InspectionInput, request)
+        values = _valid(QualityInspectionInput, request)
         services.batch_inspect(
             actor=request.user,
             batch=batch,
@@ -294,17 +297,19 @@ class BatchInspectApi(_BatchWrite):
             defects=[dict(d) for d in values["defects"]],
             note=values["note"],
         )
-        return Response(BatchOutput(self.batch(request, pk)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            QualityBatchOutput(self.batch(request, pk)).data, status=status.HTTP_201_CREATED
+        )
 
 
 class BatchPackApi(_BatchWrite):
     @extend_schema(
-        request=PackInput,
-        responses={200: BatchOutput, **error_responses(400, 403, 404, 409)},
+        request=QualityPackInput,
+        responses={200: QualityBatchOutput, **error_responses(400, 403, 404, 409)},
         summary="合格批次清点、塑封、装箱（未接收的批次：409）",
     )
     def post(self, request: Request, pk: int) -> Response:
         batch = self.batch(request, pk)
-        values = _valid(PackInput, request)
+        values = _valid(QualityPackInput, request)
         services.batch_pack(actor=request.user, batch=batch, **values)
-        return Response(BatchOutput(self.batch(request, pk)).data)
+        return Response(QualityBatchOutput(self.batch(request, pk)).data)

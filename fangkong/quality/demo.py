@@ -62,9 +62,7 @@ def load_demo() -> str:
     return f"quality: {FACTORY}, {len(BATCHES)} batches"
 
 
-def _inspect(
-    actor: User, batch: Batch, defects: dict[str, tuple[int, Decimal | None]]
-) -> None:
+def _inspect(actor: User, batch: Batch, defects: dict[str, tuple[int, Decimal | None]]) -> None:
     rows = [
         {"kind": kind, "count": count, "lowest_strength_n": lowest}
         for kind, (count, lowest) in defects.items()

@@ -8,9 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.forms import bootstrap, date_input
-from fangkong.quality.models import DefectKind, Level
+from fangkong.quality.models import DefectKind, Level, Product
 from fangkong.quality.sampling import AQLS, aql_label
 from fangkong.quality.selectors import products_visible, units_for_products
+from fangkong.units.models import Unit
 
 AQL_CHOICES = [(aql_label(a), aql_label(a)) for a in AQLS]
 _INT = {"invalid": _("应为整数"), "min_value": _("至少为 %(limit_value)s")}
@@ -19,7 +20,9 @@ _INT = {"invalid": _("应为整数"), "min_value": _("至少为 %(limit_value)s"
 class PlanForm(forms.Form):
     lot_size = forms.IntegerField(label=_("批量"), min_value=2, error_messages=_INT)
     aql = forms.ChoiceField(label=_("AQL"), choices=AQL_CHOICES, initial="2.5")
-    level = forms.ChoiceField(label=_("检验水平"), choices=Level.choices, initial=Level.II)
+    level = forms.ChoiceField(
+        label=_("检验水平"), choices=Level.choices, initial=Level.II, required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -27,7 +30,7 @@ class PlanForm(forms.Form):
 
 
 class ProductForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("生产单位"), queryset=None)  # type: ignore[arg-type]
+    unit = forms.ModelChoiceField(label=_("生产单位"), queryset=Unit.objects.none())
     name = forms.CharField(label=_("产品名称"), max_length=60)
     spec = forms.CharField(label=_("规格"), max_length=60, required=False)
     loop_strength_min_n = forms.DecimalField(
@@ -43,7 +46,7 @@ class ProductForm(forms.Form):
 
 
 class BatchForm(forms.Form):
-    product = forms.ModelChoiceField(label=_("产品"), queryset=None)  # type: ignore[arg-type]
+    product = forms.ModelChoiceField(label=_("产品"), queryset=Product.objects.none())
     code = forms.CharField(label=_("批号"), max_length=40)
     lot_size = forms.IntegerField(label=_("批量"), min_value=2, error_messages=_INT)
     produced_on = forms.DateField(label=_("生产日期"), widget=date_input())

@@ -16,6 +16,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.scoping import ScopedQuerySet
+from fangkong.quality.sampling import aql_label
+
+
+def aql_text(aql: Decimal) -> str:
+    """An AQL as table 2-A prints it: 0.010, 0.65, 2.5, 10 (not 10.000)."""
+    return aql_label(aql)
 
 
 class Level(models.TextChoices):
@@ -56,6 +62,10 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.spec}".strip()
+
+    @property
+    def aql_text(self) -> str:
+        return aql_text(self.aql)
 
 
 class BatchStatus(models.TextChoices):
@@ -123,6 +133,10 @@ class Batch(models.Model):
     @property
     def full_inspection(self) -> bool:
         return self.sample_size == self.lot_size
+
+    @property
+    def aql_text(self) -> str:
+        return aql_text(self.aql)
 
 
 class DefectKind(models.TextChoices):

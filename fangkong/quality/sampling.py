@@ -194,5 +194,8 @@ def sampling_plan(*, lot_size: object, aql: object, level: object = "II") -> Sam
 
 
 def aql_label(aql: Decimal) -> str:
-    """"0.65", "2.5", "10" — the way the table prints it."""
-    return format(aql.normalize(), "f") if aql >= 1 else str(aql)
+    """ "0.010", "0.65", "2.5", "10" — the way the table prints it."""
+    for column in AQLS:
+        if column == aql:
+            return str(column)
+    return format(aql, "f")

@@ -121,7 +121,7 @@ def batch_register(
     code = _text(code, "code", 40)
     lot = _whole(lot_size, "lot_size", low=2, high=MAX_LOT)
     column = _aql(product.aql if aql in (None, "") else aql)
-    lvl = _level(product.level if not level else level)
+    lvl = _level(level or product.level)
     if produced_on > timezone.localdate():
         raise invalid("produced_on", _("生产日期不能晚于今天"), "future")
     plan = sampling.sampling_plan(lot_size=lot, aql=column, level=lvl)
@@ -207,9 +207,7 @@ def batch_inspect(
     up to the nonconforming units and never exceed the sample). Ac or fewer accepts the
     batch, Re or more rejects it."""
     ensure_visible(batch, actor, field="batch")
-    batch = Batch.objects.select_for_update().select_related("product__unit__area").get(
-        pk=batch.pk
-    )
+    batch = Batch.objects.select_for_update().select_related("product__unit__area").get(pk=batch.pk)
     if batch.status != BatchStatus.REGISTERED:
         raise Conflict("batch", _("该批次已检验"), code="already_inspected")
     count = _whole(inspected, "inspected", low=1, high=MAX_LOT)
@@ -236,9 +234,7 @@ def batch_inspect(
     for row in rows:
         row.inspection = inspection
     Defect.objects.bulk_create(rows)
-    batch.status = (
-        BatchStatus.ACCEPTED if decision == Decision.ACCEPT else BatchStatus.REJECTED
-    )
+    batch.status = BatchStatus.ACCEPTED if decision == Decision.ACCEPT else BatchStatus.REJECTED
     batch.save(update_fields=["status"])
     audit_record(
         actor=actor,
@@ -255,9 +251,7 @@ def batch_pack(*, actor: Any, batch: Batch, counted: Any, per_box: Any) -> Batch
     """Count, seal and box an accepted batch (清点、塑封、装箱): the count is at most the lot,
     the boxes follow from the count and the box size."""
     ensure_visible(batch, actor, field="batch")
-    batch = Batch.objects.select_for_update().select_related("product__unit__area").get(
-        pk=batch.pk
-    )
+    batch = Batch.objects.select_for_update().select_related("product__unit__area").get(pk=batch.pk)
     if batch.status != BatchStatus.ACCEPTED:
         raise Conflict(
             "batch",

@@ -35,7 +35,9 @@ def _plan(form: PlanForm) -> sampling.SamplingPlan | None:
     if not form.is_bound or not form.is_valid():
         return None
     data = form.cleaned_data
-    return sampling.sampling_plan(lot_size=data["lot_size"], aql=data["aql"], level=data["level"])
+    return sampling.sampling_plan(
+        lot_size=data["lot_size"], aql=data["aql"], level=data["level"] or "II"
+    )
 
 
 @capability_required(QualityCapability.VIEW)

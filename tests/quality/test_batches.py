@@ -87,9 +87,7 @@ def test_a_weak_loop_is_below_the_products_minimum(world: World, line: Line) -> 
     assert batch.status == BatchStatus.REGISTERED
 
 
-def test_a_batch_is_inspected_once_and_packed_only_when_accepted(
-    world: World, line: Line
-) -> None:
+def test_a_batch_is_inspected_once_and_packed_only_when_accepted(world: World, line: Line) -> None:
     batch = _batch(line, lot=1000)
     batch_inspect(actor=line.contact, batch=batch, inspected=80, defects=[])
     with pytest.raises(Conflict):
