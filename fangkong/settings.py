@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "fangkong.rounds",
     "fangkong.supplies",
     "fangkong.quality",
+    "fangkong.unitduty",
     "fangkong.reports",
     "fangkong.site",
 ]

@@ -59,6 +59,7 @@ class PolicyOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
             "underground_max_per_room",
             "underground_bunk_beds_allowed",
             "onsite_rate_max",
+            "onsite_rate_kinds",
             "duty_min_rest_hours",
             "donation_suggested_max",
             "note",
@@ -90,6 +91,7 @@ class DraftChangeInput(serializers.Serializer):  # type: ignore[type-arg]
     underground_max_per_room = serializers.IntegerField(min_value=1, max_value=50)
     underground_bunk_beds_allowed = serializers.BooleanField()
     onsite_rate_max = serializers.DecimalField(max_digits=4, decimal_places=3)
+    onsite_rate_kinds = serializers.CharField(max_length=200, allow_blank=True, required=False)
     duty_min_rest_hours = serializers.IntegerField(min_value=0, max_value=24, required=False)
     donation_suggested_max = serializers.DecimalField(max_digits=10, decimal_places=2)
     note = serializers.CharField(allow_blank=True)
