@@ -96,12 +96,12 @@ class ReportInput(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class ProfileInput(serializers.Serializer):  # type: ignore[type-arg]
-    kind = serializers.ChoiceField(choices=UnitKind.choices)
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    """The fields given change; those left out keep their values."""
+
+    kind = serializers.ChoiceField(choices=UnitKind.choices, required=False)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     headcount = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    legal_representative = serializers.CharField(
-        max_length=50, required=False, allow_blank=True, default=""
-    )
+    legal_representative = serializers.CharField(max_length=50, required=False, allow_blank=True)
 
 
 class DormitoryInput(serializers.Serializer):  # type: ignore[type-arg]
@@ -142,7 +142,7 @@ class FailingRoomOutput(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class CheckOutput(serializers.Serializer):  # type: ignore[type-arg]
-    failing = FailingRoomOutput(many=True)  # type: ignore[assignment]
+    failing = FailingRoomOutput(many=True)
 
 
 class FindingInput(serializers.Serializer):  # type: ignore[type-arg]
@@ -165,7 +165,9 @@ def _valid(serializer_class: type[serializers.Serializer], request: Request) -> 
 def _one(qs: Any, user: Any, field: str, pk: Any) -> Any:
     obj = qs.visible_to(user).filter(pk=pk).first()
     if obj is None:
-        raise invalid(field, _("%(field)s 不存在或不在您的管辖范围内") % {"field": field}, "unknown")
+        raise invalid(
+            field, _("%(field)s 不存在或不在您的管辖范围内") % {"field": field}, "unknown"
+        )
     return obj
 
 
@@ -233,7 +235,13 @@ class ProfileApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         unit = get_visible_or_404(Unit, request.user, pk=pk)
-        values = _valid(ProfileInput, request)
+        current = {
+            "kind": unit.kind,
+            "address": unit.address,
+            "headcount": unit.headcount,
+            "legal_representative": unit.legal_representative,
+        }
+        values = {**current, **_valid(ProfileInput, request)}
         unit = unit_profile_update(actor=request.user, unit=unit, **values)
         return Response(
             {

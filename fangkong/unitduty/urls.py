@@ -25,9 +25,7 @@ api_urlpatterns: list[URLPattern] = [
     path("unitduty/reports/", api.ReportsApi.as_view(), name="unitduty-reports"),
     path("unitduty/units/<int:pk>/profile/", api.ProfileApi.as_view(), name="unitduty-profile"),
     path("unitduty/dormitories/", api.DormitoriesApi.as_view(), name="unitduty-dormitories"),
-    path(
-        "unitduty/dormitories/<int:pk>/rooms/", api.RoomsApi.as_view(), name="unitduty-rooms"
-    ),
+    path("unitduty/dormitories/<int:pk>/rooms/", api.RoomsApi.as_view(), name="unitduty-rooms"),
     path(
         "unitduty/dormitories/<int:pk>/check/",
         api.DormitoryCheckApi.as_view(),

@@ -56,7 +56,7 @@ def units(request: HttpRequest) -> HttpResponse:
     rows = units_with_today(user, today)
     unreported = request.GET.get("unreported") == "1"
     if unreported:
-        rows = rows.filter(reported=False)
+        rows = rows.filter(reported=False)  # type: ignore[misc]
     return render(
         request,
         "unitduty/units.html",
@@ -87,15 +87,16 @@ def _rooms(unit: Unit) -> list[tuple[Dormitory, list[tuple[Any, list[str]]]]]:
     for dorm in dormitories_of(unit):
         rooms = []
         for room in dorm.rooms.all():
-            codes = (
-                room_failures(
-                    area_m2=room.area_m2, occupants=room.occupants, bunk_beds=room.bunk_beds,
-                    underground=room.underground, limits=limits,
-                )  # fmt: skip
-                if limits
-                else []
-            )
-            texts = [services.failure_text(c, room, limits) for c in codes] if limits else []
+            texts = []
+            if limits is not None:
+                codes = room_failures(
+                    area_m2=room.area_m2,
+                    occupants=room.occupants,
+                    bunk_beds=room.bunk_beds,
+                    underground=room.underground,
+                    limits=limits,
+                )
+                texts = [services.failure_text(c, room, limits) for c in codes]
             rooms.append((room, texts))
         out.append((dorm, rooms))
     return out

@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.areas.models import Area
-from fangkong.core.crypto import encrypt
-from fangkong.core.errors import invalid
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
+from fangkong.core.crypto import encrypt
+from fangkong.core.errors import invalid
 from fangkong.core.identity import mask_phone
 from fangkong.core.scoping import ensure_visible
 from fangkong.units.models import Unit, UnitKind

@@ -60,9 +60,7 @@ def test_the_limit_applies_to_the_kinds_the_policy_names(world: World, units: Un
     assert not Finding.objects.exists()
 
 
-def test_a_sick_absence_with_fever_reaches_the_medics_workbench(
-    world: World, units: Units
-) -> None:
+def test_a_sick_absence_with_fever_reaches_the_medics_workbench(world: World, units: Units) -> None:
     person = make_person(world.wanping_worker, world.areas[WANPING_ZONE], "王建国")
     since = timezone.localdate() - dt.timedelta(days=1)
     report = _file(
