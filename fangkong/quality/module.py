@@ -31,6 +31,7 @@ MODULE = Module(
     urls="fangkong.quality.urls",
     url_prefix="quality/",
     workbench="fangkong.quality.workbench.items",
+    figures="fangkong.quality.figures.FIGURE_SET",
     demo="fangkong.quality.demo.load_demo",
     demo_order=90,
 )

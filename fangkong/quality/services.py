@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.errors import Conflict, invalid
+from fangkong.core.figures import figures_touched
 from fangkong.core.scoping import ensure_visible
 from fangkong.quality import sampling
 from fangkong.quality.models import (
@@ -242,6 +243,11 @@ def batch_inspect(
         obj=batch,
         area=batch.product.unit.area,
         detail=f"inspected {count}, nonconforming {nonconforming}: {decision}",
+    )
+    figures_touched.send(
+        sender=Inspection,
+        areas=[batch.product.unit.area_id],
+        on=timezone.localdate(inspection.at),
     )
     return inspection
 

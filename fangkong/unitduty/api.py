@@ -30,7 +30,7 @@ from fangkong.units.models import Unit, UnitKind
 from fangkong.units.services import unit_profile_update
 
 
-class FindingOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class UnitDutyFindingOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     unit = serializers.IntegerField(source="unit_id")
     unit_name = serializers.CharField(source="unit.name")
     room = serializers.IntegerField(source="room_id", allow_null=True)
@@ -47,7 +47,7 @@ class FindingOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         return obj.overdue_on(timezone.localdate())
 
 
-class SickOutput(serializers.Serializer):  # type: ignore[type-arg]
+class UnitDutySickOutput(serializers.Serializer):  # type: ignore[type-arg]
     name = serializers.CharField(source="masked_name", help_text="masked: 张*")
     symptoms = serializers.CharField()
     since = serializers.DateField()
@@ -56,9 +56,9 @@ class SickOutput(serializers.Serializer):  # type: ignore[type-arg]
     alert = serializers.IntegerField(source="alert_id", allow_null=True)
 
 
-class ReportOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class UnitDutyReportOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     unit = serializers.IntegerField(source="unit_id")
-    sick_absences = SickOutput(many=True, source="sick_absences.all")
+    sick_absences = UnitDutySickOutput(many=True, source="sick_absences.all")
     finding = serializers.SerializerMethodField()
 
     class Meta:
@@ -74,7 +74,7 @@ class ReportOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         return finding
 
 
-class SickInput(serializers.Serializer):  # type: ignore[type-arg]
+class UnitDutySickInput(serializers.Serializer):  # type: ignore[type-arg]
     name = serializers.CharField(max_length=50)
     symptoms = serializers.CharField(max_length=100, required=False, allow_blank=True)
     since = serializers.DateField()
@@ -82,7 +82,7 @@ class SickInput(serializers.Serializer):  # type: ignore[type-arg]
     person = serializers.IntegerField(required=False, help_text="a registered person's id")
 
 
-class ReportInput(serializers.Serializer):  # type: ignore[type-arg]
+class UnitDutyReportInput(serializers.Serializer):  # type: ignore[type-arg]
     unit = serializers.IntegerField()
     day = serializers.DateField(required=False, help_text="default: today")
     staff_expected = serializers.IntegerField(min_value=0)
@@ -92,10 +92,10 @@ class ReportInput(serializers.Serializer):  # type: ignore[type-arg]
     key_group_staff = serializers.IntegerField(min_value=0, default=0)
     key_group_checked = serializers.IntegerField(min_value=0, default=0)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    sick_absences = SickInput(many=True, required=False, default=list)
+    sick_absences = UnitDutySickInput(many=True, required=False, default=list)
 
 
-class ProfileInput(serializers.Serializer):  # type: ignore[type-arg]
+class UnitDutyProfileInput(serializers.Serializer):  # type: ignore[type-arg]
     """The fields given change; those left out keep their values."""
 
     kind = serializers.ChoiceField(choices=UnitKind.choices, required=False)
@@ -104,28 +104,28 @@ class ProfileInput(serializers.Serializer):  # type: ignore[type-arg]
     legal_representative = serializers.CharField(max_length=50, required=False, allow_blank=True)
 
 
-class DormitoryInput(serializers.Serializer):  # type: ignore[type-arg]
+class UnitDutyDormitoryInput(serializers.Serializer):  # type: ignore[type-arg]
     unit = serializers.IntegerField()
     name = serializers.CharField(max_length=60)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class RoomOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class UnitDutyRoomOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     class Meta:
         model = Room
         fields = ["id", "name", "area_m2", "occupants", "bunk_beds", "underground"]
 
 
-class DormitoryOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+class UnitDutyDormitoryOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
     unit = serializers.IntegerField(source="unit_id")
-    rooms = RoomOutput(many=True, source="rooms.all")
+    rooms = UnitDutyRoomOutput(many=True, source="rooms.all")
 
     class Meta:
         model = Dormitory
         fields = ["id", "unit", "name", "address", "rooms"]
 
 
-class RoomInput(serializers.Serializer):  # type: ignore[type-arg]
+class UnitDutyRoomInput(serializers.Serializer):  # type: ignore[type-arg]
     name = serializers.CharField(max_length=30)
     area_m2 = serializers.DecimalField(max_digits=6, decimal_places=1)
     occupants = serializers.IntegerField(min_value=0, max_value=1000)
@@ -133,7 +133,7 @@ class RoomInput(serializers.Serializer):  # type: ignore[type-arg]
     underground = serializers.BooleanField(default=False)
 
 
-class FailingRoomOutput(serializers.Serializer):  # type: ignore[type-arg]
+class UnitDutyFailingRoomOutput(serializers.Serializer):  # type: ignore[type-arg]
     room = serializers.IntegerField()
     name = serializers.CharField()
     failures = serializers.ListField(
@@ -141,18 +141,18 @@ class FailingRoomOutput(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class CheckOutput(serializers.Serializer):  # type: ignore[type-arg]
-    failing = FailingRoomOutput(many=True)
+class UnitDutyCheckOutput(serializers.Serializer):  # type: ignore[type-arg]
+    failing = UnitDutyFailingRoomOutput(many=True)
 
 
-class FindingInput(serializers.Serializer):  # type: ignore[type-arg]
+class UnitDutyFindingInput(serializers.Serializer):  # type: ignore[type-arg]
     unit = serializers.IntegerField()
     description = serializers.CharField(max_length=300)
     deadline = serializers.DateField()
     responsible = serializers.CharField(max_length=50, required=False, allow_blank=True)
 
 
-class CloseInput(serializers.Serializer):  # type: ignore[type-arg]
+class UnitDutyCloseInput(serializers.Serializer):  # type: ignore[type-arg]
     note = serializers.CharField(max_length=200, help_text="what was put right")
 
 
@@ -180,12 +180,12 @@ class _Needs:
 class ReportsApi(_Needs, ScopedListAPIView):
     """Reports: `day` (YYYY-MM-DD) for one day's."""
 
-    serializer_class = ReportOutput
+    serializer_class = UnitDutyReportOutput
     capability = UnitDutyCapability.VIEW
 
     @extend_schema(
         parameters=[OpenApiParameter("day", str, description="YYYY-MM-DD")],
-        responses={200: ReportOutput(many=True), **error_responses(400)},
+        responses={200: UnitDutyReportOutput(many=True), **error_responses(400)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
@@ -201,13 +201,13 @@ class ReportsApi(_Needs, ScopedListAPIView):
         return reports_visible(self.request.user, day=parsed).prefetch_related("sick_absences")
 
     @extend_schema(
-        request=ReportInput,
-        responses={201: ReportOutput, **error_responses(400, 403, 409)},
+        request=UnitDutyReportInput,
+        responses={201: UnitDutyReportOutput, **error_responses(400, 403, 409)},
         summary="填报单位日报（在岗率超限成为整改事项；发热的因病缺勤向医务人员预警）",
     )
     def post(self, request: Request) -> Response:
         self.need(request, UnitDutyCapability.REPORT)
-        values = _valid(ReportInput, request)
+        values = _valid(UnitDutyReportInput, request)
         unit = _one(Unit.objects, request.user, "unit", values.pop("unit"))
         day = values.pop("day", None) or timezone.localdate()
         sick = []
@@ -221,7 +221,7 @@ class ReportsApi(_Needs, ScopedListAPIView):
         report = services.report_file(
             actor=request.user, unit=unit, day=day, values=values, sick=sick
         )
-        return Response(ReportOutput(report).data, status=status.HTTP_201_CREATED)
+        return Response(UnitDutyReportOutput(report).data, status=status.HTTP_201_CREATED)
 
 
 class ProfileApi(APIView):
@@ -229,8 +229,8 @@ class ProfileApi(APIView):
     capability = UnitDutyCapability.REPORT
 
     @extend_schema(
-        request=ProfileInput,
-        responses={200: ProfileInput, **error_responses(400, 403, 404)},
+        request=UnitDutyProfileInput,
+        responses={200: UnitDutyProfileInput, **error_responses(400, 403, 404)},
         summary="单位类型（含七小场所）、地址、在册人数、法定代表人",
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -241,7 +241,7 @@ class ProfileApi(APIView):
             "headcount": unit.headcount,
             "legal_representative": unit.legal_representative,
         }
-        values = {**current, **_valid(ProfileInput, request)}
+        values = {**current, **_valid(UnitDutyProfileInput, request)}
         unit = unit_profile_update(actor=request.user, unit=unit, **values)
         return Response(
             {
@@ -254,23 +254,23 @@ class ProfileApi(APIView):
 
 
 class DormitoriesApi(_Needs, ScopedListAPIView):
-    serializer_class = DormitoryOutput
+    serializer_class = UnitDutyDormitoryOutput
     capability = UnitDutyCapability.VIEW
 
     def get_queryset(self) -> QuerySet[Dormitory]:
         return Dormitory.objects.visible_to(self.request.user).prefetch_related("rooms")
 
     @extend_schema(
-        request=DormitoryInput,
-        responses={201: DormitoryOutput, **error_responses(400, 403)},
+        request=UnitDutyDormitoryInput,
+        responses={201: UnitDutyDormitoryOutput, **error_responses(400, 403)},
         summary="登记单位的集体宿舍",
     )
     def post(self, request: Request) -> Response:
         self.need(request, UnitDutyCapability.REPORT)
-        values = _valid(DormitoryInput, request)
+        values = _valid(UnitDutyDormitoryInput, request)
         unit = _one(Unit.objects, request.user, "unit", values.pop("unit"))
         dorm = services.dormitory_create(actor=request.user, unit=unit, **values)
-        return Response(DormitoryOutput(dorm).data, status=status.HTTP_201_CREATED)
+        return Response(UnitDutyDormitoryOutput(dorm).data, status=status.HTTP_201_CREATED)
 
 
 class RoomsApi(APIView):
@@ -278,15 +278,15 @@ class RoomsApi(APIView):
     capability = UnitDutyCapability.REPORT
 
     @extend_schema(
-        request=RoomInput,
-        responses={201: RoomOutput, **error_responses(400, 403, 404)},
+        request=UnitDutyRoomInput,
+        responses={201: UnitDutyRoomOutput, **error_responses(400, 403, 404)},
         summary="登记或修改宿舍房间（同名即修改）",
     )
     def post(self, request: Request, pk: int) -> Response:
         dorm = get_visible_or_404(Dormitory, request.user, pk=pk)
-        values = _valid(RoomInput, request)
+        values = _valid(UnitDutyRoomInput, request)
         room = services.room_save(actor=request.user, dormitory=dorm, **values)
-        return Response(RoomOutput(room).data, status=status.HTTP_201_CREATED)
+        return Response(UnitDutyRoomOutput(room).data, status=status.HTTP_201_CREATED)
 
 
 class DormitoryCheckApi(APIView):
@@ -295,7 +295,7 @@ class DormitoryCheckApi(APIView):
 
     @extend_schema(
         request=None,
-        responses={200: CheckOutput, **error_responses(400, 403, 404)},
+        responses={200: UnitDutyCheckOutput, **error_responses(400, 403, 404)},
         summary="按现行政策逐间检查宿舍；不达标的房间列为整改事项",
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -316,12 +316,12 @@ class DormitoryCheckApi(APIView):
 class FindingsApi(_Needs, ScopedListAPIView):
     """Findings: `status` open (default: all), closed, or overdue."""
 
-    serializer_class = FindingOutput
+    serializer_class = UnitDutyFindingOutput
     capability = UnitDutyCapability.VIEW
 
     @extend_schema(
         parameters=[OpenApiParameter("status", str, enum=[*FindingStatus.values, OVERDUE])],
-        responses={200: FindingOutput(many=True), **error_responses(400)},
+        responses={200: UnitDutyFindingOutput(many=True), **error_responses(400)},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
@@ -333,16 +333,16 @@ class FindingsApi(_Needs, ScopedListAPIView):
         return findings_visible(self.request.user, status=wanted, today=timezone.localdate())
 
     @extend_schema(
-        request=FindingInput,
-        responses={201: FindingOutput, **error_responses(400, 403)},
+        request=UnitDutyFindingInput,
+        responses={201: UnitDutyFindingOutput, **error_responses(400, 403)},
         summary="检查发现问题，下达整改事项（期限、责任人）",
     )
     def post(self, request: Request) -> Response:
         self.need(request, UnitDutyCapability.INSPECT)
-        values = _valid(FindingInput, request)
+        values = _valid(UnitDutyFindingInput, request)
         unit = _one(Unit.objects, request.user, "unit", values.pop("unit"))
         finding = services.finding_raise(actor=request.user, unit=unit, **values)
-        return Response(FindingOutput(finding).data, status=status.HTTP_201_CREATED)
+        return Response(UnitDutyFindingOutput(finding).data, status=status.HTTP_201_CREATED)
 
 
 class FindingCloseApi(APIView):
@@ -350,12 +350,12 @@ class FindingCloseApi(APIView):
     capability = UnitDutyCapability.INSPECT
 
     @extend_schema(
-        request=CloseInput,
-        responses={200: FindingOutput, **error_responses(400, 403, 404, 409)},
+        request=UnitDutyCloseInput,
+        responses={200: UnitDutyFindingOutput, **error_responses(400, 403, 404, 409)},
         summary="复查合格，关闭整改事项",
     )
     def post(self, request: Request, pk: int) -> Response:
         finding = get_visible_or_404(Finding, request.user, pk=pk)
-        values = _valid(CloseInput, request)
+        values = _valid(UnitDutyCloseInput, request)
         finding = services.finding_close(actor=request.user, finding=finding, **values)
-        return Response(FindingOutput(finding).data)
+        return Response(UnitDutyFindingOutput(finding).data)

@@ -33,6 +33,7 @@ MODULE = Module(
     urls="fangkong.unitduty.urls",
     url_prefix="unitduty/",
     workbench="fangkong.unitduty.workbench.items",
+    figures="fangkong.unitduty.figures.FIGURE_SET",
     demo="fangkong.unitduty.demo.load_demo",
     demo_order=85,
 )

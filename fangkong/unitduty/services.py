@@ -18,6 +18,7 @@ from fangkong.arrivals.health.services import alert_raise_at_gate
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.errors import Conflict, invalid
+from fangkong.core.figures import figures_touched
 from fangkong.core.scoping import ensure_visible
 from fangkong.core.temperature import parse_temperature
 from fangkong.policy.selectors import fever_threshold_on, onsite_rate_limit_on, policy_in_force
@@ -53,6 +54,11 @@ def _text(value: Any, field: str, limit: int, *, required: bool = False) -> str:
     if len(text) > limit:
         raise invalid(field, _("不能超过 %(limit)s 个字") % {"limit": limit}, "too_long")
     return text
+
+
+def _touched(model: type, area_id: int, on: dt.date | None = None) -> None:
+    """The daily figures of the unit's area changed (reports recounts it)."""
+    figures_touched.send(sender=model, areas=[area_id], on=on or timezone.localdate())
 
 
 def responsible_of(unit: Unit) -> str:
@@ -163,6 +169,7 @@ def report_file(
             report=report,
         )
     audit_record(actor=actor, action=AuditAction.CHANGE, obj=report, area=unit.area)
+    _touched(UnitReport, unit.area_id, day)
     return report
 
 
@@ -191,6 +198,7 @@ def finding_raise(
         raised_by=actor,
     )
     audit_record(actor=actor, action=AuditAction.CHANGE, obj=finding, area=unit.area)
+    _touched(Finding, unit.area_id)
     return finding
 
 
@@ -207,6 +215,7 @@ def finding_close(*, actor: Any, finding: Finding, note: str) -> Finding:
     finding.closed_by = actor
     finding.save(update_fields=["closing_note", "status", "closed_at", "closed_by"])
     audit_record(actor=actor, action=AuditAction.CHANGE, obj=finding, detail="closed")
+    _touched(Finding, finding.unit.area_id)
     return finding
 
 
@@ -318,4 +327,5 @@ def dormitory_check(
         actor=actor, action=AuditAction.CHANGE, obj=dormitory, area=unit.area,
         detail=f"check: {len(failing)} failing",
     )  # fmt: skip
+    _touched(Finding, unit.area_id)
     return failing
