@@ -182,13 +182,19 @@ def finding_raise(
     deadline: dt.date,
     responsible: str = "",
     source: str = FindingSource.INSPECTION,
+    on: dt.date | None = None,
 ) -> Finding:
-    """A finding of an inspection (排查整改): what to put right, by when, who answers."""
+    """A finding of an inspection (排查整改) made on day `on` (today unless recorded
+    afterwards): what to put right, by when (not before that day), who answers."""
     ensure_visible(unit, actor, field="unit")
     if not isinstance(deadline, dt.date):
         raise invalid("deadline", _("请填写整改期限"), "required")
-    if deadline < timezone.localdate():
-        raise invalid("deadline", _("整改期限不能早于今天"), "past")
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise invalid("on", _("不能填报以后的日期"), "future")
+    if deadline < on:
+        raise invalid("deadline", _("整改期限不能早于检查日"), "past")
     finding = Finding.objects.create(
         unit=unit,
         source=source,
