@@ -23,9 +23,25 @@ from fangkong.core.errors import invalid
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.registry.models import Person
 from fangkong.unitduty import services
-from fangkong.unitduty.models import Dormitory, Finding, FindingStatus, Room, UnitReport
+from fangkong.unitduty.checklists import checklist
+from fangkong.unitduty.models import (
+    Agency,
+    Dormitory,
+    Finding,
+    FindingStatus,
+    Inspection,
+    Letter,
+    Room,
+    UnitReport,
+)
 from fangkong.unitduty.module import UnitDutyCapability
-from fangkong.unitduty.selectors import OVERDUE, findings_visible, reports_visible
+from fangkong.unitduty.selectors import (
+    OVERDUE,
+    findings_visible,
+    letter_in_force,
+    reports_visible,
+    zero_infection,
+)
 from fangkong.units.models import Unit, UnitKind
 from fangkong.units.services import unit_profile_update
 
@@ -359,3 +375,108 @@ class FindingCloseApi(APIView):
         values = _valid(UnitDutyCloseInput, request)
         finding = services.finding_close(actor=request.user, finding=finding, **values)
         return Response(UnitDutyFindingOutput(finding).data)
+
+
+class UnitDutyInspectionInput(serializers.Serializer):  # type: ignore[type-arg]
+    unit = serializers.IntegerField()
+    agency = serializers.ChoiceField(choices=Agency.choices)
+    failed = serializers.DictField(
+        child=serializers.CharField(max_length=200, allow_blank=True),
+        required=False,
+        default=dict,
+        help_text="checklist code → what was seen; each becomes a finding",
+    )
+    deadline = serializers.DateField()
+    responsible = serializers.CharField(max_length=50, required=False, allow_blank=True)
+
+
+class UnitDutyInspectionOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+    unit = serializers.IntegerField(source="unit_id")
+    findings = serializers.PrimaryKeyRelatedField(many=True, read_only=True)  # type: ignore[var-annotated]
+
+    class Meta:
+        model = Inspection
+        fields = ["id", "unit", "agency", "on", "failed", "findings"]
+
+
+class UnitDutyLetterInput(serializers.Serializer):  # type: ignore[type-arg]
+    unit = serializers.IntegerField()
+    signed_by = serializers.CharField(max_length=50)
+    signed_on = serializers.DateField()
+    expires_on = serializers.DateField()
+
+
+class UnitDutyLetterOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+    unit = serializers.IntegerField(source="unit_id")
+
+    class Meta:
+        model = Letter
+        fields = ["id", "unit", "signed_by", "signed_on", "expires_on"]
+
+
+class UnitDutyStatusOutput(serializers.Serializer):  # type: ignore[type-arg]
+    unit = serializers.IntegerField()
+    kind = serializers.CharField()
+    checklist = serializers.DictField(child=serializers.CharField())
+    letter = UnitDutyLetterOutput(allow_null=True)
+    zero_infection = serializers.BooleanField(help_text="零感染单位 where the rules allow")
+
+
+class InspectionsApi(_Needs, ScopedListAPIView):
+    serializer_class = UnitDutyInspectionOutput
+    capability = UnitDutyCapability.VIEW
+
+    def get_queryset(self) -> QuerySet[Inspection]:
+        return Inspection.objects.visible_to(self.request.user).prefetch_related("findings")
+
+    @extend_schema(
+        request=UnitDutyInspectionInput,
+        responses={201: UnitDutyInspectionOutput, **error_responses(400, 403)},
+        summary="按单位类型的检查表登记检查；不合格项逐项成为整改事项",
+    )
+    def post(self, request: Request) -> Response:
+        self.need(request, UnitDutyCapability.INSPECT)
+        values = _valid(UnitDutyInspectionInput, request)
+        unit = _one(Unit.objects, request.user, "unit", values.pop("unit"))
+        inspection = services.inspection_record(actor=request.user, unit=unit, **values)
+        return Response(UnitDutyInspectionOutput(inspection).data, status=status.HTTP_201_CREATED)
+
+
+class LettersApi(_Needs, ScopedListAPIView):
+    serializer_class = UnitDutyLetterOutput
+    capability = UnitDutyCapability.VIEW
+
+    def get_queryset(self) -> QuerySet[Letter]:
+        return Letter.objects.visible_to(self.request.user)
+
+    @extend_schema(
+        request=UnitDutyLetterInput,
+        responses={201: UnitDutyLetterOutput, **error_responses(400, 403)},
+        summary="登记单位签署的防控责任书及有效期",
+    )
+    def post(self, request: Request) -> Response:
+        self.need(request, UnitDutyCapability.REPORT)
+        values = _valid(UnitDutyLetterInput, request)
+        unit = _one(Unit.objects, request.user, "unit", values.pop("unit"))
+        letter = services.letter_record(actor=request.user, unit=unit, **values)
+        return Response(UnitDutyLetterOutput(letter).data, status=status.HTTP_201_CREATED)
+
+
+class UnitDutyApi(APIView):
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability = UnitDutyCapability.VIEW
+
+    @extend_schema(responses={200: UnitDutyStatusOutput, **error_responses(403, 404)})
+    def get(self, request: Request, pk: int) -> Response:
+        unit = get_visible_or_404(Unit, request.user, pk=pk)
+        today = timezone.localdate()
+        letter = letter_in_force(unit, today)
+        return Response(
+            {
+                "unit": unit.pk,
+                "kind": unit.kind,
+                "checklist": {code: str(label) for code, label in checklist(unit.kind).items()},
+                "letter": UnitDutyLetterOutput(letter).data if letter else None,
+                "zero_infection": zero_infection(unit, today),
+            }
+        )

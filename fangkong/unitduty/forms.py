@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.forms import bootstrap, date_input
+from fangkong.unitduty.checklists import checklist
+from fangkong.unitduty.models import Agency
 from fangkong.units.models import UnitKind
 
 SICK_ROWS = 3
@@ -132,6 +134,32 @@ class FindingForm(forms.Form):
     description = forms.CharField(label=_("发现的问题"), max_length=300)
     deadline = forms.DateField(label=_("整改期限"), widget=date_input())
     responsible = forms.CharField(label=_("责任人"), max_length=50, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class InspectionForm(forms.Form):
+    """The unit kind's checklist: tick what failed; each becomes a finding."""
+
+    agency = forms.ChoiceField(label=_("检查部门"), choices=Agency.choices)
+    failed = forms.MultipleChoiceField(
+        label=_("不合格项"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    deadline = forms.DateField(label=_("整改期限"), widget=date_input())
+    responsible = forms.CharField(label=_("责任人"), max_length=50, required=False)
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["failed"].choices = list(checklist(kind).items())  # type: ignore[attr-defined]
+        bootstrap(self)
+
+
+class LetterForm(forms.Form):
+    signed_by = forms.CharField(label=_("签署人"), max_length=50)
+    signed_on = forms.DateField(label=_("签署日期"), widget=date_input())
+    expires_on = forms.DateField(label=_("有效期至"), widget=date_input())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -140,6 +140,9 @@ class Finding(models.Model):
     room = models.ForeignKey(
         "unitduty.Room", models.PROTECT, null=True, blank=True, related_name="findings"
     )
+    inspection = models.ForeignKey(
+        "unitduty.Inspection", models.PROTECT, null=True, blank=True, related_name="findings"
+    )
     raised_at = models.DateTimeField(auto_now_add=True)
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
@@ -223,3 +226,66 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dormitory.name} {self.name}"
+
+
+class Agency(models.TextChoices):
+    STREET = "street", _("街道")
+    MARKET = "market", _("市场监管")
+    COMMUNITY = "community", _("社区")
+
+
+class Inspection(models.Model):
+    """An inspection of a unit against its kind's checklist: the items that failed each
+    became a finding."""
+
+    scope_field: ClassVar[str] = "unit__area"
+
+    unit = models.ForeignKey(
+        "units.Unit", models.PROTECT, related_name="inspections", verbose_name=_("单位")
+    )
+    agency = models.CharField(_("检查部门"), max_length=10, choices=Agency.choices)
+    on = models.DateField(_("检查日期"))
+    failed = models.JSONField(_("不合格项"), default=list)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("检查")
+        verbose_name_plural = _("检查")
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.on}"
+
+
+class Letter(models.Model):
+    """The unit's responsibility letter (《疫情防控责任书》): signed, in force until it
+    expires."""
+
+    scope_field: ClassVar[str] = "unit__area"
+
+    unit = models.ForeignKey(
+        "units.Unit", models.PROTECT, related_name="duty_letters", verbose_name=_("单位")
+    )
+    signed_by = models.CharField(_("签署人"), max_length=50)
+    signed_on = models.DateField(_("签署日期"))
+    expires_on = models.DateField(_("有效期至"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("防控责任书")
+        verbose_name_plural = _("防控责任书")
+        ordering = ["-expires_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__gt=models.F("signed_on")),
+                name="unitduty_letter_expires_after_signing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.signed_on}–{self.expires_on}"

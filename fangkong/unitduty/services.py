@@ -23,11 +23,15 @@ from fangkong.core.scoping import ensure_visible
 from fangkong.core.temperature import parse_temperature
 from fangkong.policy.selectors import fever_threshold_on, onsite_rate_limit_on, policy_in_force
 from fangkong.unitduty import rules
+from fangkong.unitduty.checklists import checklist
 from fangkong.unitduty.models import (
+    Agency,
     Dormitory,
     Finding,
     FindingSource,
     FindingStatus,
+    Inspection,
+    Letter,
     Room,
     SickAbsence,
     UnitReport,
@@ -335,3 +339,60 @@ def dormitory_check(
     )  # fmt: skip
     _touched(Finding, unit.area_id)
     return failing
+
+
+@transaction.atomic
+def inspection_record(
+    *,
+    actor: Any,
+    unit: Unit,
+    agency: str,
+    failed: dict[str, str],
+    deadline: dt.date,
+    responsible: str = "",
+    on: dt.date | None = None,
+) -> Inspection:
+    """An inspection against the unit kind's checklist: `failed` maps each item that
+    failed (its code) to what was seen; each becomes a finding with the deadline and the
+    person responsible. An inspection with nothing failed is recorded too."""
+    ensure_visible(unit, actor, field="unit")
+    if agency not in Agency.values:
+        raise invalid("agency", _("没有这个检查部门"), "invalid")
+    items = checklist(unit.kind)
+    for code in failed:
+        if code not in items:
+            raise invalid(
+                "failed", _("“%(code)s”不在该类单位的检查表中") % {"code": code}, "invalid"
+            )
+    on = on or timezone.localdate()
+    inspection = Inspection.objects.create(
+        unit=unit, agency=agency, on=on, failed=sorted(failed), by=actor
+    )
+    for code, seen in failed.items():
+        text = _text(seen, f"failed.{code}", 200)
+        finding = finding_raise(
+            actor=actor, unit=unit, description=f"{items[code]}" + (f"：{text}" if text else ""),
+            deadline=deadline, responsible=responsible, on=on,
+        )  # fmt: skip
+        finding.inspection = inspection
+        finding.save(update_fields=["inspection"])
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=inspection, area=unit.area)
+    return inspection
+
+
+@transaction.atomic
+def letter_record(
+    *, actor: Any, unit: Unit, signed_by: str, signed_on: dt.date, expires_on: dt.date
+) -> Letter:
+    """The unit's signed responsibility letter (《疫情防控责任书》) and when it expires."""
+    ensure_visible(unit, actor, field="unit")
+    if signed_on > timezone.localdate():
+        raise invalid("signed_on", _("签署日期不能晚于今天"), "future")
+    if expires_on <= signed_on:
+        raise invalid("expires_on", _("有效期应晚于签署日期"), "invalid")
+    letter = Letter.objects.create(
+        unit=unit, signed_by=_text(signed_by, "signed_by", 50, required=True),
+        signed_on=signed_on, expires_on=expires_on, recorded_by=actor,
+    )  # fmt: skip
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=letter, area=unit.area)
+    return letter

@@ -15,6 +15,8 @@ urlpatterns: list[URLPattern] = [
     path("units/<int:pk>/profile/", views.profile, name="profile"),
     path("units/<int:pk>/dormitories/", views.dormitory_new, name="dormitory-new"),
     path("units/<int:pk>/findings/", views.finding_new, name="finding-new"),
+    path("units/<int:pk>/inspections/", views.inspection_new, name="inspection-new"),
+    path("units/<int:pk>/letters/", views.letter_new, name="letter-new"),
     path("dormitories/<int:pk>/rooms/", views.room_new, name="room-new"),
     path("dormitories/<int:pk>/check/", views.dormitory_check, name="dormitory-check"),
     path("findings/", views.findings, name="findings"),
@@ -32,6 +34,9 @@ api_urlpatterns: list[URLPattern] = [
         name="unitduty-dormitory-check",
     ),
     path("unitduty/findings/", api.FindingsApi.as_view(), name="unitduty-findings"),
+    path("unitduty/inspections/", api.InspectionsApi.as_view(), name="unitduty-inspections"),
+    path("unitduty/letters/", api.LettersApi.as_view(), name="unitduty-letters"),
+    path("unitduty/units/<int:pk>/", api.UnitDutyApi.as_view(), name="unitduty-unit"),
     path(
         "unitduty/findings/<int:pk>/close/",
         api.FindingCloseApi.as_view(),

@@ -24,6 +24,8 @@ from fangkong.unitduty.forms import (
     SICK_ROWS,
     DormitoryForm,
     FindingForm,
+    InspectionForm,
+    LetterForm,
     ProfileForm,
     ReportForm,
     RoomForm,
@@ -35,8 +37,11 @@ from fangkong.unitduty.selectors import (
     OVERDUE,
     dormitories_of,
     findings_visible,
+    letter_in_force,
+    letters_to_renew,
     sick_with_fever,
     units_with_today,
+    zero_infection,
 )
 from fangkong.units.models import Unit
 from fangkong.units.services import unit_profile_update
@@ -57,6 +62,8 @@ def units(request: HttpRequest) -> HttpResponse:
     unreported = request.GET.get("unreported") == "1"
     if unreported:
         rows = rows.filter(reported=False)  # type: ignore[misc]
+    if request.GET.get("renew") == "1":
+        rows = rows.filter(pk__in=letters_to_renew(user, today).values("pk"))
     return render(
         request,
         "unitduty/units.html",
@@ -130,6 +137,10 @@ def _render_unit(
             "dormitory_form": bound.get("dormitory") or DormitoryForm(),
             "room_form": bound.get("room") or RoomForm(),
             "finding_form": bound.get("finding") or FindingForm(),
+            "inspection_form": bound.get("inspection") or InspectionForm(kind=unit.kind),
+            "letter_form": bound.get("letter") or LetterForm(),
+            "letter": letter_in_force(unit, today),
+            "zero_infection": zero_infection(unit, today),
             "dormitories": _rooms(unit),
             "findings": unit.findings.select_related("room")[:50],
             "can_report": user.can(UnitDutyCapability.REPORT),
@@ -304,3 +315,42 @@ def finding_close(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, gettext("整改事项已关闭"))
     return redirect("unitduty:findings")
+
+
+@require_POST
+@capability_required(UnitDutyCapability.INSPECT)
+def inspection_new(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    target = _unit(request, pk)
+    form = InspectionForm(request.POST, kind=target.kind)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.inspection_record(
+                actor=user, unit=target, agency=data["agency"],
+                failed={code: "" for code in data["failed"]}, deadline=data["deadline"],
+                responsible=data["responsible"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            put_errors(form, exc)
+        else:
+            messages.success(request, gettext("检查已登记"))
+            return redirect("unitduty:unit", pk=target.pk)
+    return _render_unit(request, target, {"inspection": form})
+
+
+@require_POST
+@capability_required(UnitDutyCapability.REPORT)
+def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    target = _unit(request, pk)
+    form = LetterForm(request.POST)
+    if form.is_valid():
+        try:
+            services.letter_record(actor=user, unit=target, **form.cleaned_data)
+        except ValidationError as exc:
+            put_errors(form, exc)
+        else:
+            messages.success(request, gettext("责任书已登记"))
+            return redirect("unitduty:unit", pk=target.pk)
+    return _render_unit(request, target, {"letter": form})

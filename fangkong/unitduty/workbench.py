@@ -16,6 +16,7 @@ from fangkong.unitduty.module import UnitDutyCapability
 from fangkong.unitduty.selectors import (
     OVERDUE,
     findings_visible,
+    letters_to_renew,
     sick_with_fever,
     units_not_reported,
 )
@@ -34,6 +35,15 @@ def items(user: Any, today: dt.date) -> list[WorkItem]:
                 reverse("unitduty:units") + "?unreported=1",
                 order=30,
                 detail=_("在岗、居家办公、测温、因病缺勤和重点群体检查"),
+            )
+        )
+        out.append(
+            WorkItem(
+                _("防控责任书待续签"),
+                letters_to_renew(user, today).count(),
+                reverse("unitduty:units") + "?renew=1",
+                order=33,
+                detail=_("一周内到期或已过期"),
             )
         )
     out += [

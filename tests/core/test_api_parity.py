@@ -77,6 +77,8 @@ PARITY: dict[str, tuple[str, str]] = {
     "unitduty:dormitory-check": ("post", "/api/v1/unitduty/dormitories/{id}/check/"),
     "unitduty:finding-new": ("post", "/api/v1/unitduty/findings/"),
     "unitduty:finding-close": ("post", "/api/v1/unitduty/findings/{id}/close/"),
+    "unitduty:inspection-new": ("post", "/api/v1/unitduty/inspections/"),
+    "unitduty:letter-new": ("post", "/api/v1/unitduty/letters/"),
     "public:self-report": ("post", "/api/v1/self-reports/{token}/"),
     "public:notice": ("post", "/api/v1/public-notices/{token}/"),
     "duty:people": ("post", "/api/v1/duty/people/"),

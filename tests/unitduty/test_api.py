@@ -87,3 +87,36 @@ def test_the_whole_story_over_http(world: World, units: Units) -> None:
     assert other.post(check).status_code == 404
     stranger = other.post("/api/v1/unitduty/reports/", body, format="json")
     assert stranger.status_code == 400 and stranger.json()["errors"][0]["field"] == "unit"
+
+
+def test_inspections_letters_and_the_units_status_over_http(world: World, units: Units) -> None:
+    street = world.api(world.wanping_officer)
+    today = timezone.localdate()
+    made = street.post(
+        "/api/v1/unitduty/inspections/",
+        {"unit": units.site.pk, "agency": "street", "failed": {"onsite_rate": "到岗 70%"},
+         "deadline": (today + dt.timedelta(days=2)).isoformat()},
+        format="json",
+    )  # fmt: skip
+    assert made.status_code == 201, made.json()
+    assert len(made.json()["findings"]) == 1
+    wrong = street.post(
+        "/api/v1/unitduty/inspections/",
+        {"unit": units.site.pk, "agency": "police", "deadline": today.isoformat()},
+        format="json",
+    )  # fmt: skip
+    assert wrong.status_code == 400 and wrong.json()["errors"][0]["field"] == "agency"
+    letter = world.api(units.contact).post(
+        "/api/v1/unitduty/letters/",
+        {"unit": units.site.pk, "signed_by": "赵经理", "signed_on": today.isoformat(),
+         "expires_on": (today + dt.timedelta(days=60)).isoformat()},
+        format="json",
+    )  # fmt: skip
+    assert letter.status_code == 201
+    status = street.get(f"/api/v1/unitduty/units/{units.site.pk}/").json()
+    assert status["letter"]["signed_by"] == "赵经理" and status["zero_infection"] is False
+    assert "onsite_rate" in status["checklist"]
+    other = world.api(world.zhenguosi_worker)
+    assert other.get(f"/api/v1/unitduty/units/{units.site.pk}/").status_code == 404
+    assert other.get("/api/v1/unitduty/letters/").json()["results"] == []
+    assert other.get("/api/v1/unitduty/inspections/").json()["results"] == []

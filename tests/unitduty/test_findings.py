@@ -107,3 +107,64 @@ def test_another_community_sees_none_of_it(world: World, units: Units) -> None:
     assert units.site.name not in listed and units.zhenguosi_shop.name in listed
     with pytest.raises(ValidationError):
         finding_raise(actor=other, unit=units.site, description="x", deadline=timezone.localdate())
+
+
+def test_an_inspection_by_the_kinds_checklist_raises_a_finding_per_failed_item(
+    world: World, units: Units
+) -> None:
+    from fangkong.unitduty.checklists import checklist
+    from fangkong.unitduty.services import inspection_record
+
+    assert "two_chiefs" not in checklist(units.site.kind)
+    assert "staff_health" in checklist(units.zhenguosi_shop.kind)  # a small place
+    today = timezone.localdate()
+    inspection = inspection_record(
+        actor=world.wanping_officer, unit=units.site, agency="market",
+        failed={"temperature": "门口无人测温", "masks": ""},
+        deadline=today + dt.timedelta(days=3), responsible="赵经理",
+    )  # fmt: skip
+    assert sorted(f.description for f in inspection.findings.all()) == [
+        "佩戴口罩", "进门测温：门口无人测温",
+    ]  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        inspection_record(
+            actor=world.wanping_officer, unit=units.site, agency="market",
+            failed={"two_chiefs": ""}, deadline=today,
+        )  # fmt: skip
+    assert list(caught.value.message_dict) == ["failed"]
+
+
+def test_a_letter_in_force_and_no_fever_or_overdue_make_a_zero_infection_unit(
+    world: World, units: Units
+) -> None:
+    from fangkong.unitduty.selectors import letters_to_renew, zero_infection
+    from fangkong.unitduty.services import letter_record, report_file
+
+    today = timezone.localdate()
+    assert not zero_infection(units.museum, today)
+    letter_record(
+        actor=units.contact, unit=units.museum, signed_by="馆长",
+        signed_on=today - dt.timedelta(days=30), expires_on=today + dt.timedelta(days=5),
+    )  # fmt: skip
+    assert [u.name for u in letters_to_renew(units.contact, today)] == [units.museum.name]
+    report_file(
+        actor=units.contact, unit=units.museum, day=today,
+        values={"staff_expected": 10, "staff_on_site": 3, "staff_home": 7,
+                "temperatures_checked": 3},
+    )  # fmt: skip
+    assert zero_infection(units.museum, today)
+    page = world.client(units.contact).get(f"/unitduty/units/{units.museum.pk}/")
+    assert 'id="zero-infection"' in page.content.decode()
+    later = today + dt.timedelta(days=6)
+    assert not zero_infection(units.museum, later)  # the letter has expired
+    with pytest.raises(ValidationError) as caught:
+        letter_record(
+            actor=units.contact, unit=units.museum, signed_by="馆长", signed_on=today,
+            expires_on=today,
+        )  # fmt: skip
+    assert list(caught.value.message_dict) == ["expires_on"]
+    letter_record(
+        actor=units.contact, unit=units.museum, signed_by="馆长", signed_on=today,
+        expires_on=today + dt.timedelta(days=90),
+    )  # fmt: skip
+    assert letters_to_renew(units.contact, today).count() == 0
