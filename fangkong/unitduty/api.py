@@ -26,6 +26,8 @@ from fangkong.unitduty import services
 from fangkong.unitduty.checklists import checklist
 from fangkong.unitduty.models import (
     Agency,
+    BuildingChief,
+    ChiefSide,
     Dormitory,
     Finding,
     FindingStatus,
@@ -480,3 +482,30 @@ class UnitDutyApi(APIView):
                 "zero_infection": zero_infection(unit, today),
             }
         )
+
+
+class UnitDutyChiefInput(serializers.Serializer):  # type: ignore[type-arg]
+    side = serializers.ChoiceField(choices=ChiefSide.choices)
+    name = serializers.CharField(max_length=50)
+
+
+class UnitDutyChiefOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = BuildingChief
+        fields = ["side", "name", "appointed_on"]
+
+
+class ChiefsApi(APIView):
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability = UnitDutyCapability.REPORT
+
+    @extend_schema(
+        request=UnitDutyChiefInput,
+        responses={200: UnitDutyChiefOutput(many=True), **error_responses(400, 403, 404)},
+        summary="商务楼宇的双楼长（街道、物业各一人）",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        unit = get_visible_or_404(Unit, request.user, pk=pk)
+        values = _valid(UnitDutyChiefInput, request)
+        services.chief_set(actor=request.user, unit=unit, **values)
+        return Response(UnitDutyChiefOutput(unit.building_chiefs.all(), many=True).data)

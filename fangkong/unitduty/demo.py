@@ -87,6 +87,10 @@ def load_demo() -> str:
             )  # fmt: skip
             reports += 1
     _site_dormitory(actor, made.get(SITE), today)
+    building = made.get("南方庄商务楼（演示）")
+    if building is not None and not building.building_chiefs.exists():
+        services.chief_set(actor=actor, unit=building, side="street", name="东铁匠营街道 李楼长")
+        services.chief_set(actor=actor, unit=building, side="property", name="物业 王楼长")
     _small_places(actor, made, today)
     return f"unitduty: {len(made)} units, {reports} reports today"
 

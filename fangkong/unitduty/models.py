@@ -289,3 +289,35 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.signed_on}–{self.expires_on}"
+
+
+class ChiefSide(models.TextChoices):
+    STREET = "street", _("属地街道指派")
+    PROPERTY = "property", _("物业管理单位指派")
+
+
+class BuildingChief(models.Model):
+    """One of a commercial building's two chiefs (双楼长): one named by the street, one by
+    the property manager; together responsible for the building."""
+
+    scope_field: ClassVar[str] = "unit__area"
+
+    unit = models.ForeignKey(
+        "units.Unit", models.PROTECT, related_name="building_chiefs", verbose_name=_("单位")
+    )
+    side = models.CharField(_("指派方"), max_length=10, choices=ChiefSide.choices)
+    name = models.CharField(_("楼长"), max_length=50)
+    appointed_on = models.DateField(_("指派日期"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("楼长")
+        verbose_name_plural = _("楼长")
+        ordering = ["unit", "side"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "side"], name="unitduty_one_chief_per_side")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -26,6 +26,8 @@ from fangkong.unitduty import rules
 from fangkong.unitduty.checklists import checklist
 from fangkong.unitduty.models import (
     Agency,
+    BuildingChief,
+    ChiefSide,
     Dormitory,
     Finding,
     FindingSource,
@@ -36,7 +38,7 @@ from fangkong.unitduty.models import (
     SickAbsence,
     UnitReport,
 )
-from fangkong.units.models import Unit
+from fangkong.units.models import Unit, UnitKind
 
 MAX_STAFF = 1_000_000
 DEFAULT_FEVER = Decimal("37.3")
@@ -396,3 +398,24 @@ def letter_record(
     )  # fmt: skip
     audit_record(actor=actor, action=AuditAction.CHANGE, obj=letter, area=unit.area)
     return letter
+
+
+@transaction.atomic
+def chief_set(*, actor: Any, unit: Unit, side: str, name: str) -> BuildingChief:
+    """Name a commercial building's chief for one side (双楼长: the street's and the
+    property manager's); a new name replaces the side's chief."""
+    ensure_visible(unit, actor, field="unit")
+    if unit.kind != UnitKind.COMMERCIAL_BUILDING:
+        raise invalid("unit", _("双楼长只设在商务楼宇"), "not_commercial_building")
+    if side not in ChiefSide.values:
+        raise invalid("side", _("指派方应为街道或物业"), "invalid")
+    chief, _created = BuildingChief.objects.update_or_create(
+        unit=unit,
+        side=side,
+        defaults={
+            "name": _text(name, "name", 50, required=True),
+            "appointed_on": timezone.localdate(),
+        },
+    )
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=chief, area=unit.area)
+    return chief

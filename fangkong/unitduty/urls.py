@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern] = [
     path("units/<int:pk>/findings/", views.finding_new, name="finding-new"),
     path("units/<int:pk>/inspections/", views.inspection_new, name="inspection-new"),
     path("units/<int:pk>/letters/", views.letter_new, name="letter-new"),
+    path("units/<int:pk>/chiefs/", views.chief_set, name="chief-set"),
     path("dormitories/<int:pk>/rooms/", views.room_new, name="room-new"),
     path("dormitories/<int:pk>/check/", views.dormitory_check, name="dormitory-check"),
     path("findings/", views.findings, name="findings"),
@@ -37,6 +38,7 @@ api_urlpatterns: list[URLPattern] = [
     path("unitduty/inspections/", api.InspectionsApi.as_view(), name="unitduty-inspections"),
     path("unitduty/letters/", api.LettersApi.as_view(), name="unitduty-letters"),
     path("unitduty/units/<int:pk>/", api.UnitDutyApi.as_view(), name="unitduty-unit"),
+    path("unitduty/units/<int:pk>/chiefs/", api.ChiefsApi.as_view(), name="unitduty-chiefs"),
     path(
         "unitduty/findings/<int:pk>/close/",
         api.FindingCloseApi.as_view(),

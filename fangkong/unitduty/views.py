@@ -30,7 +30,7 @@ from fangkong.unitduty.forms import (
     ReportForm,
     RoomForm,
 )
-from fangkong.unitduty.models import Dormitory, Finding, FindingStatus, UnitReport
+from fangkong.unitduty.models import ChiefSide, Dormitory, Finding, FindingStatus, UnitReport
 from fangkong.unitduty.module import UnitDutyCapability
 from fangkong.unitduty.rules import DormLimits, room_failures
 from fangkong.unitduty.selectors import (
@@ -43,7 +43,7 @@ from fangkong.unitduty.selectors import (
     units_with_today,
     zero_infection,
 )
-from fangkong.units.models import Unit
+from fangkong.units.models import Unit, UnitKind
 from fangkong.units.services import unit_profile_update
 
 # A sick row's service errors land on that row's fields.
@@ -140,6 +140,9 @@ def _render_unit(
             "inspection_form": bound.get("inspection") or InspectionForm(kind=unit.kind),
             "letter_form": bound.get("letter") or LetterForm(),
             "letter": letter_in_force(unit, today),
+            "chiefs": list(unit.building_chiefs.all()),
+            "chief_sides": ChiefSide.choices,
+            "commercial": unit.kind == UnitKind.COMMERCIAL_BUILDING,
             "zero_infection": zero_infection(unit, today),
             "dormitories": _rooms(unit),
             "findings": unit.findings.select_related("room")[:50],
@@ -354,3 +357,22 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, gettext("责任书已登记"))
             return redirect("unitduty:unit", pk=target.pk)
     return _render_unit(request, target, {"letter": form})
+
+
+@require_POST
+@capability_required(UnitDutyCapability.REPORT)
+def chief_set(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    target = _unit(request, pk)
+    try:
+        services.chief_set(
+            actor=user,
+            unit=target,
+            side=request.POST.get("side", ""),
+            name=request.POST.get("name", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, gettext("楼长已登记"))
+    return redirect("unitduty:unit", pk=target.pk)

@@ -79,6 +79,7 @@ PARITY: dict[str, tuple[str, str]] = {
     "unitduty:finding-close": ("post", "/api/v1/unitduty/findings/{id}/close/"),
     "unitduty:inspection-new": ("post", "/api/v1/unitduty/inspections/"),
     "unitduty:letter-new": ("post", "/api/v1/unitduty/letters/"),
+    "unitduty:chief-set": ("post", "/api/v1/unitduty/units/{id}/chiefs/"),
     "public:self-report": ("post", "/api/v1/self-reports/{token}/"),
     "public:notice": ("post", "/api/v1/public-notices/{token}/"),
     "duty:people": ("post", "/api/v1/duty/people/"),

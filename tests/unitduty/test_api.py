@@ -120,3 +120,27 @@ def test_inspections_letters_and_the_units_status_over_http(world: World, units:
     assert other.get(f"/api/v1/unitduty/units/{units.site.pk}/").status_code == 404
     assert other.get("/api/v1/unitduty/letters/").json()["results"] == []
     assert other.get("/api/v1/unitduty/inspections/").json()["results"] == []
+
+
+def test_a_commercial_building_gets_its_two_chiefs(world: World, units: Units) -> None:
+    from fangkong.units.models import UnitKind
+    from fangkong.units.services import unit_get_or_register
+
+    building = unit_get_or_register(
+        area=units.site.area, name="宛平商务楼", kind=UnitKind.COMMERCIAL_BUILDING
+    )
+    api = world.api(units.contact)
+    url = f"/api/v1/unitduty/units/{building.pk}/chiefs/"
+    api.post(url, {"side": "street", "name": "李楼长"}, format="json")
+    both = api.post(url, {"side": "property", "name": "王楼长"}, format="json")
+    assert both.status_code == 200
+    assert [(c["side"], c["name"]) for c in both.json()] == [
+        ("property", "王楼长"), ("street", "李楼长"),
+    ]  # fmt: skip
+    page = world.client(units.contact).get(f"/unitduty/units/{building.pk}/").content.decode()
+    assert 'data-chief="street"' in page and 'data-chief="property"' in page
+    site = api.post(
+        f"/api/v1/unitduty/units/{units.site.pk}/chiefs/", {"side": "street", "name": "x"},
+        format="json",
+    )  # fmt: skip
+    assert site.status_code == 400 and site.json()["errors"][0]["field"] == "unit"
