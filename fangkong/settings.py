@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "fangkong.party",
     "fangkong.care",
     "fangkong.cadres",
+    "fangkong.quality",
+    "fangkong.unitduty",
     "fangkong.reports",
     "fangkong.site",
 ]
@@ -275,6 +277,10 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set, so integrators see AreaKind, not Kind13bEnum.
     "ENUM_NAME_OVERRIDES": {
         "AreaKindEnum": "fangkong.areas.models.AreaKind",
+        "UnitKindEnum": "fangkong.units.models.UnitKind",
+        "DefectKindEnum": "fangkong.quality.models.DefectKind",
+        "FindingSourceEnum": "fangkong.unitduty.models.FindingSource",
+        "ReceiptSourceEnum": "fangkong.supplies.models.ReceiptSource",
         "ResidenceKindEnum": "fangkong.registry.models.people.ResidenceKind",
         "SexEnum": "fangkong.registry.models.people.Sex",
         "DocumentTypeEnum": "fangkong.registry.models.people.DocumentType",

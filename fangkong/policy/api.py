@@ -57,6 +57,7 @@ class PolicyOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
             "underground_max_per_room",
             "underground_bunk_beds_allowed",
             "onsite_rate_max",
+            "onsite_rate_kinds",
             "duty_min_rest_hours",
             "party_activist_min_days",
             "party_probation_days",
@@ -92,6 +93,7 @@ class DraftChangeInput(serializers.Serializer):  # type: ignore[type-arg]
     underground_max_per_room = serializers.IntegerField(min_value=1, max_value=50)
     underground_bunk_beds_allowed = serializers.BooleanField()
     onsite_rate_max = serializers.DecimalField(max_digits=4, decimal_places=3)
+    onsite_rate_kinds = serializers.CharField(max_length=200, allow_blank=True, required=False)
     duty_min_rest_hours = serializers.IntegerField(min_value=0, max_value=24, required=False)
     party_activist_min_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)
     party_probation_days = serializers.IntegerField(min_value=0, max_value=3650, required=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +67,22 @@ class PolicyVersion(models.Model):
         decimal_places=3,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text=_("人员密集企业同时在岗人数占比上限，如 0.500 即 50%"),
+    )
+    onsite_rate_kinds = models.CharField(
+        _("在岗率上限适用的单位类型"),
+        max_length=200,
+        default="enterprise,commercial_building",
+        db_default="enterprise,commercial_building",
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^([a-z_]+(,[a-z_]+)*)?$", _("单位类型代码用英文逗号分隔，如 enterprise,hospital")
+            )
+        ],
+        help_text=_(
+            "单位类型代码，英文逗号分隔：enterprise 企业、commercial_building 商务楼宇、"
+            "organ 机关、construction_site 建筑工地、hospital 医院；留空为都不检查"
+        ),
     )
     duty_min_rest_hours = models.PositiveSmallIntegerField(
         _("值守两班之间最少休息（小时）"),

@@ -24,6 +24,7 @@ POLICY_SETTINGS = (
     "underground_max_per_room",
     "underground_bunk_beds_allowed",
     "onsite_rate_max",
+    "onsite_rate_kinds",
     "duty_min_rest_hours",
     "party_activist_min_days",
     "party_probation_days",
@@ -87,6 +88,20 @@ def care_hours_on(on: dt.date) -> tuple[int, int]:
         other = PolicyVersion._meta.get_field("care_request_hours").default
         return int(urgent), int(other)
     return int(row[0]), int(row[1])
+
+
+def onsite_rate_limit_on(on: dt.date, kind: str) -> Decimal | None:
+    """The highest share of staff on site allowed on day `on` for a unit of `kind` (None:
+    no policy in force, or the limit does not apply to that kind)."""
+    row = (
+        PolicyVersion.objects.filter(effective_from__lte=on)
+        .order_by("-effective_from")
+        .values_list("onsite_rate_max", "onsite_rate_kinds")
+        .first()
+    )
+    if row is None or kind not in row[1].split(","):
+        return None
+    return Decimal(row[0])
 
 
 def fever_threshold_on(on: dt.date) -> Decimal | None:

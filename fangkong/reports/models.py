@@ -71,6 +71,15 @@ class DailyFigures(models.Model):
     cadres_on_duty = models.PositiveIntegerField(default=0)
     cadres_signed_in = models.PositiveIntegerField(default=0)
     cadres_unwell = models.PositiveIntegerField(default=0)
+    # units' duty (fangkong.unitduty.figures) and production quality (fangkong.quality)
+    units_reporting = models.PositiveIntegerField(default=0)
+    units_expected = models.PositiveIntegerField(default=0)
+    units_onsite_breaches = models.PositiveIntegerField(default=0)
+    units_sick_absences = models.PositiveIntegerField(default=0)
+    units_findings_open = models.PositiveIntegerField(default=0)
+    units_findings_overdue = models.PositiveIntegerField(default=0)
+    quality_accepted = models.PositiveIntegerField(default=0)
+    quality_rejected = models.PositiveIntegerField(default=0)
     # {"fever": 3, "no_pass": 12, …}: a denial may carry several reasons.
     denials_by_reason = models.JSONField(default=dict)
 

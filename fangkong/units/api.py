@@ -20,7 +20,10 @@ class UnitOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = Unit
-        fields = ["id", "name", "kind", "area", "area_name", "contact_name", "contact_phone"]
+        fields = [
+            "id", "name", "kind", "area", "area_name", "contact_name", "contact_phone",
+            "address", "headcount", "legal_representative",
+        ]  # fmt: skip
 
 
 class UnitListApi(ScopedListAPIView):

@@ -1,4 +1,6 @@
-"""Units in the jurisdiction (a minimal start: the units issue extends it)."""
+"""Units in the jurisdiction: name, kind, area, address, headcount, legal representative
+and contact. Their duties that need people (daily reports, dormitories, inspections) live
+in `unitduty`, above registry."""
 
 from __future__ import annotations
 
@@ -16,8 +18,19 @@ class UnitKind(models.TextChoices):
     COMMERCIAL_BUILDING = "commercial_building", _("商务楼宇")
     CONSTRUCTION_SITE = "construction_site", _("建筑工地")
     HOSPITAL = "hospital", _("医院")
-    SMALL_PLACE = "small_place", _("七小场所")
+    SMALL_PLACE = "small_place", _("七小场所（其他）")
+    # The seven small places (七小场所) by name.
+    SMALL_RESTAURANT = "small_restaurant", _("小餐馆")
+    SMALL_INTERNET_CAFE = "small_internet_cafe", _("小网吧")
+    SMALL_HOTEL = "small_hotel", _("小旅馆")
+    SMALL_BATHHOUSE = "small_bathhouse", _("小浴室")
+    SMALL_KARAOKE = "small_karaoke", _("小歌舞厅")
+    SMALL_BARBER = "small_barber", _("小理发店")
+    SMALL_SHOP = "small_shop", _("小便民店")
     OTHER = "other", _("其他")
+
+
+SMALL_PLACE_KINDS = frozenset(kind for kind in UnitKind.values if kind.startswith("small_"))
 
 
 class Unit(models.Model):
@@ -33,6 +46,9 @@ class Unit(models.Model):
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
     contact_phone_cipher = models.BinaryField(null=True, editable=False)
+    address = models.CharField(_("地址"), max_length=200, blank=True, default="")
+    headcount = models.PositiveIntegerField(_("在册人数"), null=True, blank=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True, default="")
 
     objects = ScopedQuerySet.as_manager()
 
@@ -44,3 +60,7 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def small_place(self) -> bool:
+        return self.kind in SMALL_PLACE_KINDS

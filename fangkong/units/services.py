@@ -4,13 +4,18 @@ rule (units.selectors.units_matching)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.areas.models import Area
+from fangkong.audit.models import AuditAction
+from fangkong.audit.services import audit_record
 from fangkong.core.crypto import encrypt
 from fangkong.core.errors import invalid
 from fangkong.core.identity import mask_phone
+from fangkong.core.scoping import ensure_visible
 from fangkong.units.models import Unit, UnitKind
 from fangkong.units.selectors import units_matching
 
@@ -67,3 +72,43 @@ def units_get_or_register_many(*, area: Area, wanted: dict[str, Area]) -> dict[s
         Unit.objects.bulk_create(missing, batch_size=500)
         found.update(units_matching(area=area, names=[u.name for u in missing]))
     return found
+
+
+MAX_HEADCOUNT = 1_000_000
+
+
+@transaction.atomic
+def unit_profile_update(
+    *,
+    actor: Any,
+    unit: Unit,
+    kind: str,
+    address: str = "",
+    headcount: int | None = None,
+    legal_representative: str = "",
+) -> Unit:
+    """A unit's plain fields: its kind (the seven small places by name), address, headcount
+    and legal representative."""
+    ensure_visible(unit, actor, field="unit")
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if kind not in UnitKind.values:
+        raise invalid("kind", _("没有这种单位类型"), "invalid")
+    address = (address or "").strip()
+    if len(address) > 200:
+        raise invalid("address", _("地址不能超过 200 个字"), "too_long")
+    representative = (legal_representative or "").strip()
+    if len(representative) > 50:
+        raise invalid("legal_representative", _("法定代表人不能超过 50 个字"), "too_long")
+    if headcount is not None and (
+        isinstance(headcount, bool)
+        or not isinstance(headcount, int)
+        or not 0 <= headcount <= MAX_HEADCOUNT
+    ):
+        raise invalid(
+            "headcount", _("在册人数应为 0 到 %(max)s 的整数") % {"max": MAX_HEADCOUNT}, "invalid"
+        )
+    unit.kind, unit.address, unit.headcount = kind, address, headcount
+    unit.legal_representative = representative
+    unit.save(update_fields=["kind", "address", "headcount", "legal_representative"])
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=unit, detail="profile")
+    return unit
