@@ -224,6 +224,31 @@ class OrgsApi(ScopedListAPIView):
         return Response(OrgOutput(org).data, status=status.HTTP_201_CREATED)
 
 
+class TreasurerInput(serializers.Serializer):  # type: ignore[type-arg]
+    treasurer = serializers.CharField(allow_blank=True, help_text="a username; empty: none")
+
+
+class OrgTreasurerApi(APIView):
+    permission_classes = [permissions.IsAuthenticated, HasCapability]
+    capability = PartyCapability.MANAGE
+
+    @extend_schema(
+        request=TreasurerInput,
+        responses={200: OrgOutput, **error_responses(400, 403, 404)},
+        summary="指定党组织的收款人（账号）",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        org = get_visible_or_404(Organisation.objects.select_related("area"), request.user, pk=pk)
+        values = _valid(TreasurerInput, request)
+        treasurer = None
+        if values["treasurer"]:
+            treasurer = User.objects.filter(username=values["treasurer"]).first()
+            if treasurer is None:
+                raise invalid("treasurer", _("没有这个账号"), "unknown")
+        org = services.org_set_treasurer(actor=request.user, org=org, treasurer=treasurer)
+        return Response(OrgOutput(org).data)
+
+
 class MembersApi(ScopedListAPIView):
     serializer_class = MemberOutput
     capability = PartyCapability.VIEW

@@ -33,6 +33,7 @@ urlpatterns: list[URLPattern] = [
 
 api_urlpatterns: list[URLPattern] = [
     path("party/orgs/", api.OrgsApi.as_view(), name="party-orgs"),
+    path("party/orgs/<int:pk>/treasurer/", api.OrgTreasurerApi.as_view(), name="party-treasurer"),
     path("party/members/", api.MembersApi.as_view(), name="party-members"),
     path("party/candidates/", dev_api.CandidatesApi.as_view(), name="party-candidates"),
     path(

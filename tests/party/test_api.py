@@ -187,3 +187,16 @@ def test_officers_read_but_do_not_record(world: World, party: Party) -> None:
     )  # fmt: skip
     assert r.status_code == 403
     assert _api(world, world.wanping_worker).get("/api/v1/donations/").status_code == 403
+
+
+def test_a_treasurer_is_named_per_organisation(world: World, party: Party) -> None:
+    admin = world.api(world.admin)
+    url = f"/api/v1/party/orgs/{party.branch2.pk}/treasurer/"
+    r = admin.post(url, {"treasurer": "wanping_treasurer"}, format="json")
+    assert r.status_code == 200 and r.json()["treasurer"] == "wanping_treasurer"
+    r = admin.post(url, {"treasurer": "zhenguosi_treasurer"}, format="json")
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "treasurer"
+    r = admin.post(url, {"treasurer": "nobody"}, format="json")
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "treasurer"
+    zg = world.api(party.zg_treasurer).post(url, {"treasurer": ""}, format="json")
+    assert zg.status_code == 404
