@@ -31,6 +31,7 @@ from fangkong.cadres.models import (
 from fangkong.cadres.module import CadresCapability
 from fangkong.core.crypto import encrypt
 from fangkong.core.errors import Conflict, invalid
+from fangkong.core.figures import figures_touched
 from fangkong.core.identity import mask_phone, normalize_phone
 from fangkong.core.scoping import ensure_visible
 from fangkong.core.temperature import parse_temperature
@@ -46,6 +47,8 @@ def _need(actor: Any, capability: str) -> None:
 
 def _audit(actor: Any, obj: Any, detail: str, area: Any = None) -> None:
     audit_record(actor=actor, action=AuditAction.CHANGE, obj=obj, area=area, detail=detail)
+    if isinstance(area, Area):  # today's figures of the area are recounted when next read
+        figures_touched.send(sender=Cadre, areas=[area.pk], on=timezone.localdate())
 
 
 def _text(value: Any, field: str, limit: int, *, required: bool = True) -> str:

@@ -29,6 +29,7 @@ from fangkong.care.models import (
 )
 from fangkong.care.module import CareCapability
 from fangkong.core.errors import Conflict, invalid
+from fangkong.core.figures import figures_touched
 from fangkong.core.scoping import ensure_visible, is_visible
 from fangkong.policy.selectors import care_hours_on
 
@@ -83,13 +84,14 @@ def due_at(kind: str, raised_at: dt.datetime) -> dt.datetime:
 
 
 def _audit(actor: Any, obj: Any, detail: str) -> None:
-    audit_record(
-        actor=actor,
-        action=AuditAction.CHANGE,
-        obj=obj,
-        area=obj.observation.area if isinstance(obj, CareCall) else obj.area,
-        detail=detail,
-    )
+    area = obj.observation.area if isinstance(obj, CareCall) else obj.area
+    audit_record(actor=actor, action=AuditAction.CHANGE, obj=obj, area=area, detail=detail)
+    _touched(area.pk)
+
+
+def _touched(area_id: int) -> None:
+    """Today's figures of the area are recounted when next read (reports)."""
+    figures_touched.send(sender=CareRequest, areas=[area_id], on=timezone.localdate())
 
 
 def _serve(actor: Any) -> None:
@@ -225,6 +227,7 @@ def request_raise_by_resident(
         area=observation.area,
         detail=f"本人求助 {kind}",
     )
+    _touched(observation.area_id)
     return request
 
 

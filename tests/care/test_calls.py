@@ -137,3 +137,16 @@ def test_the_days_summary_gives_the_median_hours_to_done(world: World, care: Car
     assert world.api(wang).get("/api/v1/care/summary/?date=x").status_code == 400
     other = world.api(world.wanping_worker).get("/api/v1/care/summary/").json()
     assert other["raised"] == 0 and other["median_hours_to_done"] is None
+
+
+def test_todays_daily_figures_follow_the_care_written(world: World, care: Care) -> None:
+    wang = care.wang_ying
+    api = world.api(world.zhenguosi_worker)
+    url = "/api/v1/reports/daily/?area=110106015001&date=2020-03-04"
+    request_raise(actor=wang, observation=care.zhenguosi[0], kind="medicine")
+    assert api.get(url).json()["figures"]["care_requests"] == 1
+    done = request_raise(actor=wang, observation=care.zhenguosi[1], kind="delivery")
+    request_close(actor=wang, request=done, done=True)
+    call_record(actor=wang, observation=care.zhenguosi[2], outcome="well")
+    figures = api.get(url).json()["figures"]
+    assert (figures["care_requests"], figures["care_done"], figures["care_calls"]) == (2, 1, 1)

@@ -121,7 +121,8 @@ def test_the_demo_command_is_idempotent(db: None, capsys: pytest.CaptureFixture[
     call_command("demo", "--no-serve")
     call_command("demo", "--no-serve")
     assert Area.objects.filter(code="110106014001Z3", name="城北街").count() == 1
-    assert User.objects.count() == 12
+    # The 12 demo accounts and 镇国寺's nine more community workers (fangkong.care.demo).
+    assert User.objects.count() == 12 + 9
     out = capsys.readouterr().out
     assert "wanping_worker" in out and "社区工作者 · 宛平城社区" in out
 
