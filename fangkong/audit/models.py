@@ -31,6 +31,7 @@ EXPORTS = {
     "release_certificates": _("解除观察证明"),
     "reports.daily": _("日报"),
     "duty.hours": _("值守时长"),  # its English is in duty's catalogue
+    "party.donation": _("党员捐款明细"),
 }
 
 
