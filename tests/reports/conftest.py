@@ -70,6 +70,16 @@ ZERO = {
     "duty_sign_ins": 0,
     "duty_late": 0,
     "duty_missing": 0,
+    # units' duty and production quality (no units in this story)
+    "units_reporting": 0,
+    "units_expected": 0,
+    "units_onsite_breaches": 0,
+    "units_sick_absences": 0,
+    "units_findings_open": 0,
+    "units_findings_overdue": 0,
+    "quality_inspected": 0,
+    "quality_accepted": 0,
+    "quality_rejected": 0,
 }
 
 
