@@ -81,6 +81,16 @@ ZERO = {
     "cadres_on_duty": 0,
     "cadres_signed_in": 0,
     "cadres_unwell": 0,
+    # units' duty and production quality (no units in this story)
+    "units_reporting": 0,
+    "units_expected": 0,
+    "units_onsite_breaches": 0,
+    "units_sick_absences": 0,
+    "units_findings_open": 0,
+    "units_findings_overdue": 0,
+    "quality_inspected": 0,
+    "quality_accepted": 0,
+    "quality_rejected": 0,
 }
 
 

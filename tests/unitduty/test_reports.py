@@ -111,3 +111,22 @@ def test_once_a_day_and_only_in_my_area(world: World, units: Units) -> None:
             values=COUNTS,
         )  # fmt: skip
     assert list(refused.value.message_dict) == ["unit"]
+
+
+def test_the_kinds_under_the_limit_are_a_policy_setting(world: World, units: Units) -> None:
+    from django.contrib.auth import get_user_model
+
+    from fangkong.policy.services import policy_draft, policy_publish_draft, policy_update
+
+    admin = get_user_model().objects.get(username="admin")
+    draft = policy_draft(actor=admin)
+    with pytest.raises(ValidationError) as caught:
+        policy_update(actor=admin, draft=draft, onsite_rate_kinds="Enterprise; hospital")
+    assert "onsite_rate_kinds" in caught.value.message_dict
+    draft.refresh_from_db()
+    policy_update(actor=admin, draft=draft, onsite_rate_kinds="organ")
+    policy_publish_draft(actor=admin, draft=draft, effective_from=timezone.localdate())
+    _file(units, staff_on_site=60, staff_home=30, temperatures_checked=60)  # an enterprise
+    assert not Finding.objects.exists()
+    _file(units, unit=units.museum, staff_on_site=60, staff_home=30, temperatures_checked=60)
+    assert Finding.objects.get().unit == units.museum
