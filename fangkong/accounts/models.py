@@ -55,5 +55,10 @@ class User(AbstractUser):
         """A system admin without an area node sees the whole tree."""
         return self.role == Role.SYSTEM_ADMIN and self.area_id is None
 
+    @property
+    def acts_for_units(self) -> bool:
+        """A unit contact sees only the units it is the contact of (core.scoping)."""
+        return self.role == Role.UNIT_CONTACT
+
     def can(self, capability: str) -> bool:
         return self.is_active and capability in capabilities_of(self.role)

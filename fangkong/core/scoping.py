@@ -5,7 +5,9 @@ Every page, API view, export and report reaches scoped records through
 a `ScopedQuerySet` manager and naming the lookup that leads to its Area in
 `scope_field` ("" for Area itself, "area" for a direct foreign key, "residence__area" …).
 A record that belongs to two jurisdictions at once (a person handed from one community to
-another) names both in `scope_fields`; it is visible from either.
+another) names both in `scope_fields`; it is visible from either. An account that acts for
+units (a unit contact) sees, of the models that name the lookup to their unit in
+`unit_scope`, only the records of the units it is the contact of.
 """
 
 from __future__ import annotations
@@ -55,6 +57,9 @@ def scope_filter(model: type[models.Model], user: Any) -> models.Q | None:
     first, *others = (subtree_q(field, user.area.path) for field in _path_fields(model))
     for other in others:
         first |= other
+    unit = getattr(model, "unit_scope", None)
+    if unit is not None and getattr(user, "acts_for_units", False):
+        first &= models.Q(**{f"{unit}__contact_account" if unit else "contact_account": user})
     return first
 
 

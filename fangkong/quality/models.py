@@ -34,6 +34,7 @@ class Product(models.Model):
     """What a unit's line makes (一次性使用医用口罩 …) and how its batches are sampled."""
 
     scope_field: ClassVar[str] = "unit__area"
+    unit_scope: ClassVar[str] = "unit"
 
     unit = models.ForeignKey(
         "units.Unit", models.PROTECT, related_name="products", verbose_name=_("生产单位")
@@ -79,6 +80,7 @@ class Batch(models.Model):
     """One lot (批) of a product and the sampling plan it gets."""
 
     scope_field: ClassVar[str] = "product__unit__area"
+    unit_scope: ClassVar[str] = "product__unit"
 
     product = models.ForeignKey(
         Product, models.PROTECT, related_name="batches", verbose_name=_("产品")
@@ -158,6 +160,7 @@ class Inspection(models.Model):
     nonconforming units found (by kind) and the decision the plan gives."""
 
     scope_field: ClassVar[str] = "batch__product__unit__area"
+    unit_scope: ClassVar[str] = "batch__product__unit"
 
     batch = models.OneToOneField(Batch, models.PROTECT, related_name="inspection")
     inspected = models.PositiveIntegerField(_("检验数量"))
@@ -189,6 +192,7 @@ class Defect(models.Model):
     strength measured (N), which is below the product's minimum."""
 
     scope_field: ClassVar[str] = "inspection__batch__product__unit__area"
+    unit_scope: ClassVar[str] = "inspection__batch__product__unit"
 
     inspection = models.ForeignKey(Inspection, models.CASCADE, related_name="defects")
     kind = models.CharField(_("缺陷类型"), max_length=16, choices=DefectKind.choices)

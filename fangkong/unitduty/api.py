@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,7 +46,7 @@ from fangkong.unitduty.selectors import (
     zero_infection,
 )
 from fangkong.units.models import Unit, UnitKind
-from fangkong.units.services import unit_profile_update
+from fangkong.units.services import unit_contact_set, unit_profile_update
 
 
 class UnitDutyFindingOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -120,6 +121,12 @@ class UnitDutyProfileInput(serializers.Serializer):  # type: ignore[type-arg]
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
     headcount = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     legal_representative = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    contact_username = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        help_text="the unit-contact account that files for this unit; blank: none",
+    )
 
 
 class UnitDutyDormitoryInput(serializers.Serializer):  # type: ignore[type-arg]
@@ -260,13 +267,18 @@ class ProfileApi(APIView):
             "legal_representative": unit.legal_representative,
         }
         values = {**current, **_valid(UnitDutyProfileInput, request)}
-        unit = unit_profile_update(actor=request.user, unit=unit, **values)
+        username = values.pop("contact_username", None)
+        with transaction.atomic():
+            unit = unit_profile_update(actor=request.user, unit=unit, **values)
+            if username is not None:
+                unit = unit_contact_set(actor=request.user, unit=unit, username=username)
         return Response(
             {
                 "kind": unit.kind,
                 "address": unit.address,
                 "headcount": unit.headcount,
                 "legal_representative": unit.legal_representative,
+                "contact_username": unit.contact_account.username if unit.contact_account else "",
             }
         )
 

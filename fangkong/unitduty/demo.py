@@ -18,7 +18,7 @@ from fangkong.areas.models import Area
 from fangkong.unitduty import services
 from fangkong.unitduty.models import UnitReport
 from fangkong.units.models import Unit, UnitKind
-from fangkong.units.services import unit_get_or_register, unit_profile_update
+from fangkong.units.services import unit_contact_set, unit_get_or_register, unit_profile_update
 
 CHENGNEI = "110106014001Z1"
 WANPING = "110106014001"
@@ -86,6 +86,10 @@ def load_demo() -> str:
                         "key_group_staff": key, "key_group_checked": key},
             )  # fmt: skip
             reports += 1
+    site = made.get(SITE)
+    demo_contact = User.objects.filter(username="wanping_unit").exists()
+    if site is not None and site.contact_account_id is None and demo_contact:
+        unit_contact_set(actor=actor, unit=site, username="wanping_unit")
     _site_dormitory(actor, made.get(SITE), today)
     building = made.get("南方庄商务楼（演示）")
     if building is not None and not building.building_chiefs.exists():

@@ -103,9 +103,14 @@ class ProfileForm(forms.Form):
         label=_("在册人数"), min_value=0, required=False, error_messages=_INT
     )
     legal_representative = forms.CharField(label=_("法定代表人"), max_length=50, required=False)
+    contact_username = forms.CharField(
+        label=_("单位联系人账号（用户名，可空）"), max_length=150, required=False
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, contact: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not contact:  # a unit contact does not hand its unit to another account
+            del self.fields["contact_username"]
         bootstrap(self)
 
 

@@ -23,6 +23,7 @@ class UnitReport(models.Model):
     """One unit's report for one day, filed by its contact on a phone or by a worker."""
 
     scope_field: ClassVar[str] = "unit__area"
+    unit_scope: ClassVar[str] = "unit"
 
     unit = models.ForeignKey(
         "units.Unit", models.PROTECT, related_name="daily_reports", verbose_name=_("单位")
@@ -77,6 +78,7 @@ class SickAbsence(models.Model):
     fever and a registered person, the alert raised for the area's medical staff."""
 
     scope_field: ClassVar[str] = "report__unit__area"
+    unit_scope: ClassVar[str] = "report__unit"
 
     report = models.ForeignKey(UnitReport, models.CASCADE, related_name="sick_absences")
     name = models.CharField(_("姓名"), max_length=50)
@@ -123,6 +125,7 @@ class Finding(models.Model):
     """Something a unit must put right (整改), by a deadline, with the person responsible."""
 
     scope_field: ClassVar[str] = "unit__area"
+    unit_scope: ClassVar[str] = "unit"
 
     unit = models.ForeignKey(
         "units.Unit", models.PROTECT, related_name="findings", verbose_name=_("单位")
@@ -179,6 +182,7 @@ class Dormitory(models.Model):
     """A unit's dormitory (集体宿舍): its rooms are checked against the policy's limits."""
 
     scope_field: ClassVar[str] = "unit__area"
+    unit_scope: ClassVar[str] = "unit"
 
     unit = models.ForeignKey(
         "units.Unit", models.PROTECT, related_name="dormitories", verbose_name=_("单位")
@@ -205,6 +209,7 @@ class Room(models.Model):
     (地下空间) or not."""
 
     scope_field: ClassVar[str] = "dormitory__unit__area"
+    unit_scope: ClassVar[str] = "dormitory__unit"
 
     dormitory = models.ForeignKey(Dormitory, models.CASCADE, related_name="rooms")
     name = models.CharField(_("房间"), max_length=30)
@@ -239,6 +244,7 @@ class Inspection(models.Model):
     became a finding."""
 
     scope_field: ClassVar[str] = "unit__area"
+    unit_scope: ClassVar[str] = "unit"
 
     unit = models.ForeignKey(
         "units.Unit", models.PROTECT, related_name="inspections", verbose_name=_("单位")
@@ -265,6 +271,7 @@ class Letter(models.Model):
     expires."""
 
     scope_field: ClassVar[str] = "unit__area"
+    unit_scope: ClassVar[str] = "unit"
 
     unit = models.ForeignKey(
         "units.Unit", models.PROTECT, related_name="duty_letters", verbose_name=_("单位")
@@ -301,6 +308,7 @@ class BuildingChief(models.Model):
     the property manager; together responsible for the building."""
 
     scope_field: ClassVar[str] = "unit__area"
+    unit_scope: ClassVar[str] = "unit"
 
     unit = models.ForeignKey(
         "units.Unit", models.PROTECT, related_name="building_chiefs", verbose_name=_("单位")

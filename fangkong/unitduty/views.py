@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,7 +45,7 @@ from fangkong.unitduty.selectors import (
     zero_infection,
 )
 from fangkong.units.models import Unit, UnitKind
-from fangkong.units.services import unit_profile_update
+from fangkong.units.services import unit_contact_set, unit_profile_update
 
 # A sick row's service errors land on that row's fields.
 _SICK_ALIASES = {
@@ -122,7 +123,9 @@ def _render_unit(
             "address": unit.address,
             "headcount": unit.headcount,
             "legal_representative": unit.legal_representative,
-        }
+            "contact_username": unit.contact_account.username if unit.contact_account else "",
+        },
+        contact=not user.acts_for_units,
     )
     return render(
         request,
@@ -200,10 +203,15 @@ def report_new(request: HttpRequest, pk: int) -> HttpResponse:
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     target = _unit(request, pk)
-    form = ProfileForm(request.POST)
+    form = ProfileForm(request.POST, contact=not user.acts_for_units)
     if form.is_valid():
+        values = dict(form.cleaned_data)
+        username = values.pop("contact_username", None)
         try:
-            unit_profile_update(actor=user, unit=target, **form.cleaned_data)
+            with transaction.atomic():
+                unit_profile_update(actor=user, unit=target, **values)
+                if username is not None:
+                    unit_contact_set(actor=user, unit=target, username=username)
         except ValidationError as exc:
             put_errors(form, exc)
         else:

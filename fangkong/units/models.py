@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,9 @@ SMALL_PLACE_KINDS = frozenset(kind for kind in UnitKind.values if kind.startswit
 
 class Unit(models.Model):
     scope_field: ClassVar[str] = "area"
+    # An account that acts for units (a unit contact) sees only the units it is the
+    # contact of, and their records (core.scoping); "" : the lookup starts at Unit itself.
+    unit_scope: ClassVar[str] = ""
 
     name = models.CharField(_("单位名称"), max_length=100)
     kind = models.CharField(
@@ -49,6 +53,14 @@ class Unit(models.Model):
     address = models.CharField(_("地址"), max_length=200, blank=True, default="")
     headcount = models.PositiveIntegerField(_("在册人数"), null=True, blank=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=50, blank=True, default="")
+    contact_account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_units",
+        verbose_name=_("单位联系人账号"),
+    )
 
     objects = ScopedQuerySet.as_manager()
 

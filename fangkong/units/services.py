@@ -9,6 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.models import User
+from fangkong.accounts.roles import Role
 from fangkong.areas.models import Area
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
@@ -111,4 +113,38 @@ def unit_profile_update(
     unit.legal_representative = representative
     unit.save(update_fields=["kind", "address", "headcount", "legal_representative"])
     audit_record(actor=actor, action=AuditAction.CHANGE, obj=unit, detail="profile")
+    return unit
+
+
+@transaction.atomic
+def unit_contact_set(*, actor: Any, unit: Unit, username: str) -> Unit:
+    """Make the unit-contact account `username` the one that files for `unit` ("" : none).
+    The account must be a unit contact placed at or above the unit's area; a unit contact
+    may not hand its own unit to another account."""
+    ensure_visible(unit, actor, field="unit")
+    if getattr(actor, "acts_for_units", False):
+        raise invalid("contact_username", _("单位联系人不能更改本单位的联系人账号"), "forbidden")
+    username = (username or "").strip()
+    account = None
+    if username:
+        account = User.objects.filter(username=username, is_active=True).first()
+        if account is None or account.role != Role.UNIT_CONTACT:
+            raise invalid(
+                "contact_username",
+                _("没有名为“%(name)s”的单位联系人账号") % {"name": username},
+                "unknown_account",
+            )
+        area = account.area
+        if area is None or not unit.area.path.startswith(area.path):
+            raise invalid(
+                "contact_username",
+                _("账号“%(name)s”不在本单位所在区域") % {"name": username},
+                "other_area",
+            )
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    unit.contact_account = account
+    unit.save(update_fields=["contact_account"])
+    audit_record(
+        actor=actor, action=AuditAction.CHANGE, obj=unit, detail=f"contact account: {username}"
+    )
     return unit

@@ -10,7 +10,7 @@ from fangkong.accounts.roles import Role
 from fangkong.quality.models import Product
 from fangkong.quality.services import product_create
 from fangkong.units.models import Unit, UnitKind
-from fangkong.units.services import unit_get_or_register
+from fangkong.units.services import unit_contact_set, unit_get_or_register
 from tests.conftest import WANPING, ZHENGUOSI, World, make_account
 
 
@@ -32,6 +32,7 @@ def line(world: World) -> Line:
         area=world.areas[ZHENGUOSI], name="镇国寺口罩车间", kind=UnitKind.ENTERPRISE
     )
     contact = make_account("mask_contact", Role.UNIT_CONTACT, WANPING)
+    factory = unit_contact_set(actor=world.wanping_worker, unit=factory, username=contact.username)
     masks = product_create(
         actor=contact, unit=factory, name="一次性使用医用口罩", spec="17.5×9.5",
         loop_strength_min_n=Decimal("10"), aql="2.5", level="II",

@@ -8,7 +8,7 @@ from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.policy.services import policy_seed_2020
 from fangkong.units.models import Unit, UnitKind
-from fangkong.units.services import unit_get_or_register, unit_profile_update
+from fangkong.units.services import unit_contact_set, unit_get_or_register, unit_profile_update
 from tests.conftest import WANPING, ZHENGUOSI, World, make_account
 
 
@@ -36,10 +36,13 @@ def units(world: World) -> Units:
     shop = unit_get_or_register(
         area=world.areas[ZHENGUOSI], name="镇国寺小理发店", kind=UnitKind.SMALL_BARBER
     )
+    contact = make_account("site_contact", Role.UNIT_CONTACT, WANPING)
+    site = unit_contact_set(actor=worker, unit=site, username=contact.username)
+    museum = unit_contact_set(actor=worker, unit=museum, username=contact.username)
     return Units(
         site=site,
         museum=museum,
         zhenguosi_shop=shop,
-        contact=make_account("site_contact", Role.UNIT_CONTACT, WANPING),
+        contact=contact,
         medic=make_account("wanping_medic", Role.MEDICAL_STAFF, WANPING),
     )

@@ -124,10 +124,13 @@ def test_inspections_letters_and_the_units_status_over_http(world: World, units:
 
 def test_a_commercial_building_gets_its_two_chiefs(world: World, units: Units) -> None:
     from fangkong.units.models import UnitKind
-    from fangkong.units.services import unit_get_or_register
+    from fangkong.units.services import unit_contact_set, unit_get_or_register
 
     building = unit_get_or_register(
         area=units.site.area, name="宛平商务楼", kind=UnitKind.COMMERCIAL_BUILDING
+    )
+    building = unit_contact_set(
+        actor=world.wanping_worker, unit=building, username=units.contact.username
     )
     api = world.api(units.contact)
     url = f"/api/v1/unitduty/units/{building.pk}/chiefs/"

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from fangkong.unitduty.models import Finding, UnitReport
 from fangkong.unitduty.services import dormitory_create, room_save
-from tests.conftest import World
+from fangkong.units.services import unit_get_or_register
+from tests.conftest import WANPING, World
 from tests.unitduty.conftest import Units
 
 
@@ -64,3 +65,39 @@ def test_the_dormitory_check_names_the_failing_room(world: World, units: Units) 
     assert Finding.objects.get().room.name == "B1-2"  # type: ignore[union-attr]
     contact = world.client(units.contact)
     assert contact.post(f"/unitduty/dormitories/{dorm.pk}/check/").status_code == 403
+
+
+def test_a_unit_contact_sees_and_files_for_its_own_units_only(world: World, units: Units) -> None:
+    """Another unit in the same community is not the contact's: not listed, 404, and its
+    profile cannot be changed; the community worker ties the account to a unit."""
+    worker = world.api(world.wanping_worker)
+    bakery = unit_get_or_register(area=world.areas[WANPING], name="宛平城面包房")
+    contact = world.api(units.contact)
+    listed = world.client(units.contact).get("/unitduty/").content.decode()
+    assert "地铁16号线施工单位" in listed and "宛平城面包房" not in listed
+    assert world.client(units.contact).get(f"/unitduty/units/{bakery.pk}/").status_code == 404
+    answer = contact.post(
+        f"/api/v1/unitduty/units/{bakery.pk}/profile/", {"address": "x"}, format="json"
+    )
+    assert answer.status_code == 404
+    # The contact cannot hand its unit to another account.
+    answer = contact.post(
+        f"/api/v1/unitduty/units/{units.site.pk}/profile/",
+        {"contact_username": "wanping_worker"},
+        format="json",
+    )
+    assert (answer.status_code, answer.json()["errors"][0]["field"]) == (400, "contact_username")
+    # Only a unit-contact account can be tied to a unit; then the contact sees it.
+    bad = worker.post(
+        f"/api/v1/unitduty/units/{bakery.pk}/profile/",
+        {"contact_username": "wanping_worker"},
+        format="json",
+    )
+    assert (bad.status_code, bad.json()["errors"][0]["field"]) == (400, "contact_username")
+    ok = worker.post(
+        f"/api/v1/unitduty/units/{bakery.pk}/profile/",
+        {"contact_username": "site_contact"},
+        format="json",
+    )
+    assert (ok.status_code, ok.json()["contact_username"]) == (200, "site_contact")
+    assert world.client(units.contact).get(f"/unitduty/units/{bakery.pk}/").status_code == 200
