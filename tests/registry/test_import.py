@@ -400,6 +400,26 @@ def test_a_second_sheet_updates_people_found_by_document(world: World) -> None:
     assert moved.residences.get(until__isnull=False).until == dt.date(2024, 5, 1)
 
 
+def test_a_sheet_imported_again_rewrites_only_the_people_it_changes(world: World) -> None:
+    rows = [person_row(1), person_row(2), person_row(3)]
+    imported(world.wanping_worker, rows)
+    stored = {p["name"]: p for p in Person.objects.values()}
+    Person.objects.update(updated_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    rows[1] = person_row(2, name="测试二")
+    rows[2] = person_row(3, phone="13911112222")
+    job = imported(world.wanping_worker, rows)
+    assert (job.created_count, job.updated_count) == (0, 3)  # each row matched its person
+    after = {p["id"]: p for p in Person.objects.values()}
+    same = after[stored["测试1"]["id"]]
+    assert same["updated_at"].year == 2020  # equal in every field: left as stored
+    assert bytes(same["document_cipher"]) == bytes(stored["测试1"]["document_cipher"])
+    renamed, rephoned = after[stored["测试2"]["id"]], after[stored["测试3"]["id"]]
+    assert renamed["name"] == "测试二" and renamed["updated_at"].year > 2020
+    assert rephoned["phone_masked"] == "139****2222" and rephoned["updated_at"].year > 2020
+    assert decrypt(rephoned["phone_cipher"]) == "+8613911112222"
+    assert decrypt(renamed["document_cipher"]) == rid(2)
+
+
 def test_blank_cells_keep_a_persons_values_on_update(world: World) -> None:
     imported(
         world.wanping_worker,

@@ -84,9 +84,16 @@ def _choice_code(choices: Any, text: str) -> str | None:
     """A cell's code as clean_person() reads it: blank → the field's default, a code or
     Chinese label → its code; None for anything else (clean_person decides)."""
     if not text:
-        return str(_CHOICES_DEFAULT[choices])
-    code: str | None = choice_map(choices).get(text)
-    return code
+        return _DEFAULT_CODE[choices]
+    words = _WORDS.get(choices)
+    if words is None:
+        words = _WORDS[choices] = choice_map(choices)
+    code: str | None = dict.get(words, text)  # a plain lookup first: a hit for nearly all
+    return code if code is not None else words[text]
+
+
+_DEFAULT_CODE: Final = {choices: str(default) for choices, default in _CHOICES.values()}
+_WORDS: dict[Any, _Words] = {}
 
 
 def _fast_mobile(text: str) -> str | None:

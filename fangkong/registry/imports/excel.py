@@ -237,12 +237,20 @@ class Sheet:
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """(Excel row number, cells) for every data row that names a person."""
-        content = [i for key, i in self.index.items() if key != "area"]
+        # The name first: it is filled in nearly every row, and the test stops there.
+        content = sorted(
+            (i for key, i in self.index.items() if key != "area"),
+            key=lambda i: i != self.index.get("name"),
+        )
+        first = content[0]
         lines = self._merged_filled(self._rows) if self.merged else self._rows
         try:
             for number, cells in lines:
                 width = len(cells)
-                if any(cells[i] not in ("", None) for i in content if i < width):
+                value = cells[first] if first < width else None
+                if (value is not None and value != "") or any(
+                    cells[i] not in ("", None) for i in content if i < width
+                ):
                     yield number, cells
                 elif any(c not in ("", None) for c in cells):
                     self.skipped += 1

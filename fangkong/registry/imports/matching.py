@@ -82,6 +82,42 @@ def by_typed_document(documents: Iterable[tuple[str, str]]) -> models.Q:
     )
 
 
+def _joined(values: Iterable[str]) -> str:
+    """Keyed hashes (hex) or document types (identifiers) as one comma-separated
+    parameter, split by the server (string_to_array): the driver quotes a 2,000-element
+    array element by element in Python (5 of the 13 ms of CPU a chunk of matching took)."""
+    return ",".join(values)
+
+
+def people_by_index(indexes: Iterable[str]) -> list[tuple[str, int, str]]:
+    """(keyed hash, person id, area path) of the people whose document, of any type, has
+    one of these keyed hashes. On PostgreSQL one probe of the unique index per hash and
+    type (LATERAL ... LIMIT 1): by_document()'s array condition let the planner, with
+    statistics taken before the last import, scan every person of an area for each
+    chunk (1.4 s a chunk of landlords on a re-import)."""
+    indexes = list(indexes)
+    if not indexes:
+        return []
+    if connection.vendor != "postgresql":
+        return list(
+            Person.objects.filter(*by_document(indexes))
+            .order_by()
+            .values_list("document_index", "id", "area__path")
+        )
+    quote = connection.ops.quote_name
+    people, areas = quote(Person._meta.db_table), quote(Area._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.document_index, p.id, a.path FROM unnest(%s::text[]) AS t(kind) "  # noqa: S608
+            "CROSS JOIN unnest(string_to_array(%s, ',')) AS d(index) CROSS JOIN LATERAL "
+            f"(SELECT p.id, p.document_index, p.area_id FROM {people} p WHERE "
+            "p.document_type = t.kind AND p.document_index = d.index LIMIT 1) p "
+            f"JOIN {areas} a ON a.id = p.area_id",
+            [list(DocumentType.values), _joined(indexes)],
+        )
+        return [(index, pk, path) for index, pk, path in cursor]
+
+
 def area_map(job_area: Area) -> dict[str, tuple[int | None, str]]:
     """Every code under the job's area → (id, "") or (None, why it cannot take people)."""
     out: dict[str, tuple[int | None, str]] = {}
@@ -194,11 +230,11 @@ class Matcher:
         kinds, indexes = zip(*documents, strict=True)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {columns}, a.path FROM unnest(%s::text[], %s::text[]) "  # noqa: S608
-                f"AS d(kind, index) CROSS JOIN LATERAL (SELECT * FROM {people} p "
-                "WHERE p.document_type = d.kind AND p.document_index = d.index LIMIT 1) p "
-                f"JOIN {areas} a ON a.id = p.area_id",
-                [list(kinds), list(indexes)],
+                f"SELECT {columns}, a.path FROM unnest(string_to_array(%s, ','), "  # noqa: S608
+                "string_to_array(%s, ',')) AS d(kind, index) CROSS JOIN LATERAL (SELECT * "
+                f"FROM {people} p WHERE p.document_type = d.kind AND p.document_index = "
+                f"d.index LIMIT 1) p JOIN {areas} a ON a.id = p.area_id",
+                [_joined(kinds), _joined(indexes)],
             )
             names = (*_FIELDS, "path")
             return {row[0]: dict(zip(names, row, strict=True)) for row in cursor}
@@ -207,10 +243,8 @@ class Matcher:
         wanted = {r.landlord_index for r in rows if r.landlord_index and r.person_id}
         if not wanted:
             return
-        found = {
-            p["document_index"]: p["id"]
-            for p in self._people(by_document(wanted), visible=True).values()
-        }
+        scope = self.scope_path
+        found = {index: pk for index, pk, path in people_by_index(wanted) if path.startswith(scope)}
         for row in rows:
             if row.landlord_index and found.get(row.landlord_index) == row.person_id:
                 row.add("landlord_document", "房东不能是本人")
@@ -236,6 +270,5 @@ class Matcher:
         return first is not None and first > 0
 
     def landlord_in_db(self, indexes: set[str]) -> set[str]:
-        return {
-            p["document_index"] for p in self._people(by_document(indexes), visible=True).values()
-        }
+        scope = self.scope_path
+        return {index for index, _, path in people_by_index(indexes) if path.startswith(scope)}

@@ -5,6 +5,8 @@ worker process ever holds them in clear."""
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Callable
 from typing import Any, Final, NamedTuple
 
 from fangkong.core.identity import mask_document, mask_phone
@@ -36,6 +38,27 @@ class Prepared(NamedTuple):
     landlord_index: str | None  # a full document number in the sheet
     keep_landlord: bool  # masked in the sheet: the current landlord stays
     employer: str
+
+
+_LAYOUTS: dict[int, tuple[dict[str, int], tuple[str, ...], Callable[[Any], Any], int]] = {}
+
+
+def _layout(index: dict[str, int]) -> tuple[tuple[str, ...], Callable[[Any], Any], int]:
+    """A sheet's column keys, a getter of their cells (in that order) and the width a row
+    needs, made once per sheet (its index dict): RowCheck.text runs for every row."""
+    entry = _LAYOUTS.get(id(index))
+    if entry is None or entry[0] is not index:
+        keys = tuple(index)
+        positions = [index[k] for k in keys]
+        if len(positions) == 1:
+            (only,) = positions
+            pick: Callable[[Any], Any] = lambda cells: (cells[only],)  # noqa: E731
+        else:
+            pick = operator.itemgetter(*positions)
+        if len(_LAYOUTS) > 64:
+            _LAYOUTS.clear()
+        entry = _LAYOUTS[id(index)] = (index, keys, pick, max(positions, default=-1) + 1)
+    return entry[1], entry[2], entry[3]
 
 
 class RowCheck:
@@ -85,12 +108,17 @@ class RowCheck:
         """Every cell as text, made on first use (and again after a trip between
         processes, which carries the checks but not the cells)."""
         if self._text is None:
-            cells, width = self.cells, len(self.cells)
-            text = {}
-            for key, i in self.index.items():
-                value = cells[i] if i < width else ""
-                text[key] = value.strip() if type(value) is str else cell_text(value)
-            self._text = text
+            keys, pick, width = _layout(self.index)
+            cells = self.cells
+            if len(cells) < width:
+                cells = [*cells, *[""] * (width - len(cells))]
+            self._text = dict(
+                zip(
+                    keys,
+                    [v.strip() if type(v) is str else cell_text(v) for v in pick(cells)],
+                    strict=True,
+                )
+            )
         return self._text
 
     def get(self, key: str) -> str:

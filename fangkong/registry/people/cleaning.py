@@ -120,6 +120,9 @@ _SPACES = re.compile(r"\s+")
 _FULL_WIDTH = re.compile("[\uff01-\uff5e]")
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 _BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+# Anything normalize_name() would change once outer spaces are gone: a full-width form or
+# whitespace (re's \s is str.isspace(), character for character).
+_UNTIDY = re.compile(r"[\s\uff01-\uff5e]")
 
 
 def normalize_name(raw: str) -> str:
@@ -128,6 +131,8 @@ def normalize_name(raw: str) -> str:
     two-character names to line up with three ("何　芳" is 何芳). Full-width Latin letters
     become plain ones. Nearly every name is already clean and costs one scan."""
     text = raw.strip()
+    if not _UNTIDY.search(text):  # nearly every name: one scan in C
+        return text
     if _FULL_WIDTH.search(text):
         text = unicodedata.normalize("NFKC", text)
     if any(ch.isspace() for ch in text):
