@@ -37,7 +37,7 @@ from fangkong.party.models import (
 )
 from fangkong.party.module import PartyCapability
 from fangkong.party.money import parse_amount, yuan
-from fangkong.registry.models import Person
+from fangkong.registry.models import DocumentType, Person
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "example": "100.00"})
@@ -90,7 +90,16 @@ class MemberOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class MemberInput(serializers.Serializer):  # type: ignore[type-arg]
     branch = serializers.IntegerField()
-    person = serializers.IntegerField()
+    person = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="registry person id"
+    )
+    document_type = serializers.ChoiceField(
+        choices=DocumentType.choices, required=False, default=DocumentType.RESIDENT_ID
+    )
+    document_number = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default="",
+        help_text="or the document number of a person registered in your territory",
+    )  # fmt: skip
     joined_on = serializers.DateField(required=False, allow_null=True)
 
 
@@ -274,12 +283,24 @@ class MembersApi(ScopedListAPIView):
     def post(self, request: Request) -> Response:
         _need_capability(self, request, PartyCapability.MANAGE)
         values = _valid(MemberInput, request)
-        member = services.member_add(
-            actor=request.user,
-            branch=_one(Organisation.objects, request.user, "branch", values["branch"]),
-            person=_one(Person.objects, request.user, "person", values["person"]),
-            joined_on=values.get("joined_on"),
-        )
+        branch = _one(Organisation.objects, request.user, "branch", values["branch"])
+        if values["person"] is not None:
+            member = services.member_add(
+                actor=request.user,
+                branch=branch,
+                person=_one(Person.objects, request.user, "person", values["person"]),
+                joined_on=values.get("joined_on"),
+            )
+        elif values["document_number"]:
+            member = services.member_add_by_document(
+                actor=request.user,
+                branch=branch,
+                document_type=values["document_type"],
+                document_number=values["document_number"],
+                joined_on=values.get("joined_on"),
+            )
+        else:
+            raise invalid("person", _("请给出人员编号，或证件号码"), "required")
         return Response(MemberOutput(member).data, status=status.HTTP_201_CREATED)
 
 

@@ -130,20 +130,26 @@ def _child_of(root: Organisation, path: str) -> int:
     return int(rest.split("/", 1)[0]) if rest else root.pk
 
 
-def _per_branch(root: Organisation, on: dt.date) -> list[tuple[int, int, int, int, int]]:
-    """(branch id, fen to date, fen on the day, donors to date, donors on the day) of the
-    branches under `root`: net per member first (a reversed donation leaves no donor), then
-    per branch, in the database — a district's tens of thousands of donors come back as a
+def _per_branch(root: Organisation, on: dt.date) -> list[tuple[int, ...]]:
+    """(branch id, fen to date, fen on the day, donors to date, donors on the day,
+    above-suggested donations to date, on the day) of the branches under `root`: net per
+    member first (a reversed donation leaves no donor), then per branch, in the database,
+    in one pass over the ledger — a district's tens of thousands of donors come back as a
     few thousand rows."""
     q = connection.ops.quote_name
     d, o = q(Donation._meta.db_table), q(Organisation._meta.db_table)
+    above = f"{d}.above_suggested AND NOT {d}.{q('reversed')} AND {d}.reverses_id IS NULL"
     sql = f"""
         SELECT branch_id, SUM(total), SUM(day),
                SUM(CASE WHEN total > 0 THEN 1 ELSE 0 END),
-               SUM(CASE WHEN day > 0 THEN 1 ELSE 0 END)
+               SUM(CASE WHEN day > 0 THEN 1 ELSE 0 END),
+               SUM(above_total), SUM(above_day)
         FROM (
             SELECT {d}.branch_id, {d}.member_id, SUM({d}.amount_fen) AS total,
-                   SUM(CASE WHEN {d}.{q("on")} = %s THEN {d}.amount_fen ELSE 0 END) AS day
+                   SUM(CASE WHEN {d}.{q("on")} = %s THEN {d}.amount_fen ELSE 0 END) AS day,
+                   SUM(CASE WHEN {above} THEN 1 ELSE 0 END) AS above_total,
+                   SUM(CASE WHEN {above} AND {d}.{q("on")} = %s THEN 1 ELSE 0 END)
+                       AS above_day
             FROM {d}
             WHERE {d}.{q("on")} <= %s
               AND {d}.branch_id IN (SELECT {o}.id FROM {o} WHERE {o}.path LIKE %s)
@@ -152,54 +158,39 @@ def _per_branch(root: Organisation, on: dt.date) -> list[tuple[int, int, int, in
         GROUP BY branch_id
     """  # noqa: S608 — table names from the models, values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [on, on, root.path + "%"])
-        return [tuple(int(v or 0) for v in row) for row in cursor.fetchall()]  # type: ignore[misc]
+        cursor.execute(sql, [on, on, on, root.path + "%"])
+        return [tuple(int(v or 0) for v in row) for row in cursor.fetchall()]
 
 
 def summary(root: Organisation, on: dt.date) -> Figures:
     """Donors, amount, members and above-suggested count of `root`'s subtree on day `on`
     and cumulatively up to it, and the same for each child (drill-down)."""
     subtree = Organisation.objects.filter(subtree_q("path", root.path))
-    path_of = dict(subtree.values_list("pk", "path"))
     children = list(Organisation.objects.filter(parent=root).order_by("path"))
     figures = {root.pk: Figures(root), **{c.pk: Figures(c) for c in children}}
+    # Each organisation of the subtree counts in the root and in the child it lies under.
+    buckets: dict[int, list[Figures]] = {}
+    for pk, path in subtree.values_list("pk", "path"):
+        child = _child_of(root, path)
+        buckets[pk] = [figures[root.pk]] + ([figures[child]] if child != root.pk else [])
 
-    def buckets(branch_id: int) -> list[Figures]:
-        child = _child_of(root, path_of[branch_id])
-        return [figures[root.pk]] + ([figures[child]] if child != root.pk else [])
-
-    branches = subtree.values("pk")
     members = (
-        Member.objects.filter(branch__in=branches, active=True)
-        .values("branch_id")
+        Member.objects.filter(branch__in=subtree.values("pk"), active=True)
+        .values_list("branch_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for row in members:
-        for f in buckets(row["branch_id"]):
-            f.members += row["n"]
-    for branch_id, total, day, total_donors, donors in _per_branch(root, on):
-        for f in buckets(branch_id):
+    for branch_id, n in members:
+        for f in buckets[branch_id]:
+            f.members += n
+    for branch_id, total, day, total_donors, donors, total_above, above in _per_branch(root, on):
+        for f in buckets[branch_id]:
             f.total_fen += total
             f.amount_fen += day
             f.total_donors += total_donors
             f.donors += donors
-    above = (
-        Donation.objects.filter(
-            branch__in=branches,
-            on__lte=on,
-            above_suggested=True,
-            reversed=False,
-            reverses__isnull=True,
-        )
-        .values("branch_id")
-        .annotate(total=Count("pk"), day=Count("pk", filter=Q(on=on)))
-        .order_by()
-    )
-    for row in above:
-        for f in buckets(row["branch_id"]):
-            f.total_above += row["total"]
-            f.above_suggested += row["day"]
+            f.total_above += total_above
+            f.above_suggested += above
     top = figures[root.pk]
     top.children = [figures[c.pk] for c in children]
     return top
@@ -261,45 +252,57 @@ class Level:
 
 def reconciliation(root: Organisation) -> list[Level]:
     """Every organisation of `root`'s subtree (in tree order) with its position and the
-    differences between what its children sent and what it received."""
+    differences between what its children sent and what it received. Sums are kept in
+    whole fen and turned into yuan once per level; a batch is received exactly when its
+    received amount is set (the model's constraint), so no timestamp is read."""
     subtree = Organisation.objects.filter(subtree_q("path", root.path)).order_by("path")
     orgs = [OrgRef(*row) for row in subtree.values_list("pk", "name", "kind", "parent_id")]
     levels = {o.pk: Level(o) for o in orgs}
+    # fen per organisation: collected, received, passed up, in transit, sent from below
+    fen: dict[int, list[int]] = {o.pk: [0, 0, 0, 0, 0] for o in orgs}
     ids = subtree.order_by().values("pk")
-    for branch_id, fen in (
+    for branch_id, collected in (
         Donation.objects.filter(branch__in=ids)
         .values("branch_id")
         .annotate(s=Sum("amount_fen"))
         .order_by()
         .values_list("branch_id", "s")
     ):
-        levels[branch_id].position.collected = from_fen(fen)
+        fen[branch_id][0] = collected or 0
     batches = (
         Remittance.objects.filter(from_org__in=ids)
         .order_by("sent_on", "pk")
-        .values_list(
-            "pk", "number", "from_org_id", "to_org_id", "sent_on", "amount_fen", "received_fen",
-            "received_at",
-        )
+        .values_list("pk", "number", "from_org_id", "to_org_id", "sent_on", "amount_fen",
+                     "received_fen")
     )  # fmt: skip
-    for pk, number, from_id, to_id, sent_on, fen, received_fen, received_at in batches:
-        amount = from_fen(fen)
-        sender = levels[from_id]
-        sender.position.passed_up += amount
-        receiver = levels.get(to_id)
-        if received_at is None:
-            sender.position.in_transit += amount
+    for pk, number, from_id, to_id, sent_on, amount_fen, received_fen in batches:
+        sender = fen[from_id]
+        sender[2] += amount_fen
+        if received_fen is None:
+            sender[3] += amount_fen
+        receiver = fen.get(to_id)
         if receiver is None:  # sent above the root: the root's own concern
             continue
-        receiver.from_below_sent += amount
-        batch = BatchRef(pk, number, sender.org, sent_on)
-        if received_at is None:
-            receiver.differences.append(Difference("not_received", batch, amount, None))
-            continue
-        received = from_fen(received_fen)
-        receiver.position.received += received
-        if received_fen != fen:
-            receiver.differences.append(Difference("amount_differs", batch, amount, received))
+        receiver[4] += amount_fen
+        if received_fen is not None:
+            receiver[1] += received_fen
+            if received_fen == amount_fen:
+                continue
+        batch = BatchRef(pk, number, levels[from_id].org, sent_on)
+        levels[to_id].differences.append(
+            Difference("not_received", batch, from_fen(amount_fen), None)
+            if received_fen is None
+            else Difference("amount_differs", batch, from_fen(amount_fen), from_fen(received_fen))
+        )
+    for pk, level in levels.items():
+        collected, received, passed_up, in_transit, from_below = fen[pk]
+        level.position = Position(
+            collected=from_fen(collected),
+            received=from_fen(received),
+            passed_up=from_fen(passed_up),
+            in_transit=from_fen(in_transit),
+        )
+        level.from_below_sent = from_fen(from_below)
     return [levels[o.pk] for o in orgs]
 
 

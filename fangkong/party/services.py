@@ -22,7 +22,7 @@ from fangkong.audit.services import audit_record
 from fangkong.core.dates import EARLIEST
 from fangkong.core.errors import Conflict, invalid
 from fangkong.core.figures import figures_touched
-from fangkong.core.scoping import ensure_visible
+from fangkong.core.scoping import ensure_visible, is_visible
 from fangkong.party.models import (
     CHILD_KINDS,
     Channel,
@@ -37,6 +37,7 @@ from fangkong.party.money import parse_amount, yuan
 from fangkong.party.selectors import org_position
 from fangkong.policy.selectors import donation_suggested_max_on
 from fangkong.registry.models import Person
+from fangkong.registry.transfers.services import person_by_document
 
 
 def _audit(actor: Any, obj: Any, area: Area, detail: str) -> None:
@@ -134,6 +135,38 @@ def member_add(
     )
     _audit(actor, member, branch.area, "member added")
     return member
+
+
+def person_by_document_visible(*, actor: Any, document_type: str, document_number: str) -> Person:
+    """The registered person with this document (following merges), if the actor may see
+    them: someone registered elsewhere reads the same as no one, so a document number
+    tells nothing of a person outside the actor's territory."""
+    person = person_by_document(document_type, document_number)
+    if person is None or not is_visible(person, actor):
+        raise invalid(
+            "document_number",
+            _("您的辖区没有以此证件登记的人员，请先在“人员”中登记"),
+            "not_found",
+        )
+    return person
+
+
+@transaction.atomic
+def member_add_by_document(
+    *,
+    actor: Any,
+    branch: Organisation,
+    document_type: str,
+    document_number: str,
+    joined_on: dt.date | None = None,
+) -> Member:
+    """`member_add` for the person registered with this document (the page and the API
+    both add members this way; the API also by person id)."""
+    ensure_visible(branch, actor, field="branch")
+    person = person_by_document_visible(
+        actor=actor, document_type=document_type, document_number=document_number
+    )
+    return member_add(actor=actor, branch=branch, person=person, joined_on=joined_on)
 
 
 def _lock(org: Organisation) -> Organisation:

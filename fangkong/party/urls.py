@@ -12,7 +12,9 @@ app_name = "party"
 
 urlpatterns: list[URLPattern] = [
     path("", views.home, name="home"),
+    path("orgs/new/", views.org_new, name="org-new"),
     path("orgs/<int:pk>/", views.org_detail, name="org"),
+    path("orgs/<int:pk>/members/", views.members, name="members"),
     path("orgs/<int:pk>/donate/", views.donation_new, name="donate"),
     path("orgs/<int:pk>/remit/", views.remit, name="remit"),
     path("orgs/<int:pk>/reconciliation/", views.reconciliation, name="reconciliation"),
@@ -24,6 +26,7 @@ urlpatterns: list[URLPattern] = [
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import-confirm"),
     path("imports/<int:pk>/errors.xlsx", views.import_errors, name="import-errors"),
     path("orgs/<int:pk>/development/", dev_views.development, name="development"),
+    path("orgs/<int:pk>/candidates/new/", dev_views.candidate_new, name="candidate-new"),
     path("orgs/<int:pk>/meetings/new/", dev_views.meeting_new, name="meeting-new"),
     path("candidates/<int:pk>/advance/", dev_views.advance, name="advance"),
     path("remittances/", views.remittances, name="remittances"),

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -21,7 +21,14 @@ from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.party import imports, selectors, services
 from fangkong.party.exports import summary_workbook
-from fangkong.party.forms import DonationForm, ReceiveForm, RemitForm
+from fangkong.party.forms import (
+    DonationForm,
+    MemberAddForm,
+    OrgForm,
+    ReceiveForm,
+    RemitForm,
+    service_errors,
+)
 from fangkong.party.models import Donation, DonationImport, Organisation, OrgKind, Remittance
 from fangkong.party.module import PartyCapability
 from fangkong.party.money import yuan
@@ -41,7 +48,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "party/home.html",
-        {"tops": tops, "on": on, "pending": selectors.to_receive(user).count()},
+        {
+            "tops": tops,
+            "on": on,
+            "pending": selectors.to_receive(user).count(),
+            "can_manage": user.can(PartyCapability.MANAGE),
+        },
     )
 
 
@@ -58,6 +70,7 @@ def _org_context(request: HttpRequest, org: Organisation, **extra: Any) -> dict[
         "figures": selectors.summary(org, on),
         "position": selectors.org_position(org),
         "can_record": can_record,
+        "can_manage": user.can(PartyCapability.MANAGE),
         "is_branch": is_branch,
         "page": page,
         "members": org.members.filter(active=True).select_related("person") if is_branch else [],
@@ -69,6 +82,78 @@ def _org_context(request: HttpRequest, org: Organisation, **extra: Any) -> dict[
         context.setdefault("remit_form", RemitForm() if org.parent_id else None)
     context.update(extra)
     return context
+
+
+@capability_required(PartyCapability.MANAGE)
+def org_new(request: HttpRequest) -> HttpResponse:
+    """A new organisation under a parent (`?parent=`), placed in an area, with its
+    treasurer: the same service as POST /api/v1/party/orgs/."""
+    user: Any = request.user
+    given = request.GET.get("parent", "")
+    parent = _org(request, int(given)) if given.isdigit() else None
+    form = OrgForm(request.POST or None, user=user, parent=parent)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                org = services.org_create(
+                    actor=user,
+                    name=data["name"],
+                    kind=data["kind"],
+                    area=data["area"],
+                    parent=data["parent"],
+                    treasurer=data["treasurer"],
+                )
+            except (ValidationError, Conflict) as exc:
+                service_errors(form, exc)
+            else:
+                messages.success(request, gettext("已建立 %(name)s") % {"name": org.name})
+                return redirect("party:org", pk=org.pk)
+        return render(request, "party/org_new.html", {"form": form, "parent": parent}, status=400)
+    return render(request, "party/org_new.html", {"form": form, "parent": parent})
+
+
+@capability_required(PartyCapability.VIEW)
+def members(request: HttpRequest, pk: int) -> HttpResponse:
+    """A branch's roll; who may manage adds a registered person by their document: the
+    same service as POST /api/v1/party/members/."""
+    user: Any = request.user
+    org = _org(request, pk)
+    if org.kind != OrgKind.BRANCH:
+        raise Http404
+    can_manage = user.can(PartyCapability.MANAGE)
+    form = MemberAddForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                member = services.member_add_by_document(
+                    actor=user,
+                    branch=org,
+                    document_type=data["document_type"],
+                    document_number=data["document_number"],
+                    joined_on=data["joined_on"],
+                )
+            except (ValidationError, Conflict) as exc:
+                service_errors(form, exc, {"person": "document_number"})
+            else:
+                messages.success(
+                    request,
+                    gettext("已把 %(name)s 编入 %(branch)s")
+                    % {"name": member.person.name, "branch": org.name},
+                )
+                return redirect("party:members", pk=org.pk)
+        status = 400
+    roll = selectors.members_visible(user).filter(branch=org).select_related("person")
+    return render(
+        request,
+        "party/members.html",
+        {"org": org, "members": roll, "form": form, "can_manage": can_manage},
+        status=status,
+    )
 
 
 @capability_required(PartyCapability.VIEW)

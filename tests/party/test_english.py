@@ -49,6 +49,8 @@ def test_the_party_pages_are_english(world: World, party: Party) -> None:
         "slip": f"/party/remittances/{batch.pk}/slip/",
         "import": f"/party/orgs/{party.community.pk}/import/",
         "development": f"/party/orgs/{party.branch1.pk}/development/",
+        "org-new": f"/party/orgs/new/?parent={party.community.pk}",
+        "members": f"/party/orgs/{party.branch1.pk}/members/",
     }
     left = {}
     for name, url in pages.items():

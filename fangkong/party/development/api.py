@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
@@ -11,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
+from fangkong.core.errors import invalid
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.party.api import _need_capability, _one, _org_param, _valid
 from fangkong.party.development import selectors, services
@@ -24,7 +28,7 @@ from fangkong.party.models import (
     Stage,
 )
 from fangkong.party.module import PartyCapability
-from fangkong.registry.models import Person
+from fangkong.registry.models import DocumentType, Person
 
 
 class CandidateOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -46,7 +50,16 @@ class CandidateOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 class CandidateInput(serializers.Serializer):  # type: ignore[type-arg]
     branch = serializers.IntegerField()
-    person = serializers.IntegerField()
+    person = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="registry person id"
+    )
+    document_type = serializers.ChoiceField(
+        choices=DocumentType.choices, required=False, default=DocumentType.RESIDENT_ID
+    )
+    document_number = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default="",
+        help_text="or the document number of a person registered in your territory",
+    )  # fmt: skip
     applied_on = serializers.DateField()
     frontline = serializers.BooleanField(default=False)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -104,14 +117,29 @@ class CandidatesApi(ScopedListAPIView):
     def post(self, request: Request) -> Response:
         _need_capability(self, request, PartyCapability.MANAGE)
         values = _valid(CandidateInput, request)
-        candidate = services.candidate_apply(
-            actor=request.user,
-            branch=_one(Organisation.objects, request.user, "branch", values["branch"]),
-            person=_one(Person.objects, request.user, "person", values["person"]),
-            applied_on=values["applied_on"],
-            frontline=values["frontline"],
-            note=values["note"],
-        )
+        branch = _one(Organisation.objects, request.user, "branch", values["branch"])
+        common: dict[str, Any] = {
+            "applied_on": values["applied_on"],
+            "frontline": values["frontline"],
+            "note": values["note"],
+        }
+        if values["person"] is not None:
+            candidate = services.candidate_apply(
+                actor=request.user,
+                branch=branch,
+                person=_one(Person.objects, request.user, "person", values["person"]),
+                **common,
+            )
+        elif values["document_number"]:
+            candidate = services.candidate_apply_by_document(
+                actor=request.user,
+                branch=branch,
+                document_type=values["document_type"],
+                document_number=values["document_number"],
+                **common,
+            )
+        else:
+            raise invalid("person", _("请给出人员编号，或证件号码"), "required")
         return Response(CandidateOutput(candidate).data, status=status.HTTP_201_CREATED)
 
 

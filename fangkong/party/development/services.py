@@ -27,7 +27,7 @@ from fangkong.party.models import (
     OrgKind,
     Stage,
 )
-from fangkong.party.services import checked_day, member_add
+from fangkong.party.services import checked_day, member_add, person_by_document_visible
 from fangkong.registry.models import Person
 
 # The meeting purpose a stage needs.
@@ -70,6 +70,32 @@ def candidate_apply(
     )
     _audit(actor, candidate, branch, "candidate applied")
     return candidate
+
+
+@transaction.atomic
+def candidate_apply_by_document(
+    *,
+    actor: Any,
+    branch: Organisation,
+    document_type: str,
+    document_number: str,
+    applied_on: dt.date,
+    frontline: bool = False,
+    note: str = "",
+) -> Candidate:
+    """`candidate_apply` for the person registered with this document."""
+    ensure_visible(branch, actor, field="branch")
+    person = person_by_document_visible(
+        actor=actor, document_type=document_type, document_number=document_number
+    )
+    return candidate_apply(
+        actor=actor,
+        branch=branch,
+        person=person,
+        applied_on=applied_on,
+        frontline=frontline,
+        note=note,
+    )
 
 
 def _introducers(candidate: Candidate, introducers: list[Member]) -> tuple[Member, Member]:

@@ -20,6 +20,7 @@ from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
 from fangkong.party.development import selectors, services
 from fangkong.party.development.forms import MeetingRecordForm
+from fangkong.party.forms import CandidateApplyForm, service_errors
 from fangkong.party.models import Candidate, Meeting, Member, Organisation, OrgKind, Stage
 from fangkong.party.module import PartyCapability
 
@@ -43,6 +44,7 @@ def _context(request: HttpRequest, org: Organisation, **extra: Any) -> dict[str,
     }
     if is_branch:
         context.setdefault("meeting_form", MeetingRecordForm(branch=org))
+        context.setdefault("candidate_form", CandidateApplyForm())
     context.update(extra)
     return context
 
@@ -105,4 +107,35 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("party:development", pk=org.pk)
     return render(
         request, "party/development.html", _context(request, org, meeting_form=form), status=400
+    )
+
+
+@require_POST
+@capability_required(PartyCapability.MANAGE)
+def candidate_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """An applicant enters the branch's pipeline, found by their document: the same
+    service as POST /api/v1/party/candidates/."""
+    org = _org(request, pk)
+    form = CandidateApplyForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            candidate = services.candidate_apply_by_document(
+                actor=request.user,
+                branch=org,
+                document_type=data["document_type"],
+                document_number=data["document_number"],
+                applied_on=data["applied_on"],
+                frontline=data["frontline"],
+                note=data["note"],
+            )
+        except (ValidationError, Conflict) as exc:
+            service_errors(form, exc, {"person": "document_number", "branch": "document_number"})
+        else:
+            messages.success(
+                request, gettext("已登记 %(name)s 的入党申请") % {"name": candidate.person.name}
+            )
+            return redirect("party:development", pk=org.pk)
+    return render(
+        request, "party/development.html", _context(request, org, candidate_form=form), status=400
     )
