@@ -24,9 +24,19 @@ def build() -> None:
     from fangkong.registry.models import Person
 
     build_areas()
-    if Post.objects.filter(area__code__startswith="990000").exists():
-        return
     today = timezone.localdate()
+    posts = Post.objects.filter(area__code__startswith="990000")
+    if Assignment.objects.filter(
+        shift__post__in=posts, day=today + dt.timedelta(days=DAYS - 1)
+    ).exists():
+        return
+    with transaction.atomic():  # a roster of other days (an earlier run): start again
+        Attendance.objects.filter(post__in=posts).delete()
+        Assignment.objects.filter(shift__post__in=posts).delete()
+        DutyPerson.objects.filter(area__code__startswith="990000").delete()
+        Shift.objects.filter(post__in=posts).delete()
+        posts.delete()
+        Person.objects.filter(area__code__startswith="990000", name__startswith="值守").delete()
     with transaction.atomic():
         communities = list(
             Area.objects.filter(kind=AreaKind.COMMUNITY, code__startswith="990000").order_by("pk")

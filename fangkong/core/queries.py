@@ -17,11 +17,14 @@ def one_of(model: type[models.Model], name: str, values: Iterable[Any]) -> Any:
     if connection.vendor != "postgresql":
         return models.Q(**{f"{name}__in": values})
     field = model._meta.get_field(name)
-    column = getattr(field, "column", name)
     quote = connection.ops.quote_name
+    column = f"{quote(model._meta.db_table)}.{quote(getattr(field, 'column', name))}"
     # Only quoted names from the model go into the SQL; the values are one parameter.
-    return RawSQL(  # noqa: S611
-        f"{quote(model._meta.db_table)}.{quote(column)} = ANY(%s)",
-        (values,),
-        output_field=models.BooleanField(),
-    )
+    if all(type(v) is int for v in values):
+        # Ids as one array literal written here: the driver's list dumper spends ~15 ms
+        # on 6,000 ints, a join of their digits well under one.
+        literal = "{" + ",".join(map(str, values)) + "}"
+        return RawSQL(  # noqa: S611
+            f"{column} = ANY(%s::bigint[])", (literal,), output_field=models.BooleanField()
+        )
+    return RawSQL(f"{column} = ANY(%s)", (values,), output_field=models.BooleanField())  # noqa: S611

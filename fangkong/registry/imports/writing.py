@@ -21,8 +21,9 @@ from django.db import connection, connections, models, transaction
 from django.utils import timezone
 
 from fangkong.areas.models import Area
+from fangkong.core.queries import one_of
 from fangkong.registry.imports.checking import CHUNK, PROGRESS_EVERY
-from fangkong.registry.imports.matching import one_of, people_by_index
+from fangkong.registry.imports.matching import people_by_index
 from fangkong.registry.imports.rows import Prepared
 from fangkong.registry.models import Address, ImportJob, Person, Residence, ResidenceKind
 from fangkong.units.services import units_get_or_register_many
