@@ -23,7 +23,7 @@ from fangkong.cadres import selectors, services
 from fangkong.cadres.allocation import propose
 from fangkong.cadres.models import Cadre, HealthCheck, Insurance, Organ, OrganKind, SignIn, Training
 from fangkong.cadres.module import CadresCapability
-from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses, valid_input
 from fangkong.core.errors import invalid
 from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404
@@ -136,12 +136,6 @@ class CadresAllocationInput(serializers.Serializer):  # type: ignore[type-arg]
     lines = CadresAllocationLineInput(many=True)
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
-
-
 def _organ(pk: int) -> Organ:
     organ = Organ.objects.filter(pk=pk).first()
     if organ is None:
@@ -166,7 +160,7 @@ class OrgansApi(ScopedListAPIView):
         responses={201: CadresOrganOutput, **error_responses(400, 403, 409)},
     )
     def post(self, request: Request) -> Response:
-        values = _valid(CadresOrganInput, request)
+        values = valid_input(CadresOrganInput, request)
         organ = services.organ_create(actor=request.user, name=values["name"], kind=values["kind"])
         return Response(CadresOrganOutput(organ).data, status=status.HTTP_201_CREATED)
 
@@ -182,7 +176,7 @@ class OrganSendsApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         organ = get_visible_or_404(Organ.objects.all(), request.user, pk=pk)
-        values = _valid(CadresSendsInput, request)
+        values = valid_input(CadresSendsInput, request)
         organ = services.organ_sends_set(actor=request.user, organ=organ, sends=values["sends"])
         return Response(CadresOrganOutput(organ).data)
 
@@ -225,7 +219,7 @@ class CadresApi(ScopedListAPIView):
         user: Any = request.user
         if not user.can(CadresCapability.MANAGE):
             self.permission_denied(request)
-        values = _valid(CadresCadreInput, request)
+        values = valid_input(CadresCadreInput, request)
         account = None
         if values.get("account"):
             account = User.objects.filter(username=values["account"]).first()
@@ -258,7 +252,7 @@ class HealthCheckApi(_CadreAction):
         summary="今日健康监测（发热或有症状：今天不能上岗）",
     )
     def post(self, request: Request, pk: int) -> Response:
-        values = _valid(CadresHealthInput, request)
+        values = valid_input(CadresHealthInput, request)
         check = services.health_check_record(
             actor=request.user,
             cadre=_cadre(request, pk),
@@ -288,7 +282,7 @@ class ReassignApi(_CadreAction):
         summary="调整下沉社区（村）（街乡在本辖区内调整）",
     )
     def post(self, request: Request, pk: int) -> Response:
-        values = _valid(CadresReassignInput, request)
+        values = valid_input(CadresReassignInput, request)
         cadre = services.cadre_reassign(
             actor=request.user,
             cadre=_cadre(request, pk),
@@ -305,7 +299,7 @@ class EndApi(_CadreAction):
         summary="结束下沉",
     )
     def post(self, request: Request, pk: int) -> Response:
-        values = _valid(CadresEndInput, request)
+        values = valid_input(CadresEndInput, request)
         cadre = services.deployment_end(
             actor=request.user, cadre=_cadre(request, pk), on=values["on"], reason=values["reason"]
         )
@@ -319,7 +313,7 @@ class InsuranceApi(_CadreAction):
         summary="登记人身意外保险",
     )
     def post(self, request: Request, pk: int) -> Response:
-        values = _valid(CadresInsuranceInput, request)
+        values = valid_input(CadresInsuranceInput, request)
         insurance = services.insurance_record(
             actor=request.user, cadre=_cadre(request, pk), **values
         )
@@ -333,7 +327,7 @@ class TrainingApi(_CadreAction):
         summary="登记培训",
     )
     def post(self, request: Request, pk: int) -> Response:
-        values = _valid(CadresTrainingInput, request)
+        values = valid_input(CadresTrainingInput, request)
         training = services.training_record(actor=request.user, cadre=_cadre(request, pk), **values)
         return Response(CadresTrainingOutput(training).data, status=status.HTTP_201_CREATED)
 
@@ -505,7 +499,7 @@ class AllocationApi(APIView):
         user: Any = request.user
         if not user.can(CadresCapability.MANAGE):
             self.permission_denied(request)
-        values = _valid(CadresAllocationInput, request)
+        values = valid_input(CadresAllocationInput, request)
         scope = area_visible_by_code(user=user, code=values["area"])
         areas = {
             a.code: a

@@ -23,7 +23,13 @@ from fangkong.arrivals.models import Observation
 from fangkong.care import selectors, services
 from fangkong.care.models import Announcement, CallOutcome, CareCall, CareRequest, RequestKind
 from fangkong.care.module import CareCapability
-from fangkong.core.api import HasCapability, ScopedListAPIView, error_response, error_responses
+from fangkong.core.api import (
+    HasCapability,
+    ScopedListAPIView,
+    error_response,
+    error_responses,
+    valid_input,
+)
 from fangkong.core.errors import invalid
 from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404
@@ -115,12 +121,6 @@ class CareSelfRequestOutput(serializers.ModelSerializer):  # type: ignore[type-a
         fields = ["id", "kind", "detail", "status", "raised_at", "outcome"]
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
-
-
 def _observation(user: Any, pk: int) -> Observation:
     observation = (
         Observation.objects.visible_to(user).select_related("person", "area").filter(pk=pk).first()
@@ -159,7 +159,7 @@ class CallsApi(ScopedListAPIView):
         user: Any = request.user
         if not user.can(CareCapability.SERVE):
             self.permission_denied(request)
-        values = _valid(CareCallInput, request)
+        values = valid_input(CareCallInput, request)
         call = services.call_record(
             actor=user,
             observation=_observation(user, values["observation"]),
@@ -216,7 +216,7 @@ class RequestsApi(ScopedListAPIView):
         user: Any = request.user
         if not user.can(CareCapability.SERVE):
             self.permission_denied(request)
-        values = _valid(CareRequestInput, request)
+        values = valid_input(CareRequestInput, request)
         created = services.request_raise(
             actor=user,
             observation=_observation(user, values["observation"]),
@@ -237,7 +237,7 @@ class RequestTakeApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         care_request = get_visible_or_404(CareRequest.objects.all(), request.user, pk=pk)
-        values = _valid(CareTakeInput, request)
+        values = valid_input(CareTakeInput, request)
         assignee = None
         if values.get("assignee"):
             assignee = User.objects.filter(username=values["assignee"]).first()
@@ -263,7 +263,7 @@ class RequestCloseApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         care_request = get_visible_or_404(CareRequest.objects.all(), request.user, pk=pk)
-        values = _valid(CareCloseInput, request)
+        values = valid_input(CareCloseInput, request)
         closed = services.request_close(
             actor=request.user, request=care_request, done=values["done"], outcome=values["outcome"]
         )
@@ -304,7 +304,7 @@ class SelfRequestsApi(APIView):
             observation = self_report_observation(token=token)
         except SelfReportLinkError as error:
             return self._link_error(error)
-        values = _valid(CareSelfRequestInput, request)
+        values = valid_input(CareSelfRequestInput, request)
         created = services.request_raise_by_resident(
             observation=observation, kind=values["kind"], detail=values["detail"]
         )
@@ -348,7 +348,7 @@ class AnnouncementsApi(ScopedListAPIView):
         user: Any = request.user
         if not user.can(CareCapability.SERVE):
             self.permission_denied(request)
-        values = _valid(CareAnnouncementInput, request)
+        values = valid_input(CareAnnouncementInput, request)
         announcement = services.announcement_publish(
             actor=user,
             area=area_visible_by_code(user=user, code=values.pop("area")),

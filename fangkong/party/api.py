@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from fangkong.accounts.models import User
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses, valid_input
 from fangkong.core.dates import parse_day
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import get_visible_or_404
@@ -168,12 +168,6 @@ class ReceiveInput(serializers.Serializer):  # type: ignore[type-arg]
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
-
-
 def _one(qs: Any, user: Any, field: str, pk: Any) -> Any:
     """A record the caller named: unknown and out of scope read the same."""
     obj = qs.visible_to(user).filter(pk=pk).first() if pk is not None else None
@@ -213,7 +207,7 @@ class OrgsApi(ScopedListAPIView):
     )
     def post(self, request: Request) -> Response:
         _need_capability(self, request, PartyCapability.MANAGE)
-        values = _valid(OrgInput, request)
+        values = valid_input(OrgInput, request)
         parent = values.get("parent")
         treasurer = None
         if values.get("treasurer"):
@@ -248,7 +242,7 @@ class OrgTreasurerApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         org = get_visible_or_404(Organisation.objects.select_related("area"), request.user, pk=pk)
-        values = _valid(TreasurerInput, request)
+        values = valid_input(TreasurerInput, request)
         treasurer = None
         if values["treasurer"]:
             treasurer = User.objects.filter(username=values["treasurer"]).first()
@@ -282,7 +276,7 @@ class MembersApi(ScopedListAPIView):
     )
     def post(self, request: Request) -> Response:
         _need_capability(self, request, PartyCapability.MANAGE)
-        values = _valid(MemberInput, request)
+        values = valid_input(MemberInput, request)
         branch = _one(Organisation.objects, request.user, "branch", values["branch"])
         if values["person"] is not None:
             member = services.member_add(
@@ -334,7 +328,7 @@ class DonationsApi(ScopedListAPIView):
     )
     def post(self, request: Request) -> Response:
         _need_capability(self, request, PartyCapability.RECORD)
-        values = _valid(DonationInput, request)
+        values = valid_input(DonationInput, request)
         donation = services.donation_record(
             actor=request.user,
             member=_one(Member.objects, request.user, "member", values["member"]),
@@ -360,7 +354,7 @@ class DonationReverseApi(APIView):
         donation = get_visible_or_404(
             Donation.objects.select_related("branch"), request.user, pk=pk
         )
-        values = _valid(DonationReverseInput, request)
+        values = valid_input(DonationReverseInput, request)
         reversal = services.donation_reverse(
             actor=request.user, donation=donation, note=values["note"]
         )
@@ -387,7 +381,7 @@ class RemittancesApi(ScopedListAPIView):
     )
     def post(self, request: Request) -> Response:
         _need_capability(self, request, PartyCapability.RECORD)
-        values = _valid(SendInput, request)
+        values = valid_input(SendInput, request)
         batch = services.remittance_send(
             actor=request.user,
             org=_one(Organisation.objects, request.user, "org", values["org"]),
@@ -411,7 +405,7 @@ class RemittanceReceiveApi(APIView):
         batch = get_visible_or_404(
             Remittance.objects.select_related("to_org__area"), request.user, pk=pk
         )
-        values = _valid(ReceiveInput, request)
+        values = valid_input(ReceiveInput, request)
         batch = services.remittance_receive(
             actor=request.user,
             remittance=batch,
@@ -557,7 +551,7 @@ class ImportsApi(APIView):
         summary="上传转账名单（Excel），逐行匹配党员并检查，返回预览和错误；确认前不登记",
     )
     def post(self, request: Request) -> Response:
-        values = _valid(DonationImportInput, request)
+        values = valid_input(DonationImportInput, request)
         upload = values["file"]
         job = imports.import_read(
             actor=request.user,
@@ -579,6 +573,6 @@ class ImportConfirmApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         job = get_visible_or_404(DonationImport.objects.select_related("org"), request.user, pk=pk)
-        values = _valid(DonationImportConfirmInput, request)
+        values = valid_input(DonationImportConfirmInput, request)
         job = imports.import_confirm(actor=request.user, job=job, partial=values["partial"])
         return Response(DonationImportOutput(job).data)

@@ -23,6 +23,7 @@ from fangkong.core.api import (
     ScopedListAPIView,
     ScopedRetrieveAPIView,
     error_responses,
+    valid_input,
 )
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import get_visible_or_404
@@ -187,12 +188,6 @@ class QualityPackInput(serializers.Serializer):  # type: ignore[type-arg]
     per_box = serializers.IntegerField(min_value=1, max_value=services.MAX_PER_BOX)
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
-
-
 def _one(qs: Any, user: Any, field: str, pk: Any) -> Any:
     """A record named in the body: unknown and out of scope read the same."""
     obj = qs.visible_to(user).filter(pk=pk).first()
@@ -223,7 +218,7 @@ class ProductsApi(_Record, ScopedListAPIView):
     )
     def post(self, request: Request) -> Response:
         self.check_record(request)
-        values = _valid(QualityProductInput, request)
+        values = valid_input(QualityProductInput, request)
         values["unit"] = _one(Unit.objects, request.user, "unit", values["unit"])
         product = services.product_create(actor=request.user, **values)
         return Response(QualityProductOutput(product).data, status=status.HTTP_201_CREATED)
@@ -257,7 +252,7 @@ class BatchesApi(_Record, ScopedListAPIView):
     )
     def post(self, request: Request) -> Response:
         self.check_record(request)
-        values = _valid(QualityBatchInput, request)
+        values = valid_input(QualityBatchInput, request)
         values["product"] = _one(Product.objects, request.user, "product", values["product"])
         batch = services.batch_register(actor=request.user, **values)
         return Response(QualityBatchOutput(batch).data, status=status.HTTP_201_CREATED)
@@ -289,7 +284,7 @@ class BatchInspectApi(_BatchWrite):
     )
     def post(self, request: Request, pk: int) -> Response:
         batch = self.batch(request, pk)
-        values = _valid(QualityInspectionInput, request)
+        values = valid_input(QualityInspectionInput, request)
         services.batch_inspect(
             actor=request.user,
             batch=batch,
@@ -310,6 +305,6 @@ class BatchPackApi(_BatchWrite):
     )
     def post(self, request: Request, pk: int) -> Response:
         batch = self.batch(request, pk)
-        values = _valid(QualityPackInput, request)
+        values = valid_input(QualityPackInput, request)
         services.batch_pack(actor=request.user, batch=batch, **values)
         return Response(QualityBatchOutput(self.batch(request, pk)).data)

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses, valid_input
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.registry.models import Person
@@ -181,12 +181,6 @@ class UnitDutyCloseInput(serializers.Serializer):  # type: ignore[type-arg]
     note = serializers.CharField(max_length=200, help_text="what was put right")
 
 
-def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:  # type: ignore[type-arg]
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
-
-
 def _one(qs: Any, user: Any, field: str, pk: Any) -> Any:
     obj = qs.visible_to(user).filter(pk=pk).first()
     if obj is None:
@@ -232,7 +226,7 @@ class ReportsApi(_Needs, ScopedListAPIView):
     )
     def post(self, request: Request) -> Response:
         self.need(request, UnitDutyCapability.REPORT)
-        values = _valid(UnitDutyReportInput, request)
+        values = valid_input(UnitDutyReportInput, request)
         unit = _one(Unit.objects, request.user, "unit", values.pop("unit"))
         day = values.pop("day", None) or timezone.localdate()
         sick = []
@@ -266,7 +260,7 @@ class ProfileApi(APIView):
             "headcount": unit.headcount,
             "legal_representative": unit.legal_representative,
         }
-        values = {**current, **_valid(UnitDutyProfileInput, request)}
+        values = {**current, **valid_input(UnitDutyProfileInput, request)}
         username = values.pop("contact_username", None)
         with transaction.atomic():
             unit = unit_profile_update(actor=request.user, unit=unit, **values)
@@ -297,7 +291,7 @@ class DormitoriesApi(_Needs, ScopedListAPIView):
     )
     def post(self, request: Request) -> Response:
         self.need(request, UnitDutyCapability.REPORT)
-        values = _valid(UnitDutyDormitoryInput, request)
+        values = valid_input(UnitDutyDormitoryInput, request)
         unit = _one(Unit.objects, request.user, "unit", values.pop("unit"))
         dorm = services.dormitory_create(actor=request.user, unit=unit, **values)
         return Response(UnitDutyDormitoryOutput(dorm).data, status=status.HTTP_201_CREATED)
@@ -314,7 +308,7 @@ class RoomsApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         dorm = get_visible_or_404(Dormitory, request.user, pk=pk)
-        values = _valid(UnitDutyRoomInput, request)
+        values = valid_input(UnitDutyRoomInput, request)
         room = services.room_save(actor=request.user, dormitory=dorm, **values)
         return Response(UnitDutyRoomOutput(room).data, status=status.HTTP_201_CREATED)
 
@@ -369,7 +363,7 @@ class FindingsApi(_Needs, ScopedListAPIView):
     )
     def post(self, request: Request) -> Response:
         self.need(request, UnitDutyCapability.INSPECT)
-        values = _valid(UnitDutyFindingInput, request)
+        values = valid_input(UnitDutyFindingInput, request)
         unit = _one(Unit.objects, request.user, "unit", values.pop("unit"))
         finding = services.finding_raise(actor=request.user, unit=unit, **values)
         return Response(UnitDutyFindingOutput(finding).data, status=status.HTTP_201_CREATED)
@@ -386,7 +380,7 @@ class FindingCloseApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         finding = get_visible_or_404(Finding, request.user, pk=pk)
-        values = _valid(UnitDutyCloseInput, request)
+        values = valid_input(UnitDutyCloseInput, request)
         finding = services.finding_close(actor=request.user, finding=finding, **values)
         return Response(UnitDutyFindingOutput(finding).data)
 
@@ -450,7 +444,7 @@ class InspectionsApi(_Needs, ScopedListAPIView):
     )
     def post(self, request: Request) -> Response:
         self.need(request, UnitDutyCapability.INSPECT)
-        values = _valid(UnitDutyInspectionInput, request)
+        values = valid_input(UnitDutyInspectionInput, request)
         unit = _one(Unit.objects, request.user, "unit", values.pop("unit"))
         inspection = services.inspection_record(actor=request.user, unit=unit, **values)
         return Response(UnitDutyInspectionOutput(inspection).data, status=status.HTTP_201_CREATED)
@@ -470,7 +464,7 @@ class LettersApi(_Needs, ScopedListAPIView):
     )
     def post(self, request: Request) -> Response:
         self.need(request, UnitDutyCapability.REPORT)
-        values = _valid(UnitDutyLetterInput, request)
+        values = valid_input(UnitDutyLetterInput, request)
         unit = _one(Unit.objects, request.user, "unit", values.pop("unit"))
         letter = services.letter_record(actor=request.user, unit=unit, **values)
         return Response(UnitDutyLetterOutput(letter).data, status=status.HTTP_201_CREATED)
@@ -518,6 +512,6 @@ class ChiefsApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         unit = get_visible_or_404(Unit, request.user, pk=pk)
-        values = _valid(UnitDutyChiefInput, request)
+        values = valid_input(UnitDutyChiefInput, request)
         services.chief_set(actor=request.user, unit=unit, **values)
         return Response(UnitDutyChiefOutput(unit.building_chiefs.all(), many=True).data)

@@ -13,10 +13,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses
+from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses, valid_input
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import get_visible_or_404
-from fangkong.party.api import _need_capability, _one, _org_param, _valid
+from fangkong.party.api import _need_capability, _one, _org_param
 from fangkong.party.development import selectors, services
 from fangkong.party.models import (
     Candidate,
@@ -116,7 +116,7 @@ class CandidatesApi(ScopedListAPIView):
     )
     def post(self, request: Request) -> Response:
         _need_capability(self, request, PartyCapability.MANAGE)
-        values = _valid(CandidateInput, request)
+        values = valid_input(CandidateInput, request)
         branch = _one(Organisation.objects, request.user, "branch", values["branch"])
         common: dict[str, Any] = {
             "applied_on": values["applied_on"],
@@ -154,7 +154,7 @@ class CandidateAdvanceApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         candidate = get_visible_or_404(Candidate.objects.all(), request.user, pk=pk)
-        values = _valid(AdvanceInput, request)
+        values = valid_input(AdvanceInput, request)
         introducers = [
             _one(Member.objects, request.user, "introducers", i)
             for i in values.get("introducers", [])
@@ -187,7 +187,7 @@ class MeetingsApi(ScopedListAPIView):
     )
     def post(self, request: Request) -> Response:
         _need_capability(self, request, PartyCapability.MANAGE)
-        values = _valid(MeetingInput, request)
+        values = valid_input(MeetingInput, request)
         branch = _one(Organisation.objects, request.user, "branch", values.pop("branch"))
         candidates = [
             _one(Candidate.objects, request.user, "candidates", c) for c in values.pop("candidates")
