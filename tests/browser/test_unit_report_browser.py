@@ -12,7 +12,7 @@ from fangkong.accounts.roles import Role
 from fangkong.policy.services import policy_seed_2020
 from fangkong.unitduty.models import Finding, UnitReport
 from fangkong.units.models import UnitKind
-from fangkong.units.services import unit_get_or_register
+from fangkong.units.services import unit_contact_set, unit_get_or_register
 from tests.browser.conftest import screenshot
 from tests.browser.test_gate_browser import fits_the_phone, login
 from tests.conftest import WANPING, World, make_account
@@ -32,6 +32,7 @@ def test_the_unit_contact_files_todays_report_on_a_phone(
         area=world.areas[WANPING], name="中国盲文出版社", kind=UnitKind.ENTERPRISE
     )
     make_account("press_contact", Role.UNIT_CONTACT, WANPING)
+    unit_contact_set(actor=world.wanping_worker, unit=unit, username="press_contact")
     login(phone, live_server.url, "press_contact")
     phone.get_by_text("今日单位日报未填报").first.click()
     phone.get_by_role("link", name="中国盲文出版社").click()
