@@ -88,7 +88,9 @@ class MemberOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         fields = ["id", "person", "name", "branch", "joined_on", "active"]
 
 
-class MemberInput(serializers.Serializer):  # type: ignore[type-arg]
+class PersonInBranchInput(serializers.Serializer):  # type: ignore[type-arg]
+    """A branch and a registered person, by id or by document number."""
+
     branch = serializers.IntegerField()
     person = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="registry person id"
@@ -100,6 +102,9 @@ class MemberInput(serializers.Serializer):  # type: ignore[type-arg]
         max_length=40, required=False, allow_blank=True, default="",
         help_text="or the document number of a person registered in your territory",
     )  # fmt: skip
+
+
+class MemberInput(PersonInBranchInput):
     joined_on = serializers.DateField(required=False, allow_null=True)
 
 

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses, valid_input
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import get_visible_or_404
-from fangkong.party.api import _need_capability, _one, _org_param
+from fangkong.party.api import PersonInBranchInput, _need_capability, _one, _org_param
 from fangkong.party.development import selectors, services
 from fangkong.party.models import (
     Candidate,
@@ -28,7 +28,7 @@ from fangkong.party.models import (
     Stage,
 )
 from fangkong.party.module import PartyCapability
-from fangkong.registry.models import DocumentType, Person
+from fangkong.registry.models import Person
 
 
 class CandidateOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -48,18 +48,7 @@ class CandidateOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
         return [pk for pk in (obj.introducer1_id, obj.introducer2_id) if pk]
 
 
-class CandidateInput(serializers.Serializer):  # type: ignore[type-arg]
-    branch = serializers.IntegerField()
-    person = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="registry person id"
-    )
-    document_type = serializers.ChoiceField(
-        choices=DocumentType.choices, required=False, default=DocumentType.RESIDENT_ID
-    )
-    document_number = serializers.CharField(
-        max_length=40, required=False, allow_blank=True, default="",
-        help_text="or the document number of a person registered in your territory",
-    )  # fmt: skip
+class CandidateInput(PersonInBranchInput):
     applied_on = serializers.DateField()
     frontline = serializers.BooleanField(default=False)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
