@@ -48,6 +48,7 @@ def build() -> None:
         OrgKind,
         Remittance,
     )
+    from fangkong.party.services import branch_days_rebuild
     from fangkong.registry.models import Person
 
     build_areas()
@@ -108,6 +109,7 @@ def build() -> None:
                              above_suggested=fen > 10000, by=user)
                 )  # fmt: skip
         Donation.objects.bulk_create(rows, batch_size=10000)
+        branch_days_rebuild()  # what the services do per branch as they record
         held: dict[int, int] = defaultdict(int)
         for d in rows:
             if d.on == day1:
@@ -135,6 +137,16 @@ def build() -> None:
         Remittance.objects.bulk_create(batches, batch_size=5000)
 
 
+def _days_counted() -> None:
+    """A database built before the day totals existed gets them now."""
+    from fangkong.party.models import BranchDay
+    from fangkong.party.services import branch_days_rebuild
+
+    if not BranchDay.objects.exists():
+        with transaction.atomic():
+            branch_days_rebuild()
+
+
 def run() -> None:
     from django.db import connection
     from rest_framework.authtoken.models import Token
@@ -145,10 +157,11 @@ def run() -> None:
     from fangkong.party.selectors import reconciliation, summary
 
     build()
+    _days_counted()
     if connection.vendor == "postgresql":  # what autovacuum does after a bulk load
         with connection.cursor() as cursor:
             for table in ("party_organisation", "party_member", "party_donation",
-                          "party_remittance"):  # fmt: skip
+                          "party_remittance", "party_branchday"):  # fmt: skip
                 cursor.execute(f"VACUUM ANALYZE {table}")
     district = Organisation.objects.get(name="基准区委")
     user = User.objects.get(username="bench_party")

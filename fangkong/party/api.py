@@ -21,7 +21,13 @@ from rest_framework.views import APIView
 
 from fangkong.accounts.models import User
 from fangkong.areas.selectors import area_visible_by_code
-from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses, valid_input
+from fangkong.core.api import (
+    FastJSONRenderer,
+    HasCapability,
+    ScopedListAPIView,
+    error_responses,
+    valid_input,
+)
 from fangkong.core.dates import parse_day
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import get_visible_or_404
@@ -36,7 +42,7 @@ from fangkong.party.models import (
     Remittance,
 )
 from fangkong.party.module import PartyCapability
-from fangkong.party.money import parse_amount, yuan
+from fangkong.party.money import fen_text, parse_amount, yuan
 from fangkong.registry.models import DocumentType, Person
 
 
@@ -444,6 +450,7 @@ def figures_json(f: selectors.Figures, *, children: bool = True) -> dict[str, An
 
 
 class SummaryApi(APIView):
+    renderer_classes = [FastJSONRenderer]
     permission_classes = [permissions.IsAuthenticated, HasCapability]
     capability = PartyCapability.VIEW
 
@@ -463,18 +470,18 @@ class SummaryApi(APIView):
 
 
 def level_json(level: selectors.Level) -> dict[str, Any]:
-    p = level.position
+    collected, received, passed_up, in_transit, from_below = level.fen
     return {
         "org": level.org.pk,
         "name": level.org.name,
         "kind": level.org.kind,
         "parent": level.org.parent_id,
-        "collected": yuan(p.collected),
-        "received": yuan(p.received),
-        "passed_up": yuan(p.passed_up),
-        "held": yuan(p.held),
-        "in_transit": yuan(p.in_transit),
-        "sent_from_below": yuan(level.from_below_sent),
+        "collected": fen_text(collected),
+        "received": fen_text(received),
+        "passed_up": fen_text(passed_up),
+        "held": fen_text(level.held_fen),
+        "in_transit": fen_text(in_transit),
+        "sent_from_below": fen_text(from_below),
         "differences": [
             {
                 "kind": d.kind,
@@ -483,8 +490,8 @@ def level_json(level: selectors.Level) -> dict[str, Any]:
                 "from_org": d.remittance.from_org_id,
                 "from_name": d.remittance.from_org.name,
                 "sent_on": d.remittance.sent_on.isoformat(),
-                "sent": yuan(d.sent),
-                "received": None if d.received is None else yuan(d.received),
+                "sent": fen_text(d.sent_fen),
+                "received": None if d.received_fen is None else fen_text(d.received_fen),
             }
             for d in level.differences
         ],
@@ -492,6 +499,7 @@ def level_json(level: selectors.Level) -> dict[str, Any]:
 
 
 class ReconciliationApi(APIView):
+    renderer_classes = [FastJSONRenderer]
     permission_classes = [permissions.IsAuthenticated, HasCapability]
     capability = PartyCapability.VIEW
 

@@ -186,7 +186,7 @@ def import_read(
 def import_confirm(*, actor: Any, job: DonationImport, partial: bool = False) -> DonationImport:
     """Record the preview's donations in one transaction. With rows in error, nothing is
     recorded unless `partial` says to record the others (and only them)."""
-    from fangkong.party.services import donation_record
+    from fangkong.party.services import branch_days_rebuild, donation_record
 
     ensure_visible(job.org, actor)
     job = DonationImport.objects.select_for_update().get(pk=job.pk)
@@ -208,7 +208,9 @@ def import_confirm(*, actor: Any, job: DonationImport, partial: bool = False) ->
             receipt_no=row["receipt_no"],
             on=dt.date.fromisoformat(row["on"]),
             note=row["note"],
+            recount=False,
         )
+    branch_days_rebuild({m.branch_id for m in members.values()})
     job.status = ImportStatus.DONE
     job.recorded = len(job.valid_rows)
     job.save(update_fields=["status", "recorded"])

@@ -193,6 +193,34 @@ class Donation(models.Model):
         return None if self.suggested_fen is None else from_fen(self.suggested_fen)
 
 
+class BranchDay(models.Model):
+    """A branch's donations of one day, added up: what the summaries and the
+    reconciliation read instead of the ledger (a district holds tens of thousands of
+    donations a day). Derived, never edited by hand: `services.branch_days_rebuild`
+    recounts a branch's days from its ledger in the transaction that wrote the ledger,
+    under the branch's row lock.
+
+    `donors` counts the members with a donation that day not reversed; `first_donors`
+    those whose first such donation in this branch was that day, so that the donors up to
+    a day are the sum of `first_donors` up to it. A reversal is dated as its original and
+    nets it to zero, so `amount_fen` is the day's sum of the ledger."""
+
+    branch = models.ForeignKey(Organisation, models.CASCADE, related_name="+")
+    on = models.DateField()
+    amount_fen = models.BigIntegerField(default=0)
+    donors = models.PositiveIntegerField(default=0)
+    first_donors = models.PositiveIntegerField(default=0)
+    above_suggested = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "on"], name="party_branchday_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch_id} {self.on}"
+
+
 class Remittance(models.Model):
     """A batch of money one organisation passes up to its parent (上缴), and its receipt
     there: received once, with the amount actually received (a difference is listed by

@@ -51,3 +51,11 @@ def parse_amount(value: Any, field: str = "amount", *, allow_zero: bool = False)
 def yuan(amount: Decimal | None) -> str:
     """An amount as the API writes it: "15354.97", always two decimals."""
     return format((amount or Decimal(0)).quantize(FEN), "f")
+
+
+def fen_text(fen: int | None) -> str:
+    """Whole fen as the API writes yuan ("15354.97"), without going through Decimal: a
+    district's reconciliation writes tens of thousands of them."""
+    fen = fen or 0
+    whole, cents = divmod(abs(fen), 100)
+    return f"{'-' if fen < 0 else ''}{whole}.{cents:02d}"

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from fangkong.core.scoping import subtree_q
 from fangkong.party.models import (
     ZERO,
+    BranchDay,
     Donation,
     Member,
     Organisation,
@@ -132,34 +132,29 @@ def _child_of(root: Organisation, path: str) -> int:
 
 def _per_branch(root: Organisation, on: dt.date) -> list[tuple[int, ...]]:
     """(branch id, fen to date, fen on the day, donors to date, donors on the day,
-    above-suggested donations to date, on the day) of the branches under `root`: net per
-    member first (a reversed donation leaves no donor), then per branch, in the database,
-    in one pass over the ledger — a district's tens of thousands of donors come back as a
-    few thousand rows."""
-    q = connection.ops.quote_name
-    d, o = q(Donation._meta.db_table), q(Organisation._meta.db_table)
-    above = f"{d}.above_suggested AND NOT {d}.{q('reversed')} AND {d}.reverses_id IS NULL"
-    sql = f"""
-        SELECT branch_id, SUM(total), SUM(day),
-               SUM(CASE WHEN total > 0 THEN 1 ELSE 0 END),
-               SUM(CASE WHEN day > 0 THEN 1 ELSE 0 END),
-               SUM(above_total), SUM(above_day)
-        FROM (
-            SELECT {d}.branch_id, {d}.member_id, SUM({d}.amount_fen) AS total,
-                   SUM(CASE WHEN {d}.{q("on")} = %s THEN {d}.amount_fen ELSE 0 END) AS day,
-                   SUM(CASE WHEN {above} THEN 1 ELSE 0 END) AS above_total,
-                   SUM(CASE WHEN {above} AND {d}.{q("on")} = %s THEN 1 ELSE 0 END)
-                       AS above_day
-            FROM {d}
-            WHERE {d}.{q("on")} <= %s
-              AND {d}.branch_id IN (SELECT {o}.id FROM {o} WHERE {o}.path LIKE %s)
-            GROUP BY {d}.branch_id, {d}.member_id
-        ) per_member
-        GROUP BY branch_id
-    """  # noqa: S608 — table names from the models, values as parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [on, on, on, root.path + "%"])
-        return [tuple(int(v or 0) for v in row) for row in cursor.fetchall()]
+    above-suggested donations to date, on the day) of the branches under `root`, from the
+    branches' day totals (`BranchDay`): a district's tens of thousands of donations a day
+    are read as a few thousand rows."""
+    that_day = Q(on=on)
+    rows = (
+        BranchDay.objects.filter(on__lte=on, branch__in=_subtree_ids(root))
+        .values("branch_id")
+        .annotate(
+            total=Sum("amount_fen"),
+            day=Sum("amount_fen", filter=that_day),
+            total_donors=Sum("first_donors"),
+            donors=Sum("donors", filter=that_day),
+            total_above=Sum("above_suggested"),
+            above=Sum("above_suggested", filter=that_day),
+        )
+        .order_by()
+        .values_list("branch_id", "total", "day", "total_donors", "donors", "total_above", "above")
+    )
+    return [tuple(int(v or 0) for v in row) for row in rows]
+
+
+def _subtree_ids(root: Organisation) -> QuerySet[Organisation, Any]:
+    return Organisation.objects.filter(subtree_q("path", root.path)).order_by().values("pk")
 
 
 def summary(root: Organisation, on: dt.date) -> Figures:
@@ -229,8 +224,16 @@ class BatchRef:
 class Difference:
     kind: str  # "not_received" | "amount_differs"
     remittance: BatchRef
-    sent: Decimal
-    received: Decimal | None
+    sent_fen: int
+    received_fen: int | None
+
+    @property
+    def sent(self) -> Decimal:
+        return from_fen(self.sent_fen)
+
+    @property
+    def received(self) -> Decimal | None:
+        return None if self.received_fen is None else from_fen(self.received_fen)
 
     @property
     def gap(self) -> Decimal:
@@ -239,36 +242,50 @@ class Difference:
 
 @dataclass
 class Level:
+    """One organisation of a reconciliation. Sums are kept in whole fen (`fen`: collected,
+    received, passed up, in transit, sent to it from below) and turned into yuan when read."""
+
     org: OrgRef
-    position: Position = field(default_factory=Position)
-    from_below_sent: Decimal = ZERO  # what its children say they sent it
+    fen: list[int] = field(default_factory=lambda: [0, 0, 0, 0, 0])
     differences: list[Difference] = field(default_factory=list)
 
     @property
-    def balanced(self) -> bool:
-        p = self.position
-        return p.collected + p.received == p.passed_up + p.held and not self.differences
+    def position(self) -> Position:
+        collected, received, passed_up, in_transit, _from_below = self.fen
+        return Position(
+            collected=from_fen(collected),
+            received=from_fen(received),
+            passed_up=from_fen(passed_up),
+            in_transit=from_fen(in_transit),
+        )
+
+    @property
+    def held_fen(self) -> int:
+        collected, received, passed_up, _in_transit, _from_below = self.fen
+        return collected + received - passed_up
+
+    @property
+    def from_below_sent(self) -> Decimal:  # what its children say they sent it
+        return from_fen(self.fen[4])
 
 
 def reconciliation(root: Organisation) -> list[Level]:
     """Every organisation of `root`'s subtree (in tree order) with its position and the
-    differences between what its children sent and what it received. Sums are kept in
-    whole fen and turned into yuan once per level; a batch is received exactly when its
-    received amount is set (the model's constraint), so no timestamp is read."""
+    differences between what its children sent and what it received. What branches
+    collected comes from their day totals; a batch is received exactly when its received
+    amount is set (the model's constraint), so no timestamp is read."""
     subtree = Organisation.objects.filter(subtree_q("path", root.path)).order_by("path")
     orgs = [OrgRef(*row) for row in subtree.values_list("pk", "name", "kind", "parent_id")]
     levels = {o.pk: Level(o) for o in orgs}
-    # fen per organisation: collected, received, passed up, in transit, sent from below
-    fen: dict[int, list[int]] = {o.pk: [0, 0, 0, 0, 0] for o in orgs}
-    ids = subtree.order_by().values("pk")
+    ids = _subtree_ids(root)
     for branch_id, collected in (
-        Donation.objects.filter(branch__in=ids)
+        BranchDay.objects.filter(branch__in=ids)
         .values("branch_id")
         .annotate(s=Sum("amount_fen"))
         .order_by()
         .values_list("branch_id", "s")
     ):
-        fen[branch_id][0] = collected or 0
+        levels[branch_id].fen[0] = collected or 0
     batches = (
         Remittance.objects.filter(from_org__in=ids)
         .order_by("sent_on", "pk")
@@ -276,33 +293,21 @@ def reconciliation(root: Organisation) -> list[Level]:
                      "received_fen")
     )  # fmt: skip
     for pk, number, from_id, to_id, sent_on, amount_fen, received_fen in batches:
-        sender = fen[from_id]
+        sender = levels[from_id].fen
         sender[2] += amount_fen
         if received_fen is None:
             sender[3] += amount_fen
-        receiver = fen.get(to_id)
-        if receiver is None:  # sent above the root: the root's own concern
+        receiving = levels.get(to_id)
+        if receiving is None:  # sent above the root: the root's own concern
             continue
-        receiver[4] += amount_fen
+        receiving.fen[4] += amount_fen
         if received_fen is not None:
-            receiver[1] += received_fen
+            receiving.fen[1] += received_fen
             if received_fen == amount_fen:
                 continue
         batch = BatchRef(pk, number, levels[from_id].org, sent_on)
-        levels[to_id].differences.append(
-            Difference("not_received", batch, from_fen(amount_fen), None)
-            if received_fen is None
-            else Difference("amount_differs", batch, from_fen(amount_fen), from_fen(received_fen))
-        )
-    for pk, level in levels.items():
-        collected, received, passed_up, in_transit, from_below = fen[pk]
-        level.position = Position(
-            collected=from_fen(collected),
-            received=from_fen(received),
-            passed_up=from_fen(passed_up),
-            in_transit=from_fen(in_transit),
-        )
-        level.from_below_sent = from_fen(from_below)
+        kind = "not_received" if received_fen is None else "amount_differs"
+        receiving.differences.append(Difference(kind, batch, amount_fen, received_fen))
     return [levels[o.pk] for o in orgs]
 
 

@@ -10,6 +10,8 @@ conditional UPDATE; the second is refused with 409)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -25,6 +27,7 @@ from fangkong.core.figures import figures_touched
 from fangkong.core.scoping import ensure_visible, is_visible
 from fangkong.party.models import (
     CHILD_KINDS,
+    BranchDay,
     Channel,
     Donation,
     Member,
@@ -173,6 +176,47 @@ def _lock(org: Organisation) -> Organisation:
     return Organisation.objects.select_for_update().get(pk=org.pk)
 
 
+def branch_days_rebuild(
+    branch_ids: Collection[int] | None = None, *, donation: Any = Donation, day: Any = BranchDay
+) -> int:
+    """Recount the day totals (`BranchDay`) of these branches, or of every branch, from
+    their ledger; returns how many days were written. Called under the branch's lock by
+    each writer of the ledger; `donation` and `day` are the models (a migration passes its
+    own)."""
+    ledger = donation.objects.order_by().values_list(
+        "branch_id", "on", "member_id", "amount_fen", "above_suggested", "reversed", "reverses_id"
+    )
+    days = day.objects.all()
+    if branch_ids is not None:
+        ledger = ledger.filter(branch_id__in=list(branch_ids))
+        days = days.filter(branch_id__in=list(branch_ids))
+    totals: dict[tuple[int, dt.date], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    donors: dict[tuple[int, dt.date], set[int]] = defaultdict(set)
+    first: dict[tuple[int, int], dt.date] = {}
+    for branch_id, on, member_id, fen, above, reversed_, reverses_id in ledger.iterator(
+        chunk_size=10_000
+    ):
+        key = (branch_id, on)
+        totals[key][0] += fen
+        if reversed_ or reverses_id is not None:
+            continue
+        donors[key].add(member_id)
+        totals[key][3] += bool(above)
+        seen = first.get((branch_id, member_id))
+        if seen is None or on < seen:
+            first[(branch_id, member_id)] = on
+    for (branch_id, _member), on in first.items():
+        totals[(branch_id, on)][2] += 1
+    days.delete()
+    rows = [
+        day(branch_id=branch_id, on=on, amount_fen=fen, donors=len(donors[(branch_id, on)]),
+            first_donors=firsts, above_suggested=above)
+        for (branch_id, on), (fen, _n, firsts, above) in totals.items()
+    ]  # fmt: skip
+    day.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
 @transaction.atomic
 def donation_record(
     *,
@@ -183,9 +227,11 @@ def donation_record(
     receipt_no: str = "",
     on: dt.date | None = None,
     note: str = "",
+    recount: bool = True,
 ) -> Donation:
     """One donation a branch received from its member. Above the suggested amount of the
-    policy in force that day: accepted, flagged."""
+    policy in force that day: accepted, flagged. The branch's day totals are recounted
+    (`recount=False`: the caller recounts once for many, in the same transaction)."""
     ensure_visible(member, actor, field="member")
     if not member.active:
         raise invalid("member", _("此人已不在册"), "inactive")
@@ -199,7 +245,7 @@ def donation_record(
         raise invalid("note", _("备注不能超过 200 个字"), "too_long")
     day = checked_day(on, "on")
     suggested = donation_suggested_max_on(day)
-    branch = member.branch
+    branch = _lock(member.branch)
     if (
         receipt_no
         and Donation.objects.filter(
@@ -231,6 +277,8 @@ def donation_record(
             _("收据号 / 流水号“%(no)s”已登记过") % {"no": receipt_no},
             code="duplicate_receipt",
         ) from None
+    if recount:
+        branch_days_rebuild([branch.pk])
     figures_touched.send(sender=Donation, areas=[branch.area_id], on=day)
     _audit(actor, donation, branch.area, f"donation {yuan(value)}")
     return donation
@@ -272,6 +320,7 @@ def donation_reverse(*, actor: Any, donation: Donation, note: str) -> Donation:
         by=actor,
     )
     Donation.objects.filter(pk=donation.pk).update(reversed=True)
+    branch_days_rebuild([branch.pk])
     figures_touched.send(sender=Donation, areas=[branch.area_id], on=donation.on)
     _audit(actor, reversal, branch.area, f"donation {donation.pk} reversed")
     return reversal

@@ -4,16 +4,18 @@ once, reconciliation lists a missing receipt and a differing amount."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fangkong.core.errors import Conflict
 from fangkong.party import services
-from fangkong.party.models import Donation
+from fangkong.party.models import BranchDay, Donation
 from fangkong.party.money import parse_amount, yuan
 from fangkong.party.selectors import org_position, reconciliation, summary
 from tests.party.conftest import Party
@@ -42,6 +44,7 @@ def test_it_sums_many_small_amounts_exactly(party: Party) -> None:
 @given(st.lists(st.integers(min_value=1, max_value=99_999_99), min_size=1, max_size=25))
 def test_it_sums_exactly_against_integer_cents(party: Party, cents: list[int]) -> None:
     Donation.objects.all().delete()
+    BranchDay.objects.all().delete()  # the day totals go with the ledger they count
     for i, c in enumerate(cents):
         _give(party, i % 5, f"{c // 100}.{c % 100:02d}")
     assert summary(party.district, Donation.objects.first().on).amount * 100 == sum(cents)  # type: ignore[union-attr]
@@ -152,3 +155,52 @@ def test_another_communitys_treasurer_cannot_write_here(party: Party) -> None:
 
     with pytest.raises(PermissionDenied):
         services.remittance_receive(actor=party.zg_treasurer, remittance=b)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4),  # member
+            st.integers(0, 3),  # days back
+            st.integers(1, 30_000),  # fen
+            st.booleans(),  # reversed afterwards
+        ),
+        min_size=1,
+        max_size=15,
+    )
+)
+def test_the_day_totals_agree_with_the_ledger(
+    party: Party, gifts: list[tuple[int, int, int, bool]]
+) -> None:
+    """Donations backdated, on several days, some reversed: the summary read off the
+    branches' day totals equals what the ledger itself says, for every day."""
+    Donation.objects.filter(reverses__isnull=False).delete()
+    Donation.objects.all().delete()
+    BranchDay.objects.all().delete()
+    today = timezone.localdate()
+    for member, back, fen, undo in gifts:
+        d = _give(party, member, f"{fen // 100}.{fen % 100:02d}", on=today - dt.timedelta(back))
+        if undo:
+            services.donation_reverse(actor=party.treasurer, donation=d, note="登记错误")
+    for back in range(4):
+        on = today - dt.timedelta(back)
+        figures = summary(party.district, on)
+        live = [(m, b, f) for m, b, f, undo in gifts if not undo]
+        assert figures.amount_fen == sum(f for _m, b, f in live if b == back)
+        assert figures.total_fen == sum(f for _m, b, f in live if b >= back)
+        assert figures.donors == len({m for m, b, _f in live if b == back})
+        assert figures.total_donors == len({m for m, b, _f in live if b >= back})
+        # the policy suggests 100 yuan
+        assert figures.above_suggested == len([f for _m, b, f in live if b == back and f > 10_000])
+        assert figures.total_above == len([f for _m, b, f in live if b >= back and f > 10_000])
+
+
+def test_a_donation_recorded_is_in_the_day_totals_at_once(party: Party) -> None:
+    """The summary reads the day totals; without their recount a donation would not show."""
+    _give(party, 0, "100")
+    _give(party, 0, "20", on=timezone.localdate() - dt.timedelta(1))
+    rows = BranchDay.objects.filter(branch=party.branch1).order_by("on")
+    assert [(r.amount_fen, r.donors, r.first_donors) for r in rows] == [(2000, 1, 1), (10000, 1, 0)]
