@@ -2,8 +2,9 @@
 organisation's position (collected + received = passed up + held), the day's summary
 with its children, and the reconciliation of a subtree with its differences.
 
-The summary and the reconciliation read a whole subtree in a few grouped queries and add
-up in Python with Decimal (a district: 140,000 members, tens of thousands of donations)."""
+The summary and the reconciliation read a whole subtree in a few grouped queries over the
+branches' day totals (`BranchDay`, kept by the services) and add up whole fen in Python (a
+district: 140,000 members, tens of thousands of donations a day)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from fangkong.party.models import (
     ZERO,
     BranchDay,
     Donation,
+    DonationImport,
+    ImportStatus,
     Member,
     Organisation,
     OrgKind,
@@ -53,6 +56,19 @@ def received_with_difference(user: Any) -> QuerySet[Remittance]:
     receivers = Organisation.objects.visible_to(user).values("pk")
     qs = remittances_visible(user).filter(to_org__in=receivers, received_at__isnull=False)
     return qs.exclude(received_fen=F("amount_fen"))
+
+
+def holding(user: Any) -> list[tuple[Organisation, Position]]:
+    """The organisations `user` keeps the money of (named their treasurer) that hold money
+    not yet passed up to the level above, with their positions."""
+    mine = Organisation.objects.filter(treasurer=user, parent__isnull=False).order_by("path")
+    held = [(org, org_position(org)) for org in mine]
+    return [(org, p) for org, p in held if p.held > 0]
+
+
+def imports_waiting(user: Any) -> QuerySet[DonationImport]:
+    """Transfer lists read and matched, waiting for their treasurer to confirm them."""
+    return DonationImport.objects.visible_to(user).filter(status=ImportStatus.PREVIEW, by=user)
 
 
 def top_orgs(user: Any) -> list[Organisation]:

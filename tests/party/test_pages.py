@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from fangkong.party import services
-from fangkong.party.models import Donation, Remittance
+from fangkong.party.models import Donation, DonationImport, Remittance
 from tests.conftest import World
 from tests.party.conftest import Party
 
@@ -100,3 +100,24 @@ def test_pages_read_in_english(world: World, party: Party) -> None:
     c.cookies["django_language"] = "en"
     page = c.get(f"/party/orgs/{party.branch1.pk}/")
     assert "Record a donation" in page.content.decode()
+
+
+def test_the_workbench_shows_money_held_and_lists_to_confirm(world: World, party: Party) -> None:
+    """What the treasurer must still do: pass up what the branch holds (one tap to its
+    remittance form), confirm a transfer list read but not recorded."""
+    services.org_set_treasurer(actor=world.admin, org=party.branch1, treasurer=party.treasurer)
+    c = world.client(party.treasurer)
+    assert "结存待上缴" not in c.get("/").content.decode()
+    services.donation_record(
+        actor=party.treasurer, member=party.members[0], amount="150.50", channel="cash"
+    )
+    home = c.get("/").content.decode()
+    assert "结存待上缴" in home and "150.50" in home
+    assert f"/party/orgs/{party.branch1.pk}/#remit" in home
+    services.remittance_send(actor=party.treasurer, org=party.branch1, amount="150.50")
+    assert "结存待上缴" not in c.get("/").content.decode()
+
+    DonationImport.objects.create(org=party.branch1, by=party.treasurer, rows=[], headers=[])
+    home = c.get("/").content.decode()
+    assert "待确认的转账名单" in home
+    assert "待确认的转账名单" not in world.client(party.zg_treasurer).get("/").content.decode()
