@@ -120,7 +120,8 @@ def run() -> None:
     build()
     if connection.vendor == "postgresql":  # what autovacuum does after a bulk load
         with connection.cursor() as cursor:
-            for table in ("duty_assignment", "duty_attendance", "duty_shift", "duty_post"):
+            for table in ("duty_assignment", "duty_attendance", "duty_shift", "duty_post",
+                          "areas_area"):  # fmt: skip
                 cursor.execute(f"VACUUM ANALYZE {table}")
     root = Area.objects.get(code="990000")
     user = account_upsert(
