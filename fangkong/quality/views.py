@@ -55,7 +55,7 @@ def _render_batches(
     status = request.GET.get("status", "")
     if status not in BatchStatus.values:
         status = ""
-    plan_form = PlanForm(request.GET if "lot_size" in request.GET else None)
+    plan_form = PlanForm(request.GET if "lot_size" in request.GET else None, auto_id="plan_%s")
     can_record = user.can(QualityCapability.RECORD)
     page = Paginator(batches_visible(user, status=status or None), 50).get_page(
         request.GET.get("page")
