@@ -23,6 +23,7 @@ from fangkong.cadres import selectors, services
 from fangkong.cadres.allocation import propose
 from fangkong.cadres.models import Cadre, HealthCheck, Insurance, Organ, OrganKind, SignIn, Training
 from fangkong.cadres.module import CadresCapability
+from fangkong.cadres.placement import Short, shortfall
 from fangkong.core.api import HasCapability, ScopedListAPIView, error_responses, valid_input
 from fangkong.core.errors import invalid
 from fangkong.core.ids import IdField
@@ -429,6 +430,38 @@ _TARGET = inline_serializer(
 )
 
 
+_MOVE = inline_serializer(
+    "AllocationMove",
+    {
+        "cadre": serializers.IntegerField(),
+        "name": serializers.CharField(),
+        "area": serializers.CharField(help_text="where the cadre serves from today"),
+    },
+)
+_SHORT = inline_serializer(
+    "AllocationShortfall",
+    {
+        "organ": serializers.CharField(),
+        "area": serializers.CharField(),
+        "name": serializers.CharField(),
+        "number": serializers.IntegerField(help_text="confirmed"),
+        "present": serializers.IntegerField(help_text="the organ's cadres serving there"),
+        "missing": serializers.IntegerField(),
+    },
+)
+
+
+def _short(s: Short) -> dict[str, Any]:
+    return {
+        "organ": s.organ.name,
+        "area": s.target.code,
+        "name": s.target.name,
+        "number": s.number,
+        "present": s.present,
+        "missing": s.missing,
+    }
+
+
 class AllocationApi(APIView):
     permission_classes = [permissions.IsAuthenticated, HasCapability]
     capability = CadresCapability.VIEW
@@ -444,6 +477,7 @@ class AllocationApi(APIView):
                     "proposed_total": serializers.IntegerField(help_text="always equals total"),
                     "organs": serializers.DictField(child=serializers.IntegerField()),
                     "targets": _TARGET.__class__(many=True),
+                    "shortfall": _SHORT.__class__(many=True),
                 },
             ),
             **error_responses(400),
@@ -481,6 +515,7 @@ class AllocationApi(APIView):
                     }
                     for rank, t in enumerate(proposal.targets, start=1)
                 ],
+                "shortfall": [_short(s) for s in shortfall(user=request.user, area=area)],
             }
         )
 
@@ -489,11 +524,20 @@ class AllocationApi(APIView):
         responses={
             201: inline_serializer(
                 "AllocationConfirmed",
-                {"lines": serializers.IntegerField(), "cadres": serializers.IntegerField()},
+                {
+                    "lines": serializers.IntegerField(),
+                    "cadres": serializers.IntegerField(),
+                    "kept": serializers.IntegerField(help_text="cadres already in place"),
+                    "moved": _MOVE.__class__(many=True),
+                    "shortfall": _SHORT.__class__(many=True),
+                },
             ),
             **error_responses(400, 403),
         },
-        summary="确认分配（调整后）：各单位人数须与选派人数一致",
+        summary=(
+            "确认分配（调整后）：各单位人数须与选派人数一致；"
+            "同时按分配安排干部到岗，返回调整的干部和人手不足之处"
+        ),
     )
     def post(self, request: Request) -> Response:
         user: Any = request.user
@@ -513,8 +557,18 @@ class AllocationApi(APIView):
                     "area", _("没有这个区域：%(code)s") % {"code": line["area"]}, "unknown"
                 )
             lines.append((_organ(line["organ"]), target, line["number"]))
-        rows = services.allocation_confirm(actor=user, area=scope, lines=lines)
+        confirmed = services.allocation_confirm(actor=user, area=scope, lines=lines)
+        rows, placed = confirmed.rows, confirmed.placement
         return Response(
-            {"lines": len(rows), "cadres": sum(r.number for r in rows)},
+            {
+                "lines": len(rows),
+                "cadres": sum(r.number for r in rows),
+                "kept": placed.kept,
+                "moved": [
+                    {"cadre": m.cadre.pk, "name": m.cadre.name, "area": m.target.code}
+                    for m in placed.moves
+                ],
+                "shortfall": [_short(s) for s in placed.shortfall],
+            },
             status=status.HTTP_201_CREATED,
         )

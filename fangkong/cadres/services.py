@@ -6,6 +6,7 @@ the sign-in is refused; the community sees it on its 工作台. Every write is a
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -18,6 +19,7 @@ from fangkong.accounts.roles import Role
 from fangkong.areas.models import LIVING_KINDS, Area
 from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
+from fangkong.cadres import placement
 from fangkong.cadres.models import (
     Cadre,
     Deployment,
@@ -29,6 +31,7 @@ from fangkong.cadres.models import (
     Training,
 )
 from fangkong.cadres.module import CadresCapability
+from fangkong.cadres.placement import Placement
 from fangkong.core.crypto import encrypt
 from fangkong.core.errors import Conflict, invalid
 from fangkong.core.figures import figures_touched
@@ -284,14 +287,23 @@ def training_record(*, actor: Any, cadre: Cadre, title: str, on: dt.date) -> Tra
     return training
 
 
+@dataclass
+class Confirmed:
+    rows: list[Any]  # the Allocation rows written
+    placement: Placement  # who stayed, who was moved where, what is short
+
+
 @transaction.atomic
 def allocation_confirm(
     *, actor: Any, area: Area, lines: list[tuple[Organ, Area, int]]
-) -> list[Any]:
+) -> Confirmed:
     """Confirm where the cadres go under `area` (the proposal as adjusted): the lines
     replace those confirmed under `area` before. At the top of the tree the numbers of
     each organ must add up to what it sends; below (a street or township reassigning
-    within its area) to what the area had of that organ."""
+    within its area) to what the area had of that organ. In the same transaction the
+    organs' cadres are put in place from today (fangkong.cadres.placement): those at a
+    target that still needs them stay, the others are reassigned (each move audited);
+    where an organ has fewer cadres than it sends, the shortfall is returned."""
     from fangkong.cadres.allocation import TARGET_KINDS
     from fangkong.cadres.models import Allocation
     from fangkong.core.scoping import subtree_q
@@ -354,7 +366,28 @@ def allocation_confirm(
         "确认下沉分配：" + "；".join(f"{o.name}→{t.name} {n}" for o, t, n in lines if n),
         area=area,
     )
-    return rows
+    return Confirmed(rows, _place(actor=actor, area=area, lines=lines))
+
+
+def _place(*, actor: Any, area: Area, lines: list[tuple[Organ, Area, int]]) -> Placement:
+    """Move the organs' cadres to match the confirmed lines (inside allocation_confirm)."""
+    organs = list({organ.pk: organ for organ, _t, n in lines if n}.values())
+    cadres = placement.pool(actor=actor, area=area, organs=organs)
+    planned = placement.plan(cadres=cadres, lines=lines)
+    today = timezone.localdate()
+    for move in planned.moves:
+        current = Deployment.objects.filter(cadre=move.cadre, ends_on__isnull=True).first()
+        on = max(today, current.starts_on) if current is not None else today
+        cadre_reassign(actor=actor, cadre=move.cadre, area=move.target, on=on)
+    short = "；".join(f"{s.organ.name}→{s.target.name} 缺 {s.missing}" for s in planned.shortfall)
+    _audit(
+        actor,
+        area,
+        f"按分配安排到岗：留任 {planned.kept} 人，调整 {len(planned.moves)} 人"
+        + (f"；{short}" if short else ""),
+        area=area,
+    )
+    return planned
 
 
 @transaction.atomic

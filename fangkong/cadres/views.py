@@ -23,6 +23,7 @@ from fangkong.cadres import selectors, services
 from fangkong.cadres.allocation import TARGET_KINDS, propose
 from fangkong.cadres.models import Allocation, Cadre, Organ
 from fangkong.cadres.module import CadresCapability
+from fangkong.cadres.placement import shortfall
 from fangkong.core.errors import Conflict
 from fangkong.core.scoping import get_visible_or_404
 from fangkong.core.views import capability_required
@@ -268,11 +269,22 @@ def allocation(request: HttpRequest) -> HttpResponse:
                 return redirect(reverse("cadres:allocation") + f"?area={area.code}")
             lines.append((organ, target, int(value)))
         try:
-            services.allocation_confirm(actor=user, area=area, lines=lines)
+            result = services.allocation_confirm(actor=user, area=area, lines=lines)
         except (ValidationError, Conflict) as exc:
             _errors(request, exc)
         else:
-            messages.success(request, gettext("分配已确认"))
+            placed = result.placement
+            messages.success(
+                request,
+                gettext("分配已确认：%(kept)s 人留任，%(moved)s 人调整到新的社区（村）")
+                % {"kept": placed.kept, "moved": len(placed.moves)},
+            )
+            if placed.shortfall:
+                messages.warning(
+                    request,
+                    gettext("派出单位登记的干部不够，共缺 %(n)s 人，见下方“人手不足”")
+                    % {"n": sum(s.missing for s in placed.shortfall)},
+                )
         return redirect(reverse("cadres:allocation") + f"?area={area.code}")
     shown = [t for t in proposal.targets if t.proposed or any(k[1] == t.area.pk for k in confirmed)]
     grid = [
@@ -298,6 +310,7 @@ def allocation(request: HttpRequest) -> HttpResponse:
             "proposal": proposal,
             "grid": grid,
             "confirmed": bool(confirmed),
+            "shortfall": shortfall(user=user, area=area),
             "can_manage": user.can(CadresCapability.MANAGE),
         },
     )

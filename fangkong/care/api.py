@@ -35,17 +35,37 @@ from fangkong.core.ids import IdField
 from fangkong.core.scoping import get_visible_or_404
 
 
-class CareHouseholdOutput(serializers.Serializer):  # type: ignore[type-arg]
+class CareMemberOutput(serializers.Serializer):  # type: ignore[type-arg]
     observation = serializers.IntegerField(source="pk")
     name = serializers.CharField(source="person.masked_name", help_text="遮挡后的姓名")
-    area = serializers.CharField(source="area.code")
-    address = serializers.CharField(allow_null=True, default=None)
     last_day = serializers.DateField()
     call_outcome = serializers.ChoiceField(
-        choices=CallOutcome.choices, allow_null=True, help_text="今天最近一次关怀电话的结果"
+        choices=CallOutcome.choices, allow_null=True, help_text="今天打给此人的最近一次结果"
+    )
+    open_requests = serializers.IntegerField()
+
+
+class CareHouseholdOutput(serializers.Serializer):  # type: ignore[type-arg]
+    """One household: the people under observation at one address (or one person with no
+    address). `observation` and `name` are its first member's, as before households."""
+
+    household = serializers.CharField(
+        source="key", help_text="a<address id>, or o<observation id> without an address"
+    )
+    observation = serializers.IntegerField(source="pk", help_text="the first member's")
+    name = serializers.CharField(source="first.person.masked_name", help_text="遮挡后的姓名")
+    area = serializers.CharField(source="area.code")
+    address = serializers.CharField(allow_null=True, default=None)
+    last_day = serializers.DateField(help_text="the last day of the household's observations")
+    call_outcome = serializers.ChoiceField(
+        choices=CallOutcome.choices, allow_null=True, help_text="今天这一户最近一次关怀电话的结果"
+    )
+    called = serializers.IntegerField(
+        source="called.pk", allow_null=True, default=None, help_text="whom that call reached"
     )
     calls_today = serializers.IntegerField()
     open_requests = serializers.IntegerField()
+    members = CareMemberOutput(many=True)
 
 
 class CareCallOutput(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -131,7 +151,8 @@ def _observation(user: Any, pk: int) -> Observation:
 
 
 class CallsApi(ScopedListAPIView):
-    """Today's care-call list: every person under observation the caller may see."""
+    """Today's care-call list: every household under observation the caller may see, one
+    entry per household with its members. A call is posted for the member called."""
 
     serializer_class = CareHouseholdOutput
     capability = CareCapability.VIEW
@@ -143,8 +164,8 @@ class CallsApi(ScopedListAPIView):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    def get_queryset(self) -> QuerySet[Observation]:
-        return selectors.call_list(
+    def get_queryset(self) -> Any:
+        return selectors.households(
             user=self.request.user,
             on=timezone.localdate(),
             todo=self.request.query_params.get("todo") == "1",

@@ -1,9 +1,10 @@
 """Demo care at 镇国寺社区 (the seed: 148 isolated, 王颖 of the district 侨联 answers their
 calls, “快递、外卖第一时间送达”): this morning's care calls to the first households of
-the list — most well, some with needs, a few not answered — and a handful of requests in
-every state: a resident's medicine request from the phone page waiting to be taken, a
-take-away 王颖 took, a delivery done, a rubbish pick-up that could not be done (why), and
-one medicine request past its deadline (overdue on the 工作台).
+the list (one call a household: the returnees' demo observes whole households, so a call
+reaches one of them for all) — most well, some with needs, a few not answered — and a
+handful of requests in every state: a resident's medicine request from the phone page
+waiting to be taken, a take-away 王颖 took, a delivery done, a rubbish pick-up that could
+not be done (why), and one medicine request past its deadline (overdue on the 工作台).
 
 Runs after the returnees' demo (it needs the 148 observations); idempotent: when
 镇国寺 has care calls already, nothing is added. Writes go through the services, then the
@@ -22,7 +23,7 @@ from fangkong.care import services
 from fangkong.care.models import CallOutcome, CareCall, CareRequest, RequestKind
 
 ZHENGUOSI = "110106015001"
-CALLS_THIS_MORNING = 40
+CALLS_THIS_MORNING = 30  # households
 COMMUNITY_WORKERS = 10
 NEEDS = ["帮忙取快递", "想点外卖", "降压药快吃完了", "垃圾需要清运", "买些蔬菜"]
 
@@ -51,7 +52,12 @@ def load_demo() -> str:
     _colleagues(worker)
     now = timezone.now()
     start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(8, 30)))
-    for i, observation in enumerate(observations[:CALLS_THIS_MORNING]):
+    homes: dict[object, list[Observation]] = {}
+    for observation in observations:
+        homes.setdefault(observation.address_id or f"o{observation.pk}", []).append(observation)
+    for i, members in enumerate(list(homes.values())[:CALLS_THIS_MORNING]):
+        # Whoever of the household answers: the first with a phone.
+        observation = next((m for m in members if m.person.phone_masked), members[0])
         by = wang_ying if i % 3 else worker
         outcome = (
             CallOutcome.NO_ANSWER
@@ -68,7 +74,8 @@ def load_demo() -> str:
             note="体温正常" if outcome != CallOutcome.NO_ANSWER else "",
         )
         CareCall.objects.filter(pk=call.pk).update(at=_back(start + dt.timedelta(minutes=4 * i)))
-    rest = observations[CALLS_THIS_MORNING:] or observations
+    called = {m.pk for members in list(homes.values())[:CALLS_THIS_MORNING] for m in members}
+    rest = [o for o in observations if o.pk not in called] or observations
     tail = [rest[i % len(rest)] for i in range(5)]
     # The resident's own medicine request, on the phone page, a few minutes ago.
     services.request_raise_by_resident(
@@ -134,7 +141,14 @@ def _summary(*, created: bool) -> str:
     calls = CareCall.objects.filter(observation__area__code=ZHENGUOSI, on=timezone.localdate())
     requests = CareRequest.objects.filter(area__code=ZHENGUOSI)
     word = "loaded" if created else "already there"
+    households = len(
+        {
+            ("a", c.observation.address_id) if c.observation.address_id else ("o", c.observation_id)
+            for c in calls.select_related("observation")
+        }
+    )
     return (
-        f"demo care ({word}): 镇国寺 today {calls.count()} care calls, "
+        f"demo care ({word}): 镇国寺 today {calls.count()} care calls to {households} "
+        "households, "
         f"{requests.count()} requests ({requests.overdue().count()} overdue)"
     )

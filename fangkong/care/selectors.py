@@ -1,23 +1,26 @@
-"""Scoped reads of care: today's care-call list, the requests a user may see, the
-overdue ones, a resident's own requests (by their observation) and the median time to
-done."""
+"""Scoped reads of care: today's care-call list (one line per household: the people under
+observation at one address, or a person with none on their own), the requests a user may
+see, the overdue ones, a resident's own requests (by their observation) and the median
+time to done."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from fangkong.arrivals.models import Observation, ObservationStatus
-from fangkong.care.models import OPEN, CareCall, CareRequest, RequestStatus
+from fangkong.care.models import OPEN, CallOutcome, CareCall, CareRequest, RequestStatus
 
 
 def call_list(*, user: Any, on: dt.date, todo: bool = False) -> QuerySet[Observation]:
-    """Every household member under observation the user may see, with the day's latest
-    call (`call_outcome`, `call_at`), its count and their open requests. `todo`: only those
-    not reached yet that day (no call, or no answer)."""
+    """Every person under observation the user may see, with the day's latest call to
+    them (`call_outcome`, `call_at`), its count and their open requests, in the order of
+    the households' addresses. `todo`: only those not reached yet that day (no call, or no
+    answer); `households` groups them."""
     today_calls = CareCall.objects.filter(observation=OuterRef("pk"), on=on).order_by("-at")
     qs = (
         Observation.objects.visible_to(user)
@@ -31,15 +34,106 @@ def call_list(*, user: Any, on: dt.date, todo: bool = False) -> QuerySet[Observa
                 "care_requests", filter=Q(care_requests__status__in=OPEN), distinct=True
             ),
         )
-        .order_by("area__path", "address__building", "address__room", "pk")
+        .order_by("area__path", "address__building", "address__entrance", "address__room", "pk")
     )
     if todo:
         qs = qs.filter(Q(call_outcome__isnull=True) | Q(call_outcome="no_answer"))
     return qs
 
 
-def calls_of(observation: Observation) -> QuerySet[CareCall]:
-    return CareCall.objects.filter(observation=observation).select_related("by")
+@dataclass
+class Household:
+    """One line of the care-call list: the people under observation at one address (one
+    household lives at one address, registry.Address), or one person with no address.
+    The day's call is the latest to any of them; `called` is whom it reached."""
+
+    key: str  # "a<address id>", or "o<observation id>" for a person with no address
+    members: list[Observation] = field(default_factory=list)
+
+    @property
+    def first(self) -> Observation:
+        return self.members[0]
+
+    @property
+    def pk(self) -> int:  # the line's observation: its page and where its calls are posted
+        return self.first.pk
+
+    @property
+    def area(self) -> Any:
+        return self.first.area
+
+    @property
+    def address(self) -> Any:
+        return self.first.address
+
+    @property
+    def called(self) -> Observation | None:
+        called = [m for m in self.members if getattr(m, "call_at", None) is not None]
+        latest = max(called, key=lambda m: m.call_at) if called else None  # type: ignore[attr-defined]
+        return latest
+
+    @property
+    def call_outcome(self) -> str | None:
+        called = self.called
+        return None if called is None else called.call_outcome  # type: ignore[attr-defined]
+
+    @property
+    def call_at(self) -> dt.datetime | None:
+        called = self.called
+        return None if called is None else called.call_at  # type: ignore[attr-defined]
+
+    @property
+    def calls_today(self) -> int:
+        return sum(getattr(m, "calls_today", 0) for m in self.members)
+
+    @property
+    def open_requests(self) -> int:
+        return sum(getattr(m, "open_requests", 0) for m in self.members)
+
+    @property
+    def last_day(self) -> dt.date:
+        return max(m.last_day for m in self.members)
+
+    @property
+    def reached(self) -> bool:
+        return self.call_outcome not in (None, CallOutcome.NO_ANSWER)
+
+
+def household_key(observation: Observation) -> str:
+    if observation.address_id is not None:
+        return f"a{observation.address_id}"
+    return f"o{observation.pk}"
+
+
+def households(*, user: Any, on: dt.date, todo: bool = False) -> list[Household]:
+    """Today's care-call list, one line per household (see Household), in the order of
+    their addresses. `todo`: only the households not reached yet that day."""
+    lines: dict[str, Household] = {}
+    for observation in call_list(user=user, on=on):
+        key = household_key(observation)
+        lines.setdefault(key, Household(key)).members.append(observation)
+    out = list(lines.values())
+    return [h for h in out if not h.reached] if todo else out
+
+
+def household_of(*, user: Any, observation: Observation, on: dt.date) -> Household:
+    """The household of `observation` as the care-call list shows it."""
+    qs = call_list(user=user, on=on)
+    if observation.address_id is not None:
+        qs = qs.filter(address_id=observation.address_id)
+    else:
+        qs = qs.filter(pk=observation.pk)
+    household = Household(household_key(observation), list(qs))
+    if not household.members:  # no longer under observation: the person alone
+        household.members = [observation]
+    return household
+
+
+def calls_of(*observations: Observation) -> QuerySet[CareCall]:
+    """The calls to these people (a household's), newest first."""
+    return CareCall.objects.filter(observation__in=observations).select_related(
+        "by", "observation__person"
+    )
 
 
 def requests_visible(
@@ -60,9 +154,9 @@ def requests_visible(
     return qs.order_by("status", "due_at", "pk")
 
 
-def requests_of_resident(observation: Observation) -> QuerySet[CareRequest]:
-    """A resident's own requests (the phone page): newest first."""
-    return CareRequest.objects.filter(observation=observation).order_by("-raised_at", "-pk")
+def requests_of_resident(*observations: Observation) -> QuerySet[CareRequest]:
+    """A resident's own requests (the phone page), or a household's: newest first."""
+    return CareRequest.objects.filter(observation__in=observations).order_by("-raised_at", "-pk")
 
 
 def overdue_count(user: Any) -> int:
@@ -75,7 +169,7 @@ def counts(*, user: Any, on: dt.date) -> dict[str, int]:
         "overdue": visible.overdue().count(),
         "new": visible.filter(status=RequestStatus.NEW).count(),
         "mine": visible.filter(assignee=user, status=RequestStatus.TAKEN).count(),
-        "to_call": call_list(user=user, on=on, todo=True).count(),
+        "to_call": len(households(user=user, on=on, todo=True)),
     }
 
 

@@ -1,5 +1,6 @@
-"""Care pages: today's care-call list, one household member's calls and requests (record
-a call, raise a request), and the requests list with take / done / not possible."""
+"""Care pages: today's care-call list (one line per household), a household's members,
+calls and requests (record a call saying who was called, raise a request), and the
+requests list with take / done / not possible."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def calls(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     today = timezone.localdate()
     todo = request.GET.get("todo") == "1"
-    page = Paginator(selectors.call_list(user=user, on=today, todo=todo), 50).get_page(
+    page = Paginator(selectors.households(user=user, on=today, todo=todo), 50).get_page(
         request.GET.get("page")
     )
     return render(
@@ -82,14 +83,18 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
     observation = get_visible_or_404(
         Observation.objects.select_related("person", "area", "address"), user, pk=pk
     )
+    today = timezone.localdate()
+    home = selectors.household_of(user=user, observation=observation, on=today)
     return render(
         request,
         "care/household.html",
         {
             "observation": observation,
-            "day": observation.day_number(timezone.localdate()),
-            "calls": selectors.calls_of(observation)[:30],
-            "requests": selectors.requests_of_resident(observation).select_related(
+            "household": home,
+            "members": [(m, m.day_number(today)) for m in home.members],
+            "day": observation.day_number(today),
+            "calls": selectors.calls_of(*home.members)[:30],
+            "requests": selectors.requests_of_resident(*home.members).select_related(
                 "area", "observation__person", "observation__address", "assignee"
             ),
             "colleagues": selectors.colleagues(user=user),
@@ -100,6 +105,21 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _called(request: HttpRequest, observation: Observation) -> Observation:
+    """Who of the household was called (`called`: their observation; the line's own by
+    default); someone outside the household is refused, naming the field."""
+    raw = request.POST.get("called", "").strip()
+    if not raw or raw == str(observation.pk):
+        return observation
+    home = selectors.household_of(
+        user=request.user, observation=observation, on=timezone.localdate()
+    )
+    member = next((m for m in home.members if str(m.pk) == raw), None)
+    if member is None:
+        raise ValidationError({"called": [gettext("接电话的人不是这一户的居家观察人员")]})
+    return member
+
+
 @require_POST
 @capability_required(CareCapability.SERVE)
 def call_record(request: HttpRequest, pk: int) -> HttpResponse:
@@ -108,7 +128,7 @@ def call_record(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.call_record(
             actor=user,
-            observation=observation,
+            observation=_called(request, observation),
             outcome=request.POST.get("outcome", ""),
             needs=request.POST.get("needs", ""),
             note=request.POST.get("note", ""),

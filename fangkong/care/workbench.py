@@ -47,7 +47,7 @@ def items(user: Any, today: dt.date) -> list[WorkItem]:
                 n["to_call"],
                 reverse("care:calls") + "?todo=1",
                 order=30,
-                detail=_("每位居家观察人员每天一次：问身体情况和需要什么"),
+                detail=_("每户居家观察家庭每天一次：问身体情况和需要什么"),
             ),
         ]
     return out

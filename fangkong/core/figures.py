@@ -4,7 +4,7 @@ the reports app collects them, counts them per area and day, and sums them over 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,12 +42,58 @@ class Figure:
     unit: Any
     help: Any  # the one line shown on hover
     group: str  # "people", "arrivals", "observation", "health", "gates"
-    # A derived figure is not stored: it is the sum of these stored figures when read.
+    # A derived figure is not stored: it is the sum of these stored figures when read…
     sum_of: tuple[str, ...] = ()
+    # …or the median of a stored breakdown that is a histogram ({value: n}, the value an
+    # integer as text, e.g. minutes), taken when read from the histogram summed over the
+    # subtree (so a street's median is that of all its records, not a mean of medians),
+    # times `scale` and rounded to `digits`; None when the histogram is empty.
+    median_of: str = ""
+    scale: float = 1
+    digits: int = 1
 
     @property
     def stored(self) -> bool:
-        return not self.sum_of
+        return not self.sum_of and not self.median_of
+
+    def median(self, histogram: dict[str, int]) -> float | None:
+        return histogram_median(histogram, scale=self.scale, digits=self.digits)
+
+    def shown(self, value: Any) -> str:
+        """The value as a page shows it: "—" for none, a median with its digits."""
+        if value is None:
+            return "—"
+        if self.median_of:
+            return f"{value:.{self.digits}f}"
+        return str(value)
+
+
+def histogram_median(
+    histogram: dict[str, int], *, scale: float = 1, digits: int = 1
+) -> float | None:
+    """The median of the values a histogram {value: n} counts (the mean of the middle two
+    when their number is even), times `scale`, rounded to `digits`."""
+    pairs = sorted((int(v), n) for v, n in histogram.items() if n > 0)
+    total = sum(n for _v, n in pairs)
+    if not total:
+        return None
+    wanted = [(total - 1) // 2, total // 2]  # 0-based ranks of the middle one or two
+    found: list[int] = []
+    seen = 0
+    for value, n in pairs:
+        while wanted and wanted[0] < seen + n:
+            found.append(value)
+            wanted.pop(0)
+        seen += n
+    return round(sum(found) / 2 * scale, digits)
+
+
+def histogram(values: Iterable[int]) -> dict[str, int]:
+    """{value: n} of integer values, for a histogram breakdown (keys as text: JSON)."""
+    out: dict[str, int] = {}
+    for v in values:
+        out[str(v)] = out.get(str(v), 0) + 1
+    return out
 
 
 @dataclass(frozen=True)

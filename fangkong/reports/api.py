@@ -31,7 +31,13 @@ FiguresOutput = type(
     "DailyFiguresValues",
     (serializers.Serializer,),
     {
-        f.key: serializers.IntegerField(help_text=f"{f.label}（{f.unit}）：{f.help}")
+        f.key: (
+            serializers.FloatField(
+                allow_null=True, help_text=f"{f.label}（{f.unit}）：{f.help}（null: none）"
+            )
+            if f.median_of
+            else serializers.IntegerField(help_text=f"{f.label}（{f.unit}）：{f.help}")
+        )
         for f in FIGURES
     },
 )

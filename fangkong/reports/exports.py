@@ -63,9 +63,17 @@ def daily_workbook(day: Day) -> bytes:
         name = f"{child.area.name}（本级）" if child.own else child.area.name
         ws.append([n, name, *(child.values[f.key] for f in FIGURES)])
     ws.append(["", "合计", *(day.figures[f.key] for f in FIGURES)])
+    # A median is a number of hours with its digits; an empty one stays an empty cell.
+    decimals = {
+        i: "0." + "0" * f.digits if f.digits else "0"
+        for i, f in enumerate(FIGURES, start=3)
+        if f.median_of
+    }
     for row in ws.iter_rows(min_row=4, max_row=ws.max_row):
         for cell in row:
             cell.border = BOX
+            if cell.column in decimals:
+                cell.number_format = decimals[cell.column]
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.fill = TOTAL_FILL

@@ -48,6 +48,8 @@ FIGURES: list[Figure] = []
 FIGURE: dict[str, Figure] = {}
 STORED_KEYS: list[str] = []
 BREAKDOWNS: list[str] = []
+# The breakdowns a derived figure is read from (the histograms of `median_of` figures).
+HISTOGRAMS: list[str] = []
 
 
 def _collect() -> None:
@@ -57,18 +59,32 @@ def _collect() -> None:
         BREAKDOWNS.extend(figure_set.breakdowns)
     FIGURE.update({f.key: f for f in FIGURES})
     STORED_KEYS.extend(f.key for f in FIGURES if f.stored)
+    HISTOGRAMS.extend(dict.fromkeys(f.median_of for f in FIGURES if f.median_of))
 
 
 _collect()
 
 
-def with_derived(values: dict[str, int]) -> dict[str, int]:
-    """Stored figures plus the ones derived from them, in FIGURES order."""
-    out = dict(values)
+def with_derived(
+    values: dict[str, int], breakdowns: dict[str, dict[str, int]] | None = None
+) -> dict[str, Any]:
+    """Stored figures plus the ones derived from them, in FIGURES order: sums of stored
+    figures, and medians of the `breakdowns` (already summed over the subtree)."""
+    out: dict[str, Any] = dict(values)
     for figure in FIGURES:
         if figure.sum_of:
             out[figure.key] = sum(values.get(k, 0) for k in figure.sum_of)
+        elif figure.median_of:
+            out[figure.key] = figure.median((breakdowns or {}).get(figure.median_of, {}))
     return {f.key: out.get(f.key, 0) for f in FIGURES}
+
+
+def add_breakdowns(total: dict[str, dict[str, int]], row: dict[str, Any]) -> None:
+    """Add a row's breakdowns ({code: n} under each key of BREAKDOWNS) into `total`."""
+    for key in BREAKDOWNS:
+        into = total.setdefault(key, {})
+        for code, n in (row.get(key) or {}).items():
+            into[code] = into.get(code, 0) + n
 
 
 def count_day(on: dt.date, areas: Collection[int] | None = None) -> dict[int, dict[str, Any]]:

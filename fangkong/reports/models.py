@@ -82,6 +82,9 @@ class DailyFigures(models.Model):
     quality_rejected = models.PositiveIntegerField(default=0)
     # {"fever": 3, "no_pass": 12, …}: a denial may carry several reasons.
     denials_by_reason = models.JSONField(default=dict)
+    # Histograms {minutes: n} read by median figures (core.figures.Figure.median_of):
+    # care's requests done that day by whole minutes from raised to done.
+    care_done_minutes = models.JSONField(default=dict)
 
     objects = DailyFiguresQuerySet.as_manager()
 

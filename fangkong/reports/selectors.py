@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,13 @@ from fangkong.areas.selectors import area_visible_by_code
 from fangkong.core.dates import parse_day
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import subtree_q
-from fangkong.reports.figures import STORED_KEYS, with_derived
+from fangkong.reports.figures import (
+    BREAKDOWNS,
+    HISTOGRAMS,
+    STORED_KEYS,
+    add_breakdowns,
+    with_derived,
+)
 from fangkong.reports.models import DailyFigures, DayBuild
 from fangkong.reports.services import build_day, ensure_day
 
@@ -46,12 +52,30 @@ def parse_date(
     return parse_day(value, field=field, default=default, allow_future=False)
 
 
+def _subtree(area: Area) -> Any:
+    return DailyFigures.objects.filter(subtree_q("area__path", area.path, using=connection.alias))
+
+
 def _subtree_rows(area: Area, on: dt.date) -> list[dict[str, Any]]:
-    return list(
-        DailyFigures.objects.filter(on=on)
-        .filter(subtree_q("area__path", area.path, using=connection.alias))
-        .values("area__path", "denials_by_reason", *STORED_KEYS)
-    )
+    return list(_subtree(area).filter(on=on).values("area__path", *BREAKDOWNS, *STORED_KEYS))
+
+
+def _histograms(qs: Any) -> dict[dt.date, dict[str, dict[str, int]]]:
+    """The histogram breakdowns of `qs`'s rows summed per day (only the rows that have
+    one: the figures' medians are taken from these sums)."""
+    out: dict[dt.date, dict[str, dict[str, int]]] = {}
+    if not HISTOGRAMS:
+        return out
+    empty = Q()
+    for key in HISTOGRAMS:
+        empty &= Q(**{key: {}})
+    for row in qs.exclude(empty).values("on", *HISTOGRAMS):
+        day = out.setdefault(row["on"], {})
+        for key in HISTOGRAMS:
+            into = day.setdefault(key, {})
+            for code, n in (row[key] or {}).items():
+                into[code] = into.get(code, 0) + n
+    return out
 
 
 def _add(total: dict[str, int], row: dict[str, Any]) -> None:
@@ -62,7 +86,7 @@ def _add(total: dict[str, int], row: dict[str, Any]) -> None:
 @dataclass
 class AreaFigures:
     area: Area
-    values: dict[str, int]
+    values: dict[str, Any]
     denials_by_reason: dict[str, int] = field(default_factory=dict)
     own: bool = False  # records kept on the area itself rather than under a child
 
@@ -72,15 +96,21 @@ class Day:
     area: Area
     on: dt.date
     build: DayBuild
-    figures: dict[str, int]
+    figures: dict[str, Any]
     denials_by_reason: dict[str, int]
     children: list[AreaFigures]
-    previous: dict[str, int] | None = None  # the day before, for "change since yesterday"
+    previous: dict[str, Any] | None = None  # the day before, for "change since yesterday"
 
-    def change(self) -> dict[str, int | None]:
-        if self.previous is None:
-            return {key: None for key in self.figures}
-        return {key: n - self.previous.get(key, 0) for key, n in self.figures.items()}
+    def change(self) -> dict[str, Any]:
+        """Each figure less the day before's; None where either is empty (a median)."""
+        out: dict[str, Any] = {}
+        for key, n in self.figures.items():
+            before = None if self.previous is None else self.previous.get(key, 0)
+            if n is None or before is None:
+                out[key] = None
+            else:
+                out[key] = round(n - before, 1) if isinstance(n, float) else n - before
+        return out
 
 
 def _children(area: Area) -> list[Area]:
@@ -93,34 +123,42 @@ def day_figures(*, area: Area, on: dt.date, compare: bool = True) -> Day:
     build = ensure_day(on)
     rows = _subtree_rows(area, on)
     children = _children(area)
-    by_child: dict[str, AreaFigures] = {
-        c.path: AreaFigures(area=c, values={}, denials_by_reason={}) for c in children
-    }
+    by_child: dict[str, AreaFigures] = {c.path: AreaFigures(area=c, values={}) for c in children}
+    parts: dict[str, dict[str, dict[str, int]]] = {path: {} for path in by_child}
     own = AreaFigures(area=area, values={}, own=True)
+    own_parts: dict[str, dict[str, int]] = {}
     total: dict[str, int] = {}
-    reasons: Counter[str] = Counter()
+    total_parts: dict[str, dict[str, int]] = {}
     for row in rows:
         _add(total, row)
-        reasons.update(row["denials_by_reason"])
+        add_breakdowns(total_parts, row)
         path = row["area__path"]
-        bucket = own
+        bucket, bucket_parts = own, own_parts
         if path != area.path:
             prefix = path[: path.index("/", len(area.path)) + 1]
-            bucket = by_child.get(prefix, own)
+            if prefix in by_child:
+                bucket, bucket_parts = by_child[prefix], parts[prefix]
         _add(bucket.values, row)
-        for code, n in row["denials_by_reason"].items():
-            bucket.denials_by_reason[code] = bucket.denials_by_reason.get(code, 0) + n
+        add_breakdowns(bucket_parts, row)
     listed = [
         AreaFigures(
             area=child.area,
-            values=with_derived(child.values),
-            denials_by_reason=child.denials_by_reason,
+            values=with_derived(child.values, parts[path]),
+            denials_by_reason=dict(parts[path].get("denials_by_reason", {})),
         )
-        for child in by_child.values()
+        for path, child in by_child.items()
         if child.area.is_current or any(child.values.values())
     ]
     if any(own.values.values()) and children:
-        listed.append(AreaFigures(area=area, values=with_derived(own.values), own=True))
+        listed.append(
+            AreaFigures(
+                area=area,
+                values=with_derived(own.values, own_parts),
+                denials_by_reason=dict(own_parts.get("denials_by_reason", {})),
+                own=True,
+            )
+        )
+    reasons = Counter(total_parts.get("denials_by_reason", {}))
     previous = None
     if compare:
         yesterday = on - dt.timedelta(days=1)
@@ -129,21 +167,18 @@ def day_figures(*, area: Area, on: dt.date, compare: bool = True) -> Day:
         area=area,
         on=on,
         build=build,
-        figures=with_derived(total),
+        figures=with_derived(total, total_parts),
         denials_by_reason=dict(sorted(reasons.items(), key=lambda kv: -kv[1])),
         children=listed,
         previous=previous,
     )
 
 
-def day_totals(*, area: Area, on: dt.date) -> dict[str, int]:
+def day_totals(*, area: Area, on: dt.date) -> dict[str, Any]:
     ensure_day(on)
-    sums = (
-        DailyFigures.objects.filter(on=on)
-        .filter(subtree_q("area__path", area.path, using=connection.alias))
-        .aggregate(**{key: Sum(key) for key in STORED_KEYS})
-    )
-    return with_derived({k: v or 0 for k, v in sums.items()})
+    rows = _subtree(area).filter(on=on)
+    sums = rows.aggregate(**{key: Sum(key) for key in STORED_KEYS})
+    return with_derived({k: v or 0 for k, v in sums.items()}, _histograms(rows).get(on))
 
 
 def ensure_range(start: dt.date, end: dt.date) -> None:
@@ -160,7 +195,7 @@ def ensure_range(start: dt.date, end: dt.date) -> None:
         day += dt.timedelta(days=1)
 
 
-def trend(*, area: Area, start: dt.date, end: dt.date) -> list[tuple[dt.date, dict[str, int]]]:
+def trend(*, area: Area, start: dt.date, end: dt.date) -> list[tuple[dt.date, dict[str, Any]]]:
     """One entry per day of [start, end], each the area's figures summed over its subtree:
     one grouped query over the rollup rows."""
     if (end - start).days + 1 > MAX_RANGE_DAYS:
@@ -172,19 +207,16 @@ def trend(*, area: Area, start: dt.date, end: dt.date) -> list[tuple[dt.date, di
     if start > end:
         raise invalid("from", _("开始日期不能晚于结束日期"), "range_reversed")
     ensure_range(start, end)
-    rows = (
-        DailyFigures.objects.filter(on__gte=start, on__lte=end)
-        .filter(subtree_q("area__path", area.path, using=connection.alias))
-        .values("on")
-        .annotate(**{key: Sum(key) for key in STORED_KEYS})
-        .order_by("on")
-    )
+    in_range = _subtree(area).filter(on__gte=start, on__lte=end)
+    histograms = _histograms(in_range)
+    rows = in_range.values("on").annotate(**{key: Sum(key) for key in STORED_KEYS}).order_by("on")
     by_day = {row["on"]: row for row in rows}
     out = []
     day = start
     while day <= end:
         row = by_day.get(day, {})
-        out.append((day, with_derived({k: row.get(k) or 0 for k in STORED_KEYS})))
+        values = {k: row.get(k) or 0 for k in STORED_KEYS}
+        out.append((day, with_derived(values, histograms.get(day))))
         day += dt.timedelta(days=1)
     return out
 

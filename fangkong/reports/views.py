@@ -94,15 +94,15 @@ def day_view(view: Callable[[HttpRequest, Day], HttpResponse]) -> Callable[..., 
 def _columns(day: Day, figures: list[Figure]) -> dict[str, Any]:
     """The table of the level below: one row per child area, then the totals."""
     return {
-        "rows": [(c, [c.values[f.key] for f in figures]) for c in day.children],
-        "totals": [day.figures[f.key] for f in figures],
+        "rows": [(c, [f.shown(c.values[f.key]) for f in figures]) for c in day.children],
+        "totals": [f.shown(day.figures[f.key]) for f in figures],
     }
 
 
 def _cards(day: Day) -> list[dict[str, Any]]:
     change = day.change()
     return [
-        {"figure": FIGURE[key], "value": day.figures[key], "change": change[key]}
+        {"figure": FIGURE[key], "value": FIGURE[key].shown(day.figures[key]), "change": change[key]}
         for key in KEY_FIGURES
     ]
 
@@ -140,7 +140,7 @@ def dashboard(request: HttpRequest, day: Day) -> HttpResponse:
             "trail": selectors.breadcrumbs(user=request.user, area=day.area),
             "trend": _trend_data(day),
             "reasons": _reasons(day),
-            "all_figures": [(f, day.figures[f.key]) for f in FIGURES],
+            "all_figures": [(f, f.shown(day.figures[f.key])) for f in FIGURES],
         },
     )
 

@@ -69,3 +69,41 @@ def test_a_resident_asks_for_medicine_and_wang_ying_brings_it(
     phone.goto(link)
     assert phone.locator("#my-requests .status").inner_text() == "已完成"
     assert phone.console_errors == []
+
+
+def test_a_household_of_two_on_the_call_list_fits_the_phone_and_takes_one_call(
+    world: World, live_server: Any, phone: Any
+) -> None:
+    from fangkong.care.models import CareCall
+    from fangkong.registry.people.services import address_get_or_create
+
+    policy_seed_2020()
+    make_account("wang_ying", Role.CADRE, ZHENGUOSI)
+    zhenguosi = world.areas[ZHENGUOSI]
+    address = address_get_or_create(area=zhenguosi, building="5号楼", room="201")
+    couple = [
+        observation_start(
+            actor=world.zhenguosi_worker,
+            person=make_person(
+                world.zhenguosi_worker, zhenguosi, name, building="5号楼", room="201"
+            ),
+            area=zhenguosi,
+            mode=ObservationMode.HOME,
+            arrived_on=timezone.localdate() - dt.timedelta(days=3),
+            address=address,
+        )
+        for name in ("马大爷", "马大妈")
+    ]
+    login(phone, live_server.url, "wang_ying")
+    phone.goto(f"{live_server.url}/care/")
+    line = phone.locator(f'[data-household="a{address.pk}"]')
+    assert line.locator("[data-member]").count() == 2
+    assert fits_the_phone(phone)
+    screenshot(phone, "care-calls-household-375")
+    line.locator('select[name="called"]').select_option(str(couple[1].pk))
+    line.locator('select[name="outcome"]').select_option("well")
+    line.get_by_role("button", name="记录").click()
+    phone.locator(".alert-success").wait_for()
+    assert CareCall.objects.get().observation_id == couple[1].pk
+    assert phone.locator(f'[data-household="a{address.pk}"][data-outcome="well"]').count() == 1
+    assert phone.console_errors == []

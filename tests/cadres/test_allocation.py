@@ -88,7 +88,12 @@ def test_confirm_checks_totals_and_a_street_moves_within_its_area(
         },
         format="json",
     )
-    assert answer.status_code == 201 and answer.json() == {"lines": 1, "cadres": 12}
+    assert answer.status_code == 201
+    assert {k: answer.json()[k] for k in ("lines", "cadres", "kept")} == {
+        "lines": 1,
+        "cadres": 12,
+        "kept": 0,
+    }
     street = world.wanping_officer
     services.allocation_confirm(
         actor=street,

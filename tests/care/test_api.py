@@ -119,14 +119,25 @@ def test_another_community_gets_404_and_a_guard_403(world: World, care: Care) ->
     )
     assert wanping.get("/api/v1/care/calls/").json()["results"] == [
         {
+            "household": f"o{care.wanping.pk}",  # no address: the person on their own line
             "observation": care.wanping.pk,
             "name": care.wanping.person.masked_name,
             "area": "110106014001",
             "address": None,
             "last_day": str(care.wanping.last_day),
             "call_outcome": None,
+            "called": None,
             "calls_today": 0,
             "open_requests": 0,
+            "members": [
+                {
+                    "observation": care.wanping.pk,
+                    "name": care.wanping.person.masked_name,
+                    "last_day": str(care.wanping.last_day),
+                    "call_outcome": None,
+                    "open_requests": 0,
+                }
+            ],
         }
     ]
     guard = world.api(world.guard)

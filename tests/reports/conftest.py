@@ -17,6 +17,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -78,6 +79,7 @@ ZERO = {
     "care_requests": 0,
     "care_done": 0,
     "care_overdue": 0,
+    "care_median_hours": None,
     "cadres_on_duty": 0,
     "cadres_signed_in": 0,
     "cadres_unwell": 0,
@@ -154,8 +156,9 @@ ZHENGUOSI_DAYS = {
 REASONS = {D1: {}, D2: {"fever": 1, "no_pass": 1}, D3: {"under_observation": 1}}
 
 
-def plus(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
-    return {k: a[k] + b[k] for k in a}
+def plus(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """Two communities' figures added (a median is not a sum: none done in this story)."""
+    return {k: None if a[k] is None else a[k] + b[k] for k in a}
 
 
 def expected(code: str, day: dt.date) -> dict[str, int]:
