@@ -21,6 +21,7 @@ DAYS = 7
 def build() -> None:
     from fangkong.areas.models import Area, AreaKind
     from fangkong.duty.models import Assignment, Attendance, DutyPerson, DutyRole, Post, Shift
+    from fangkong.duty.services import shift_days_rebuild
     from fangkong.registry.models import Person
 
     build_areas()
@@ -105,6 +106,7 @@ def build() -> None:
             ],
             batch_size=10000,
         )
+        shift_days_rebuild([s.pk for s in shifts])  # what the services keep line by line
 
 
 def run() -> None:
@@ -121,7 +123,7 @@ def run() -> None:
     if connection.vendor == "postgresql":  # what autovacuum does after a bulk load
         with connection.cursor() as cursor:
             for table in ("duty_assignment", "duty_attendance", "duty_shift", "duty_post",
-                          "areas_area"):  # fmt: skip
+                          "duty_shiftday", "areas_area"):  # fmt: skip
                 cursor.execute(f"VACUUM ANALYZE {table}")
     root = Area.objects.get(code="990000")
     user = account_upsert(

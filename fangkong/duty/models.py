@@ -182,6 +182,27 @@ class Assignment(models.Model):
         return f"{self.person} {self.shift} {self.day}"
 
 
+class ShiftDay(models.Model):
+    """How many are on the roster of one shift instance (shift, day) and how many signed
+    in there: what the coverage reads instead of counting a district's 84,000 roster lines
+    at every request. Derived, kept by the services that write the lines and sign-ins
+    (an atomic increment in the same transaction); `services.shift_days_rebuild` recounts
+    from the records."""
+
+    shift = models.ForeignKey(Shift, models.CASCADE, related_name="+")
+    day = models.DateField()
+    rostered = models.PositiveIntegerField(default=0)
+    signed_in = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["shift", "day"], name="duty_shiftday_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shift_id} {self.day}: {self.rostered}/{self.signed_in}"
+
+
 class Attendance(models.Model):
     """A sign-in (and later sign-out) at a post. `assignment` is null when the person
     signed in without being rostered (unplanned); `late` when more than 15 minutes after

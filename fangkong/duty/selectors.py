@@ -23,7 +23,7 @@ from fangkong.arrivals.models import Observation, ObservationStatus
 from fangkong.core.dates import day_bounds
 from fangkong.core.queries import one_of
 from fangkong.core.scoping import subtree_q
-from fangkong.duty.models import Assignment, Attendance, DutyPerson, Post, Shift
+from fangkong.duty.models import Assignment, Attendance, DutyPerson, Post, Shift, ShiftDay
 from fangkong.duty.services import MISSING_AFTER, instance_at
 
 
@@ -65,42 +65,38 @@ def shifts_of(posts: QuerySet[Post]) -> QuerySet[Shift]:
 Counts = dict[int, list[int]]
 
 
-def _per_shift_day(rows: QuerySet[Any], dates: list[dt.date]) -> Counts:
-    """Run a `(shift_id, day, n)` grouped query and lay it out per shift as a list over
-    `dates`. Read through the cursor: Django's per-row converters cost more than the query
-    for a district's 42,000 instances (SQLite gives the day as text, hence both keys)."""
-    index: dict[Any, int] = {d: i for i, d in enumerate(dates)}
-    index.update({d.isoformat(): i for i, d in enumerate(dates)})
-    out: Counts = {}
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for shift, day, n in cursor.fetchall():
-            days = out.get(shift)
-            if days is None:
-                days = out[shift] = [0] * len(dates)
-            days[index[day]] = n
-    return out
-
-
 def coverage_counts(shifts: Sequence[int], first: dt.date, last: dt.date) -> tuple[Counts, Counts]:
     """(rostered, signed in) of the shifts with ids `shifts` from `first` to `last`: per
     shift id, a list with one number per day. The ids are given, not a query: the caller
-    has read the shifts already, and each count then probes the (shift, day) index
-    directly instead of joining posts and areas again.
+    has read the shifts already, and the read then probes the (shift, day) index directly
+    instead of joining posts and areas again.
 
-    Two grouped queries whatever the count — roster lines and sign-ins per (shift, day) —
-    and the observations under way in the span of people on duty (few), whose lines are
-    then taken off: an EXISTS per line would cost a probe for each of 84,000 lines."""
+    One query over the instances' numbers (`ShiftDay`, kept by the services), read through
+    the cursor (Django's per-row converters cost more than the query for a district's
+    42,000 instances; SQLite gives the day as text, hence both keys); then the observations
+    under way in the span of people on duty (few), whose lines are taken off: an EXISTS per
+    line would cost a probe for each of 84,000 lines."""
     if not shifts:
         return {}, {}
     dates = days_between(first, last)
-    lines = Assignment.objects.filter(
-        one_of(Assignment, "shift", shifts), day__gte=first, day__lte=last
-    )
-    rostered = _per_shift_day(
-        lines.values_list("shift_id", "day").annotate(n=Count("*")).order_by(), dates
-    )
+    index: dict[Any, int] = {d: i for i, d in enumerate(dates)}
+    index.update({d.isoformat(): i for i, d in enumerate(dates)})
+    rostered: Counts = {}
+    signed: Counts = {}
+    numbers = ShiftDay.objects.filter(
+        one_of(ShiftDay, "shift", shifts), day__gte=first, day__lte=last
+    ).values_list("shift_id", "day", "rostered", "signed_in")
+    sql, params = numbers.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for shift, day, n, m in cursor.fetchall():
+            i = index[day]
+            days = rostered.get(shift)
+            if days is None:
+                days = rostered[shift] = [0] * len(dates)
+                signed[shift] = [0] * len(dates)
+            days[i] = n
+            signed[shift][i] = m
     # The few people on duty under observation in the span, then their lines in it.
     watched: dict[int, list[tuple[dt.date, dt.date, dt.date | None]]] = defaultdict(list)
     spans = Observation.objects.filter(
@@ -111,20 +107,14 @@ def coverage_counts(shifts: Sequence[int], first: dt.date, last: dt.date) -> tup
     ):
         watched[person].append((begins, ends, ended))
     if watched:
+        lines = Assignment.objects.filter(
+            one_of(Assignment, "shift", shifts), day__gte=first, day__lte=last
+        )
         for shift, day, person in lines.filter(person__person_id__in=list(watched)).values_list(
             "shift_id", "day", "person__person_id"
         ):
             if any(_observing(day, span) for span in watched[person]):
                 rostered[shift][(day - first).days] -= 1
-    signed = _per_shift_day(
-        Attendance.objects.filter(
-            one_of(Attendance, "shift", shifts), day__gte=first, day__lte=last
-        )
-        .values_list("shift_id", "day")
-        .annotate(n=Count("*"))
-        .order_by(),
-        dates,
-    )
     return rostered, signed
 
 

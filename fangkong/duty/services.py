@@ -10,12 +10,14 @@ arrivals: reads across apps are allowed, writes are not)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -29,7 +31,15 @@ from fangkong.audit.services import audit_record
 from fangkong.core.dates import day_bounds
 from fangkong.core.errors import Conflict, invalid
 from fangkong.core.scoping import ensure_visible
-from fangkong.duty.models import Assignment, Attendance, DutyPerson, DutyRole, Post, Shift
+from fangkong.duty.models import (
+    Assignment,
+    Attendance,
+    DutyPerson,
+    DutyRole,
+    Post,
+    Shift,
+    ShiftDay,
+)
 from fangkong.policy.selectors import duty_min_rest_hours_on
 from fangkong.registry.models import Person
 from fangkong.registry.transfers.services import person_by_document
@@ -267,6 +277,54 @@ def _check_person(person: DutyPerson, shift: Shift) -> None:
         raise invalid("person", _("此人不属于该值守点所在社区"), "other_area")
 
 
+def _count(shift_id: int, day: dt.date, *, rostered: int = 0, signed_in: int = 0) -> None:
+    """Add to the numbers of the instance (shift, day) in `ShiftDay`, atomically: an
+    UPDATE that adds; the first line of an instance creates its row (a second writer
+    racing to create it finds the row and adds)."""
+    change = {"rostered": F("rostered") + rostered, "signed_in": F("signed_in") + signed_in}
+    if ShiftDay.objects.filter(shift_id=shift_id, day=day).update(**change):
+        return
+    try:
+        with transaction.atomic():
+            ShiftDay.objects.create(
+                shift_id=shift_id, day=day, rostered=rostered, signed_in=signed_in
+            )
+    except IntegrityError:
+        ShiftDay.objects.filter(shift_id=shift_id, day=day).update(**change)
+
+
+def shift_days_rebuild(
+    shift_ids: Collection[int] | None = None,
+    *,
+    assignment: Any = Assignment,
+    attendance: Any = Attendance,
+    shift_day: Any = ShiftDay,
+) -> int:
+    """Recount `ShiftDay` of these shifts, or of all, from the roster lines and sign-ins;
+    returns the rows written. The models are parameters so that a migration can pass its
+    own."""
+    lines = assignment.objects.order_by().values_list("shift_id", "day")
+    signs = attendance.objects.order_by().values_list("shift_id", "day")
+    days = shift_day.objects.all()
+    if shift_ids is not None:
+        ids = list(shift_ids)
+        lines, signs, days = (
+            lines.filter(shift_id__in=ids),
+            signs.filter(shift_id__in=ids),
+            days.filter(shift_id__in=ids),
+        )
+    rostered = Counter(lines.iterator(chunk_size=10_000))
+    signed = Counter(signs.iterator(chunk_size=10_000))
+    days.delete()
+    rows = [
+        shift_day(shift_id=shift, day=day, rostered=rostered[(shift, day)],
+                  signed_in=signed[(shift, day)])
+        for shift, day in rostered.keys() | signed.keys()
+    ]  # fmt: skip
+    shift_day.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
 @transaction.atomic
 def assign(
     *, actor: Any, shift: Shift, day: dt.date, person: DutyPerson, audit: bool = True
@@ -291,6 +349,7 @@ def assign(
             )
     except IntegrityError:
         raise Conflict("person", _("此人已在该班次"), code="duplicate") from None
+    _count(shift.pk, day, rostered=1)
     if audit:
         audit_record(
             actor=actor,
@@ -314,6 +373,7 @@ def unassign(*, actor: Any, assignment: Assignment) -> None:
         area=assignment.shift.post.area,
         detail=f"排班取消：{assignment.person} {assignment.day} {assignment.shift}",
     )
+    _count(assignment.shift_id, assignment.day, rostered=-1)
     assignment.delete()
 
 
@@ -443,6 +503,7 @@ def sign_in(
         )
     planned = Assignment.objects.filter(shift=shift, day=day, person=person).first()
     start, _end = shift.bounds(day)
+    _count(shift.pk, day, signed_in=1)
     return Attendance.objects.create(
         post=post,
         shift=shift,

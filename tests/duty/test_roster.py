@@ -8,10 +8,13 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fangkong.arrivals.observation.services import observation_start
+from fangkong.core.errors import Conflict
 from fangkong.duty import selectors, services
-from fangkong.duty.models import Assignment, Post
+from fangkong.duty.models import Assignment, Attendance, Post, ShiftDay
 from fangkong.policy.services import policy_seed_2020
 from tests.conftest import WANPING_ZONE, World
 from tests.duty.conftest import TODAY, Duty, at
@@ -195,3 +198,42 @@ def test_the_rest_between_shifts_follows_the_policy_in_force(world: World, duty:
             person=duty.people[0],
         )
     assert "12 小时" in refused.value.error_dict["person"][0].message
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["assign", "unassign", "sign_in"]), st.integers(0, 2),
+                  st.integers(0, 2), st.integers(0, 2)),
+        min_size=1,
+        max_size=12,
+    )
+)  # fmt: skip
+def test_the_instance_numbers_always_match_the_lines(
+    world: World, duty: Duty, steps: list[tuple[str, int, int, int]]
+) -> None:
+    """Whatever is planned, taken off and signed in, in any order, the numbers the coverage
+    reads (`ShiftDay`) are those a recount of the roster lines and sign-ins gives."""
+    Attendance.objects.all().delete()
+    Assignment.objects.all().delete()
+    ShiftDay.objects.all().delete()
+    worker = world.wanping_worker
+    shifts = [duty.night, duty.day, duty.evening]
+    for action, s, d, p in steps:
+        shift, day, person = shifts[s], TODAY + dt.timedelta(days=d), duty.people[p]
+        line = Assignment.objects.filter(shift=shift, day=day, person=person).first()
+        try:
+            if action == "assign":
+                services.assign(actor=worker, shift=shift, day=day, person=person)
+            elif action == "unassign" and line is not None:
+                services.unassign(actor=worker, assignment=line)
+            elif action == "sign_in":
+                services.sign_in(actor=worker, post=duty.post, person=person)
+        except (Conflict, ValidationError):
+            pass  # refused writes change nothing
+    kept = {(r.shift_id, r.day): (r.rostered, r.signed_in) for r in ShiftDay.objects.all()}
+    services.shift_days_rebuild()
+    counted = {(r.shift_id, r.day): (r.rostered, r.signed_in) for r in ShiftDay.objects.all()}
+    assert {k: v for k, v in kept.items() if v != (0, 0)} == counted
