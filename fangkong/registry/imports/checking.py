@@ -22,7 +22,7 @@ from fangkong.core.identity import (
     plain_resident_id,
     validate_document,
 )
-from fangkong.registry.imports.rows import Prepared, RowCheck
+from fangkong.registry.imports.rows import Prepared, RowCheck, texts
 from fangkong.registry.models import (
     DocumentType,
     ResidenceKind,
@@ -178,8 +178,8 @@ class RowChecker:
         """A chunk of sheet lines; `existing` holds the people named by their 人员编号
         (or why the number cannot be used)."""
         out = []
-        for number, cells in lines:
-            row = self.check(number, cells)
+        for (number, cells), text in zip(lines, texts(self.index, lines), strict=True):
+            row = self.check(number, cells, text)
             if row.person_id is not None:
                 found = existing.get(
                     row.person_id, f"人员编号 {row.person_id} 不存在或不在您的管辖范围内"
@@ -193,8 +193,8 @@ class RowChecker:
         self.prepare([row for row in out if row.clean is not None and not row.problems])
         return out
 
-    def check(self, number: int, cells: list[Any]) -> RowCheck:
-        row = RowCheck(number, cells, self.index)
+    def check(self, number: int, cells: list[Any], text: dict[str, str] | None = None) -> RowCheck:
+        row = RowCheck(number, cells, self.index, text)
         t = row.text
         raw_id = t.get("id", "")
         if raw_id:
