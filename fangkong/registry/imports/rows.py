@@ -74,11 +74,10 @@ def texts(index: dict[str, int], lines: list[tuple[int, list[Any]]]) -> list[dic
             cells = [*cells, *[""] * (width - len(cells))]
         values = pick(cells)
         try:
-            append(dict(zip(keys, map(strip, values))))
+            append(dict(zip(keys, map(strip, values), strict=True)))
         except TypeError:  # a number, a date, an empty cell read as None
-            append(
-                dict(zip(keys, [v.strip() if type(v) is str else cell_text(v) for v in values]))
-            )
+            text = [v.strip() if type(v) is str else cell_text(v) for v in values]
+            append(dict(zip(keys, text, strict=True)))
     return out
 
 
