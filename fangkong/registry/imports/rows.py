@@ -67,7 +67,7 @@ def texts(index: dict[str, int], lines: list[tuple[int, list[Any]]]) -> list[dic
     — is stripped in one pass of str.strip."""
     keys, pick, width = _layout(index)
     strip = str.strip
-    out = []
+    out: list[dict[str, str]] = []
     append = out.append
     for _, cells in lines:
         if len(cells) < width:
