@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import phonenumbers
@@ -22,7 +22,7 @@ from fangkong.core.identity import (
     plain_resident_id,
     validate_document,
 )
-from fangkong.registry.imports.rows import Prepared, RowCheck
+from fangkong.registry.imports.rows import Prepared, RowCheck, texts
 from fangkong.registry.models import (
     DocumentType,
     ResidenceKind,
@@ -41,6 +41,7 @@ CHUNK: Final = 2000  # rows per bulk lookup and bulk write
 PROGRESS_EVERY: Final = 1000
 PREVIEW_ROWS: Final = 20
 ERROR_LIST_MAX: Final = 200
+RESIDENT_IDS_KEPT: Final = 20_000  # RowChecker._resident_ids
 
 _CHOICES: Final = {
     "document_type": (DocumentType, DocumentType.RESIDENT_ID),
@@ -171,6 +172,19 @@ class RowChecker:
     today: dt.date
     areas: dict[str, tuple[int | None, str]]
     index: dict[str, int]
+    # Resident IDs this checker accepted → their keyed hash: a landlord is nearly always
+    # a person of the rows just above, and his number is then neither checked nor
+    # hashed again (bounded; cleared when full).
+    _resident_ids: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # (column key, position) of the number columns that a numeric cell would spoil
+    _numbers: tuple[tuple[str, int], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._numbers = tuple(
+            (key, self.index[key])
+            for key in ("document_number", "landlord_document")
+            if key in self.index
+        )
 
     def rows(
         self, lines: list[tuple[int, list[Any]]], existing: dict[int, dict[str, Any] | str]
@@ -178,8 +192,8 @@ class RowChecker:
         """A chunk of sheet lines; `existing` holds the people named by their 人员编号
         (or why the number cannot be used)."""
         out = []
-        for number, cells in lines:
-            row = self.check(number, cells)
+        for (number, cells), text in zip(lines, texts(self.index, lines), strict=True):
+            row = self.check(number, cells, text)
             if row.person_id is not None:
                 found = existing.get(
                     row.person_id, f"人员编号 {row.person_id} 不存在或不在您的管辖范围内"
@@ -193,8 +207,8 @@ class RowChecker:
         self.prepare([row for row in out if row.clean is not None and not row.problems])
         return out
 
-    def check(self, number: int, cells: list[Any]) -> RowCheck:
-        row = RowCheck(number, cells, self.index)
+    def check(self, number: int, cells: list[Any], text: dict[str, str] | None = None) -> RowCheck:
+        row = RowCheck(number, cells, self.index, text)
         t = row.text
         raw_id = t.get("id", "")
         if raw_id:
@@ -202,8 +216,8 @@ class RowChecker:
                 row.person_id = int(raw_id)
             else:
                 row.add("id", f"人员编号“{raw_id}”应为正整数；新增人员请留空")
-        for key in ("document_number", "landlord_document"):
-            value = row.raw(key)
+        for key, position in self._numbers:
+            value = cells[position] if position < len(cells) else None
             if isinstance(value, float) and value >= 1e11:
                 row.add(key, "号码是数字格式，Excel 已丢失末几位：请把该列设为文本后重新填写")
         code = t.get("area", "")
@@ -253,6 +267,9 @@ class RowChecker:
 
     def _landlord_index(self, row: RowCheck, raw: str) -> str | None:
         """A landlord's document, of whichever type its number fits (a resident ID first)."""
+        known = self._resident_ids.get(raw)
+        if known is not None:  # a person of this sheet: checked and hashed already
+            return known
         rid = plain_resident_id(raw, today=self.today)  # the common case, without exceptions
         if rid is not None:
             return blind_index("doc:resident_id", rid.number)
@@ -335,7 +352,12 @@ class RowChecker:
         self._cleaned(row, clean)
 
     def _cleaned(self, row: RowCheck, clean: CleanPerson) -> None:
-        row.document_index = clean.document_index
+        row.document_index = index = clean.document_index
+        if index and clean.document_type == DocumentType.RESIDENT_ID:
+            known = self._resident_ids
+            if len(known) >= RESIDENT_IDS_KEPT:
+                known.clear()
+            known[clean.document_number] = index
         if row.landlord_index and row.landlord_index == row.document_index:
             row.add("landlord_document", "房东不能是本人")
         row.clean = clean

@@ -17,26 +17,23 @@ from fangkong.core.queries import one_of
 from fangkong.core.scoping import subtree_q
 from fangkong.registry.imports.checking import FILLABLE, RowChecker
 from fangkong.registry.imports.excel import cell_text
-from fangkong.registry.imports.rows import RowCheck
+from fangkong.registry.imports.rows import Prepared, RowCheck
 from fangkong.registry.models import DocumentType, Person, Whereabouts
 
 
 def _needs_refill(row: RowCheck) -> bool:
     """Matched by document: would the person's own values change a blank cell's meaning?"""
+    text = row.text  # the cell texts, looked up directly: this runs for every update
+    get = text.get
+    if not get("residency") or not get("whereabouts"):
+        return True
     existing = row.existing or {}
-
-    def blank(key: str) -> bool:
-        return not row.get(key)
-
+    if not get("away_from") and existing.get("whereabouts") == Whereabouts.NOT_BACK:
+        return True
     return (
-        blank("residency")
-        or blank("whereabouts")
-        or (blank("away_from") and existing.get("whereabouts") == Whereabouts.NOT_BACK)
-        or (
-            bool(row.document_type)
-            and row.document_type != DocumentType.RESIDENT_ID
-            and (blank("sex") or blank("birth_date"))
-        )
+        bool(row.document_type)
+        and row.document_type != DocumentType.RESIDENT_ID
+        and (not get("sex") or not get("birth_date"))
     )
 
 
@@ -99,7 +96,7 @@ def people_by_index(indexes: Iterable[str]) -> list[tuple[str, int, str]]:
             f"JOIN {areas} a ON a.id = p.area_id",
             [list(DocumentType.values), _joined(indexes)],
         )
-        return [(index, pk, path) for index, pk, path in cursor]
+        return [(index, pk, path) for index, pk, path in cursor.fetchall()]
 
 
 def area_map(job_area: Area) -> dict[str, tuple[int | None, str]]:
@@ -177,8 +174,9 @@ class Matcher:
                     row.prepared = (
                         self.checker.prepared(row) if row.clean and not row.problems else None
                     )
-                elif row.prepared is not None:
-                    row.prepared = row.prepared._replace(person_id=found["id"])
+                elif (prepared := row.prepared) is not None:
+                    # prepared._replace(person_id=…), without its generic machinery
+                    row.prepared = Prepared._make((prepared[0], found["id"], *prepared[2:]))
         self._check_landlords(rows)
         self._check_duplicates(rows)
 
@@ -221,7 +219,8 @@ class Matcher:
                 [_joined(kinds), _joined(indexes)],
             )
             names = (*_FIELDS, "path")
-            return {row[0]: dict(zip(names, row, strict=True)) for row in cursor}
+            # fetchall(): the rows converted in one call, not one call each
+            return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
     def _check_landlords(self, rows: list[RowCheck]) -> None:
         wanted = {r.landlord_index for r in rows if r.landlord_index and r.person_id}

@@ -61,6 +61,26 @@ def _layout(index: dict[str, int]) -> tuple[tuple[str, ...], Callable[[Any], Any
     return entry[1], entry[2], entry[3]
 
 
+def texts(index: dict[str, int], lines: list[tuple[int, list[Any]]]) -> list[dict[str, str]]:
+    """Each line's cells as text by column key (RowCheck.text), a chunk at a time: the
+    sheet's layout is looked up once, and a line of text cells only — nearly every line
+    — is stripped in one pass of str.strip."""
+    keys, pick, width = _layout(index)
+    strip = str.strip
+    out: list[dict[str, str]] = []
+    append = out.append
+    for _, cells in lines:
+        if len(cells) < width:
+            cells = [*cells, *[""] * (width - len(cells))]
+        values = pick(cells)
+        try:
+            append(dict(zip(keys, map(strip, values), strict=True)))
+        except TypeError:  # a number, a date, an empty cell read as None
+            text = [v.strip() if type(v) is str else cell_text(v) for v in values]
+            append(dict(zip(keys, text, strict=True)))
+    return out
+
+
 class RowCheck:
     """One row on its way through validation."""
 
@@ -85,11 +105,17 @@ class RowCheck:
         "since",
     )
 
-    def __init__(self, number: int, cells: list[Any], index: dict[str, int]) -> None:
+    def __init__(
+        self,
+        number: int,
+        cells: list[Any],
+        index: dict[str, int],
+        text: dict[str, str] | None = None,
+    ) -> None:
         self.number = number
         self.cells = cells
         self.index = index  # column key → position in `cells`
-        self._text: dict[str, str] | None = None
+        self._text = text  # texts() of the line, when made for its whole chunk
         self.problems: list[tuple[str, str]] = []  # (column key, reason)
         self.person_id: int | None = None
         self.existing: dict[str, Any] | None = None
@@ -108,17 +134,7 @@ class RowCheck:
         """Every cell as text, made on first use (and again after a trip between
         processes, which carries the checks but not the cells)."""
         if self._text is None:
-            keys, pick, width = _layout(self.index)
-            cells = self.cells
-            if len(cells) < width:
-                cells = [*cells, *[""] * (width - len(cells))]
-            self._text = dict(
-                zip(
-                    keys,
-                    [v.strip() if type(v) is str else cell_text(v) for v in pick(cells)],
-                    strict=True,
-                )
-            )
+            self._text = texts(self.index, [(self.number, self.cells)])[0]
         return self._text
 
     def get(self, key: str) -> str:

@@ -29,6 +29,7 @@ from fangkong.registry.imports.checking import (
     PROGRESS_EVERY,
     RowChecker,
 )
+from fangkong.registry.imports.collecting import fewer_collections
 from fangkong.registry.imports.excel import HEADER_OF, ErrorReport, Sheet
 from fangkong.registry.imports.matching import Matcher, area_map
 from fangkong.registry.imports.rows import Prepared, RowCheck
@@ -307,8 +308,12 @@ def scan(
 
     count = _parallelism(sheet.estimated_rows, workers)
     try:
-        with _checking(checker, count) as submit, _finishing(finish) as finished:
-            if started:
+        with (
+            fewer_collections(),
+            _checking(checker, count) as submit,
+            _finishing(finish) as finished,
+        ):
+            if started:  # the writer process, forked with the collector as set above
                 started()
             in_flight: deque[Any] = deque()
             lines: list[tuple[int, list[Any]]] = []

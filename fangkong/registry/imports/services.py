@@ -36,6 +36,7 @@ from fangkong.audit.models import AuditAction
 from fangkong.audit.services import audit_record
 from fangkong.core.errors import invalid
 from fangkong.core.scoping import ensure_visible
+from fangkong.registry.imports.collecting import fewer_collections
 from fangkong.registry.imports.excel import (
     ErrorReport,
     Sheet,
@@ -393,7 +394,7 @@ def import_apply(
         return job
     writer = _writer(job, today or timezone.localdate(), progress)
     try:
-        with transaction.atomic():
+        with fewer_collections(), transaction.atomic():
             for rows in read_spool(Path(job.spool_path)):
                 writer.write(rows)
             writer.finish()

@@ -389,7 +389,7 @@ class Writer:
                 "WHERE r.person_id = p.id AND r.until IS NULL LIMIT 1) r",
                 [people],
             )
-            return {row[1]: dict(zip(_HOME_FIELDS, row, strict=True)) for row in cursor}
+            return {row[1]: dict(zip(_HOME_FIELDS, row, strict=True)) for row in cursor.fetchall()}
 
     def finish(self) -> None:
         """Tenants whose landlord is written later in the sheet than they are."""
