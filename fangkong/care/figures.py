@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.care.models import CareCall, CareRequest, RequestStatus
+from fangkong.care.selectors import minutes_to_done
 from fangkong.core.figures import Counts, Figure, FigureSet, Span, grouped, histogram
 
 
@@ -28,7 +29,7 @@ def _count(span: Span) -> Counts:
     for area_id, raised_at, closed_at in span.within(done).values_list(
         "area_id", "raised_at", "closed_at"
     ):
-        minutes.setdefault(area_id, []).append(round((closed_at - raised_at).total_seconds() / 60))
+        minutes.setdefault(area_id, []).append(minutes_to_done(raised_at, closed_at))
     for area_id, values in minutes.items():
         yield area_id, "care_done_minutes", histogram(values)
     # Open at the day's end and past the deadline by then.

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from statistics import median
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from fangkong.arrivals.models import Observation, ObservationStatus
 from fangkong.care.models import OPEN, CallOutcome, CareCall, CareRequest, RequestStatus
+from fangkong.core.figures import histogram, histogram_median
 
 
 def call_list(*, user: Any, on: dt.date, todo: bool = False) -> QuerySet[Observation]:
@@ -173,16 +173,22 @@ def counts(*, user: Any, on: dt.date) -> dict[str, int]:
     }
 
 
+def minutes_to_done(raised_at: dt.datetime, closed_at: dt.datetime) -> int:
+    """Whole minutes from raised to done: the unit the daily report's histogram counts."""
+    return round((closed_at - raised_at).total_seconds() / 60)
+
+
 def median_hours_to_done(qs: QuerySet[CareRequest]) -> float | None:
-    """The median hours from raised to done of the done requests in `qs`."""
-    hours = [
-        (closed - raised).total_seconds() / 3600
+    """The median hours from raised to done of the done requests in `qs`, by the daily
+    report's rule (whole minutes, one decimal), so that the care page and the 日报 agree."""
+    minutes = [
+        minutes_to_done(raised, closed)
         for raised, closed in qs.filter(status=RequestStatus.DONE).values_list(
             "raised_at", "closed_at"
         )
         if closed is not None
     ]
-    return round(median(hours), 1) if hours else None
+    return histogram_median(histogram(minutes), scale=1 / 60, digits=1)
 
 
 def colleagues(*, user: Any) -> list[Any]:
