@@ -137,16 +137,6 @@ def build() -> None:
         Remittance.objects.bulk_create(batches, batch_size=5000)
 
 
-def _days_counted() -> None:
-    """A database built before the day totals existed gets them now."""
-    from fangkong.party.models import BranchDay
-    from fangkong.party.services import branch_days_rebuild
-
-    if not BranchDay.objects.exists():
-        with transaction.atomic():
-            branch_days_rebuild()
-
-
 def run() -> None:
     from django.db import connection
     from rest_framework.authtoken.models import Token
@@ -157,7 +147,6 @@ def run() -> None:
     from fangkong.party.selectors import reconciliation, summary
 
     build()
-    _days_counted()
     if connection.vendor == "postgresql":  # what autovacuum does after a bulk load
         with connection.cursor() as cursor:
             for table in ("party_organisation", "party_member", "party_donation",
