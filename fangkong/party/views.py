@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core.dates import parse_day
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import put_errors
-from fangkong.core.scoping import get_visible_or_404
+from fangkong.core.scoping import get_visible_or_404, is_visible
 from fangkong.core.views import capability_required
 from fangkong.party import imports, selectors, services
 from fangkong.party.exports import summary_workbook
@@ -66,6 +66,8 @@ def _org_context(request: HttpRequest, org: Organisation, **extra: Any) -> dict[
     page = Paginator(donations.filter(on=on), 50).get_page(request.GET.get("page"))
     context = {
         "org": org,
+        # The level above is named on the page; linked only where the user may open it.
+        "parent_visible": org.parent is not None and is_visible(org.parent, user),
         "on": on,
         "figures": selectors.summary(org, on),
         "position": selectors.org_position(org),

@@ -121,3 +121,14 @@ def test_the_workbench_shows_money_held_and_lists_to_confirm(world: World, party
     home = c.get("/").content.decode()
     assert "待确认的转账名单" in home
     assert "待确认的转账名单" not in world.client(party.zg_treasurer).get("/").content.decode()
+
+
+def test_the_level_above_is_linked_only_where_it_may_be_opened(world: World, party: Party) -> None:
+    """A community treasurer sees the working committee's name above its committee, not a
+    link to a page that would answer 404; the street's treasurer gets the link."""
+    community = f"/party/orgs/{party.community.pk}/"
+    above = f'href="/party/orgs/{party.working.pk}/"'
+    page = world.client(party.treasurer).get(community).content.decode()
+    assert party.working.name in page and above not in page
+    assert world.client(party.treasurer).get(f"/party/orgs/{party.working.pk}/").status_code == 404
+    assert above in world.client(party.street_treasurer).get(community).content.decode()
