@@ -6,11 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import gc
 
+import pytest
+from django.db import connection
+from django.utils import timezone
+
 from fangkong.core.crypto import blind_index
 from fangkong.registry.imports import checking
 from fangkong.registry.imports.collecting import fewer_collections
 from fangkong.registry.imports.excel import cell_text
 from fangkong.registry.imports.rows import RowCheck, texts
+from fangkong.registry.imports.writing import Bulk
+from fangkong.registry.models import Address, Person, Residence
+from tests.conftest import WANPING_ZONE, World
 
 _TODAY = dt.date(2026, 12, 3)
 _W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -73,3 +80,54 @@ def checking_threshold() -> int:
     from fangkong.registry.imports.collecting import YOUNG_THRESHOLD
 
     return YOUNG_THRESHOLD
+
+
+def _scans(table: str) -> tuple[int, int]:
+    """(sequential scans, index scans) of `table` in the current transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT seq_scan, COALESCE(idx_scan, 0) FROM pg_stat_xact_user_tables "
+            "WHERE relname = %s",
+            [table],
+        )
+        row = cursor.fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def test_a_new_rows_foreign_keys_are_checked_through_the_index(world: World) -> None:
+    """With statistics taken while the addresses were few, as before a first import, the
+    server checked each new home's address by reading the whole address table; the
+    import's inserts have it probe the index, and leave the setting as they found it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's plans (set FANGKONG_DATABASE_URL)")
+    area = world.areas[WANPING_ZONE]
+    bulk = Bulk()
+    bulk.check_keys_per_statement()  # as the import does
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_address")  # a few rows: a plan for a tiny table
+        cursor.execute("SHOW enable_seqscan")
+        setting = cursor.fetchone()[0]
+    addresses = [(area.pk, f"{n}号楼", "", "") for n in range(1, 301)]
+    bulk.insert(Address, ["area", "building", "entrance", "room"], addresses)
+    address_ids = list(Address.objects.filter(area=area).values_list("id", flat=True))
+    person_ids = bulk.ids(Person, len(address_ids))
+    now = timezone.now()
+    fields = "id area name document_type document_masked phone_masked sex residency"
+    fields += " whereabouts away_from created_at updated_at"
+    people = [
+        (pk, area.pk, f"住户{pk}", "resident_id", "", "", "male", "registered", "in_beijing", "")
+        for pk in person_ids
+    ]
+    bulk.insert(Person, fields.split(), [(*person, now, now) for person in people])
+    before = _scans("registry_address")
+    bulk.insert(
+        Residence,
+        ["person", "address", "kind"],
+        [(p, a, "owner") for p, a in zip(person_ids, address_ids, strict=True)],
+    )
+    seq, idx = (after - was for after, was in zip(_scans("registry_address"), before, strict=True))
+    assert Residence.objects.filter(person_id__in=person_ids).count() == len(person_ids)
+    assert seq < 10 and idx >= len(address_ids), (seq, idx)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == setting

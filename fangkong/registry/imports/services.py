@@ -395,6 +395,7 @@ def import_apply(
     writer = _writer(job, today or timezone.localdate(), progress)
     try:
         with fewer_collections(), transaction.atomic():
+            writer.bulk.check_keys_per_statement()
             for rows in read_spool(Path(job.spool_path)):
                 writer.write(rows)
             writer.finish()
